@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/**
+ * The HTTP contract between route handlers and the browser: request bodies are parsed with these on the
+ * server, responses on the client. One place, so the two sides cannot drift apart.
+ */
+
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(3, 'A reason of at least 3 characters is required')
+  .max(500, 'The reason may be at most 500 characters');
+
+export const operatorActionBody = z.strictObject({ reason: reasonSchema });
+export type OperatorActionBody = z.infer<typeof operatorActionBody>;
+
+export const systemModeSchema = z.enum(['RUNNING', 'HALTED']);
+export type SystemMode = z.infer<typeof systemModeSchema>;
+
+export const systemSchema = z.object({
+  mode: systemModeSchema,
+  actor: z.string(),
+  reason: z.string().nullable(),
+  changedAt: z.string(),
+});
+
+export const marketSchema = z.object({
+  /** Market time, ISO 8601. */
+  time: z.string(),
+  spy: z.number(),
+  vix: z.number(),
+  isOpen: z.boolean(),
+});
+
+export const legSchema = z.object({
+  expiry: z.string(),
+  strike: z.number(),
+  right: z.enum(['C', 'P']),
+  side: z.enum(['BUY', 'SELL']),
+  quantity: z.number(),
+});
+
+export const positionSchema = z.object({
+  structure: z.enum(['IRON_CONDOR', 'PUT_SPREAD', 'CALL_SPREAD']),
+  legs: z.array(legSchema),
+  contracts: z.number(),
+  /** Net credit received per share at entry. */
+  entryCredit: z.number(),
+  entryTime: z.string(),
+});
+
+export const permitSchema = z.object({ allowed: z.boolean(), reasons: z.array(z.string()) });
+
+export const strategySummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  state: z.string(),
+  /** Market time the current state was entered, ISO 8601. */
+  stateSince: z.string(),
+  version: z.number(),
+  position: positionSchema.nullable(),
+  /** Unrealised P&L in dollars at the latest market bar, null when flat. */
+  pnl: z.number().nullable(),
+  /** Realised P&L in dollars over all completed cycles. */
+  realizedPnl: z.number(),
+  entryPermit: permitSchema,
+});
+export type StrategySummary = z.infer<typeof strategySummarySchema>;
+
+export const overviewSchema = z.object({
+  system: systemSchema,
+  market: marketSchema.nullable(),
+  strategies: z.array(strategySummarySchema),
+});
+export type Overview = z.infer<typeof overviewSchema>;
+
+export const graphSchema = z.object({
+  states: z.array(z.object({ id: z.string(), description: z.string().nullable() })),
+  transitions: z.array(z.object({ from: z.string(), to: z.string(), event: z.string() })),
+});
+export type StrategyGraph = z.infer<typeof graphSchema>;
+
+export const transitionRowSchema = z.object({
+  seq: z.number(),
+  fromState: z.string().nullable(),
+  toState: z.string(),
+  eventType: z.string(),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  marketTime: z.string(),
+  wallTime: z.string(),
+});
+export type TransitionRow = z.infer<typeof transitionRowSchema>;
+
+export const errorRowSchema = z.object({
+  id: z.string(),
+  state: z.string(),
+  type: z.string(),
+  message: z.string(),
+  marketTime: z.string(),
+  wallTime: z.string(),
+});
+export type ErrorRow = z.infer<typeof errorRowSchema>;
+
+export const refusalRowSchema = z.object({
+  id: z.string(),
+  state: z.string(),
+  eventType: z.string(),
+  actor: z.string(),
+  reason: z.string(),
+  marketTime: z.string(),
+  wallTime: z.string(),
+});
+export type RefusalRow = z.infer<typeof refusalRowSchema>;
+
+export const strategyDetailSchema = z.object({
+  system: systemSchema,
+  market: marketSchema.nullable(),
+  strategy: strategySummarySchema,
+  graph: graphSchema,
+  /** Newest first. */
+  transitions: z.array(transitionRowSchema),
+  errors: z.array(errorRowSchema),
+  refusals: z.array(refusalRowSchema),
+});
+export type StrategyDetail = z.infer<typeof strategyDetailSchema>;
+
+export const commandStatusSchema = z.enum(['pending', 'executing', 'done', 'rejected', 'failed']);
+
+export const commandSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  strategyId: z.string().nullable(),
+  actor: z.string(),
+  reason: z.string(),
+  status: commandStatusSchema,
+  outcome: z.string().nullable(),
+});
+export type Command = z.infer<typeof commandSchema>;
+
+export const commandResponseSchema = z.object({ command: commandSchema });
+
+/** The one error shape every route handler answers with. */
+export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** What `GET /api/events` sends as each Server-Sent Event's data: a change notification, never the data itself. */
+export const changeEventSchema = z.object({
+  table: z.enum(['transition', 'event_refusal', 'strategy_error', 'operator_command', 'system_state', 'market_clock']),
+  strategyId: z.string().nullish(),
+});
+export type ChangeEvent = z.infer<typeof changeEventSchema>;
