@@ -1,0 +1,41 @@
+/**
+ * The coordinator (the design's UnifiedStateManager): strategies learn about each other through a pure
+ * decision, recomputed for every bar and shown beside each strategy in the dashboard.
+ */
+
+export type SystemMode = 'RUNNING' | 'HALTED';
+
+export interface EntryPermit {
+  readonly allowed: boolean;
+  readonly reasons: readonly string[];
+}
+
+export interface StrategyView {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly state: string;
+}
+
+export interface World {
+  readonly systemMode: SystemMode;
+  readonly strategies: readonly StrategyView[];
+}
+
+/** States in which one strategy's trouble must stop every other strategy from opening risk. */
+const CRITICAL_STATES: ReadonlySet<string> = new Set(['ERROR', 'EMERGENCY_EXIT']);
+
+export const ALLOWED: EntryPermit = { allowed: true, reasons: [] };
+
+/** May `strategy` open a new position in `world`? Every reason that says no is listed. */
+export function canEnter(strategy: StrategyView, world: World): EntryPermit {
+  const reasons: string[] = [];
+  if (world.systemMode !== 'RUNNING') reasons.push(`system is ${world.systemMode}`);
+  for (const other of world.strategies) {
+    if (CRITICAL_STATES.has(other.state)) reasons.push(`${other.name} is in ${other.state}`);
+    if (strategy.kind === 'ZERO_DTE' && other.kind === 'LT112' && other.state === 'DEFENSIVE_21DTE') {
+      reasons.push(`${other.name} is in DEFENSIVE_21DTE`);
+    }
+  }
+  return reasons.length === 0 ? ALLOWED : { allowed: false, reasons };
+}

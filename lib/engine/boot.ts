@@ -1,0 +1,28 @@
+import { serverContext } from '../server-context';
+import { Engine } from './engine';
+
+const globalForEngine = globalThis as typeof globalThis & { wheelhouseEngine?: Promise<Engine> };
+
+/** Starts the process's engine once (instrumentation may run more than once in development). */
+export function bootEngine(): Promise<Engine> {
+  globalForEngine.wheelhouseEngine ??= startEngine();
+  return globalForEngine.wheelhouseEngine;
+}
+
+async function startEngine(): Promise<Engine> {
+  const { env, db, hub, log } = serverContext();
+  const engine = await Engine.load({
+    db,
+    hub,
+    log,
+    simulation: { start: Date.parse(env.SIM_START), seed: env.SIM_SEED, vix: env.SIM_VIX, speed: env.SIM_SPEED },
+  });
+  await engine.start();
+  const shutdown = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'stopping engine');
+    engine.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  return engine;
+}

@@ -1,0 +1,228 @@
+import type { Broker } from '../broker/broker';
+import { PaperBroker } from '../broker/paper-broker';
+import type { Db } from '../db/client';
+import { CommandRepository, type CommandRecord } from '../db/command-repository';
+import type { NotificationHub } from '../db/notifications';
+import { StrategyRepository } from '../db/strategy-repository';
+import { SystemRepository } from '../db/system-repository';
+import { canEnter, type SystemMode, type World } from '../domain/coordinator';
+import type { MarketBar } from '../domain/market/types';
+import { DEFAULT_STRATEGIES, strategyDefinition } from '../domain/strategies/registry';
+import type { Logger } from '../log';
+import { createSimulatorState, type SimulatorState } from '../market/simulator';
+import type { CommandResult } from './commands/command-result';
+import { defensiveExit } from './commands/defensive-exit';
+import { emergencyHalt } from './commands/emergency-halt';
+import { resume } from './commands/resume';
+import { MarketClock } from './market-clock';
+import { restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
+
+/** How often the market clock is saved (and announced to live pages), in real milliseconds. */
+const CLOCK_SAVE_INTERVAL_MS = 1_000;
+
+export interface SimulationSettings {
+  readonly start: number;
+  readonly seed: number;
+  readonly vix: number;
+  /** Market seconds per real second. */
+  readonly speed: number;
+}
+
+export interface EngineOptions {
+  readonly db: Db;
+  readonly hub: NotificationHub;
+  readonly log: Logger;
+  readonly simulation: SimulationSettings;
+  readonly broker?: Broker;
+}
+
+/**
+ * The runtime inside the server: restores every strategy from PostgreSQL, feeds them the market bar by bar,
+ * executes operator commands, and saves the clock. Every transition is stored before it takes effect.
+ */
+export class Engine {
+  readonly strategies: StrategyRepository;
+  readonly system: SystemRepository;
+  readonly commands: CommandRepository;
+  private readonly runners = new Map<string, StrategyRunner>();
+  private mode: SystemMode = 'RUNNING';
+  private commandQueue: Promise<unknown> = Promise.resolve();
+  private unsubscribe: (() => void) | null = null;
+  private lastClockSave = 0;
+
+  private constructor(
+    private readonly options: EngineOptions,
+    readonly clock: MarketClock,
+    private readonly broker: Broker,
+  ) {
+    this.strategies = new StrategyRepository(options.db);
+    this.system = new SystemRepository(options.db);
+    this.commands = new CommandRepository(options.db);
+  }
+
+  /** Loads (or on a fresh database, creates) the clock, the system mode and every strategy. Does not start the clock. */
+  static async load(options: EngineOptions): Promise<Engine> {
+    const system = new SystemRepository(options.db);
+    const strategies = new StrategyRepository(options.db);
+    const clockState = await loadClockState(system, strategies, options.simulation);
+    const clock = new MarketClock(clockState, options.simulation.speed);
+    const engine = new Engine(options, clock, options.broker ?? new PaperBroker());
+    engine.mode = (await system.system()).mode;
+    await engine.loadStrategies();
+    return engine;
+  }
+
+  get systemMode(): SystemMode {
+    return this.mode;
+  }
+
+  runner(id: string): StrategyRunner | undefined {
+    return this.runners.get(id);
+  }
+
+  allRunners(): StrategyRunner[] {
+    return [...this.runners.values()];
+  }
+
+  /** Resends outstanding orders, picks up pending commands, listens for new ones, and starts the clock. */
+  async start(): Promise<void> {
+    await Promise.all(this.allRunners().map((runner) => runner.resume()));
+    this.unsubscribe = await this.options.hub.subscribe(
+      (change) => {
+        if (change.table === 'operator_command') void this.drainCommands();
+      },
+      () => void this.drainCommands(),
+    );
+    await this.drainCommands();
+    this.clock.start((bar) => this.playBar(bar));
+    this.options.log.info({ strategies: this.runners.size, mode: this.mode, speed: this.options.simulation.speed }, 'engine started');
+  }
+
+  /** Stops the clock, lets queued work finish, and saves the clock so a restart continues from here. */
+  async stop(): Promise<void> {
+    await this.clock.stop();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await this.commandQueue;
+    await Promise.all(this.allRunners().map((runner) => runner.idle()));
+    await this.saveClock();
+    this.options.log.info('engine stopped');
+  }
+
+  /** Feeds one bar to every strategy, each with the coordinator's decision for it. */
+  async playBar(bar: MarketBar): Promise<void> {
+    const world = this.world();
+    await Promise.all(
+      this.allRunners().map((runner) =>
+        runner.send(
+          { type: 'market.tick', bar, permit: canEnter(viewOf(runner), world), systemMode: this.mode },
+          { actor: SYSTEM_ACTOR, marketTime: bar.time },
+        ),
+      ),
+    );
+    if (performance.now() - this.lastClockSave >= CLOCK_SAVE_INTERVAL_MS) await this.saveClock();
+  }
+
+  /** Executes pending operator commands one at a time, in the order they were given. */
+  drainCommands(): Promise<void> {
+    const run = this.commandQueue.then(async () => {
+      for (let command = await this.commands.claimNext(); command; command = await this.commands.claimNext()) {
+        await this.execute(command);
+      }
+    });
+    this.commandQueue = run.catch((error: unknown) => this.options.log.error({ err: error }, 'command execution failed'));
+    return run;
+  }
+
+  private async execute(command: CommandRecord): Promise<void> {
+    const marketTime = this.clock.currentBar.time;
+    let result: CommandResult;
+    try {
+      result = await this.dispatch(command, marketTime);
+    } catch (error) {
+      this.options.log.error({ err: error, commandId: command.id.toString() }, 'command failed');
+      await this.commands.complete(command.id, 'failed', error instanceof Error ? error.message : String(error));
+      return;
+    }
+    await this.commands.complete(command.id, result.status, result.outcome);
+  }
+
+  private async dispatch(command: CommandRecord, marketTime: number): Promise<CommandResult> {
+    switch (command.type) {
+      case 'DEFENSIVE_EXIT':
+        return defensiveExit({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
+      case 'EMERGENCY_HALT': {
+        this.mode = 'HALTED';
+        return emergencyHalt({ command, system: this.system, runners: this.allRunners(), marketTime });
+      }
+      case 'RESUME': {
+        const result = await resume({ command, system: this.system });
+        if (result.status === 'done') this.mode = 'RUNNING';
+        return result;
+      }
+      default:
+        return { status: 'rejected', outcome: `unknown command ${command.type}` };
+    }
+  }
+
+  private world(): World {
+    return { systemMode: this.mode, strategies: this.allRunners().map(viewOf) };
+  }
+
+  private async loadStrategies(): Promise<void> {
+    let records = await this.strategies.list();
+    if (records.length === 0) {
+      const marketTime = new Date(this.clock.currentBar.time);
+      for (const { id, kind } of DEFAULT_STRATEGIES) {
+        const definition = strategyDefinition(kind);
+        const snapshot = restoreSnapshot(definition.machine, null, id);
+        await this.strategies.create({
+          id,
+          name: definition.defaultName,
+          kind,
+          state: String(snapshot.value),
+          snapshot: definition.machine.getPersistedSnapshot(snapshot),
+          marketTime,
+        });
+      }
+      records = await this.strategies.list();
+    }
+    const deps = {
+      strategies: this.strategies,
+      broker: this.broker,
+      log: this.options.log,
+      currentBar: () => this.clock.currentBar,
+    };
+    for (const record of records) {
+      this.runners.set(record.id, new StrategyRunner(record, record.snapshot, record.version, deps));
+    }
+  }
+
+  private async saveClock(): Promise<void> {
+    this.lastClockSave = performance.now();
+    const state = this.clock.simulatorState;
+    await this.system.saveMarketClock(new Date(state.time), state);
+  }
+}
+
+function viewOf(runner: StrategyRunner) {
+  return { id: runner.id, name: runner.record.name, kind: runner.record.kind, state: runner.state };
+}
+
+/**
+ * The saved clock, or a fresh simulation. A crash may lose the last second of clock saves; the clock then
+ * resumes from the latest stored transition so market time never runs backwards against the history.
+ */
+async function loadClockState(
+  system: SystemRepository,
+  strategies: StrategyRepository,
+  simulation: SimulationSettings,
+): Promise<SimulatorState> {
+  const saved = await system.marketClock();
+  const fresh = (): SimulatorState =>
+    createSimulatorState({ start: simulation.start, seed: simulation.seed, vix: simulation.vix });
+  const state = saved ? (saved.state as SimulatorState) : fresh();
+  const latest = await strategies.latestMarketTime();
+  if (latest && latest.getTime() > state.time) return { ...state, time: latest.getTime() };
+  return state;
+}

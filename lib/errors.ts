@@ -1,0 +1,19 @@
+/** The one error type for expected failures that cross a layer; route handlers map `code` to an HTTP status. */
+export type AppErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'STALE_VERSION'
+  | 'COMMAND_REJECTED'
+  | 'COMMAND_FAILED'
+  | 'ENGINE_UNAVAILABLE';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+}
