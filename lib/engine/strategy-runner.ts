@@ -1,10 +1,10 @@
-import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
+import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { Broker, BrokerOrder } from '../broker/broker';
 import type { StrategyRepository, StrategyRecord } from '../db/strategy-repository';
 import type { MarketBar } from '../domain/market/types';
 import { refusalReason } from '../domain/strategies/machine-graph';
 import { strategyDefinition } from '../domain/strategies/registry';
-import type { PendingOrder, StrategyContextBase } from '../domain/strategies/strategy';
+import type { PendingOrder, StrategyContextBase, StrategyEvent } from '../domain/strategies/strategy';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 
@@ -86,7 +86,7 @@ export class StrategyRunner {
   }
 
   /** Queues `event`; resolves once it and everything it caused (an order's fill) is stored. */
-  send(event: EventObject, meta: EventMeta): Promise<SendOutcome> {
+  send(event: StrategyEvent, meta: EventMeta): Promise<SendOutcome> {
     const result = this.queue.then(() => this.apply(event, meta));
     this.queue = result.catch(() => undefined);
     return result;
@@ -104,7 +104,7 @@ export class StrategyRunner {
     await this.queue;
   }
 
-  private async apply(event: EventObject, meta: EventMeta): Promise<SendOutcome> {
+  private async apply(event: StrategyEvent, meta: EventMeta): Promise<SendOutcome> {
     const previous = this.snapshot;
     const [next] = transition(this.machine, previous, event);
     const from = stateOf(previous);
@@ -157,12 +157,12 @@ export class StrategyRunner {
   }
 
   /** Every failure becomes an error record with the position as it stood. */
-  private async recordErrorFor(event: EventObject, from: string, to: string, meta: EventMeta): Promise<void> {
+  private async recordErrorFor(event: StrategyEvent, from: string, to: string, meta: EventMeta): Promise<void> {
     let type: string | null = null;
     let message = this.context.lastReason ?? to;
     if (event.type === 'order.rejected') {
       type = 'ORDER_REJECTED';
-      message = (event as EventObject & { reason?: string }).reason ?? message;
+      message = event.reason;
     } else if (to === 'ERROR') {
       type = 'ORDER_TIMEOUT';
     }

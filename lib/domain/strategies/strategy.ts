@@ -1,4 +1,5 @@
-import type { EpochMs, OrderLeg } from '../market/types';
+import type { EntryPermit, SystemMode } from '../coordinator';
+import type { ComboFill, EpochMs, MarketBar, OrderLeg } from '../market/types';
 import type { Position } from './position';
 
 /** An order the strategy has decided on. The engine sends it and reports back; the id makes a resend harmless. */
@@ -24,3 +25,18 @@ export interface StrategyContextBase {
   /** Why the latest transition happened, in words, for the audit trail. */
   readonly lastReason: string | null;
 }
+
+/** A one-minute bar, with the coordinator's decision for this strategy and the system mode at that bar. */
+export type MarketTickEvent = {
+  type: 'market.tick';
+  bar: MarketBar;
+  permit: EntryPermit;
+  systemMode: SystemMode;
+};
+
+/** The events every strategy machine is sent. Operator events carry who asked and why. */
+export type StrategyEvent =
+  | MarketTickEvent
+  | { type: 'order.filled'; fill: ComboFill }
+  | { type: 'order.rejected'; clientOrderId: string; reason: string; time: EpochMs }
+  | { type: 'operator.defensiveExit'; actor: string; reason: string; time: EpochMs };

@@ -1,10 +1,9 @@
 import { assign, setup } from 'xstate';
-import type { EntryPermit, SystemMode } from '../../coordinator';
 import { nyParts, type NyDate } from '../../market/calendar';
 import { comboMid } from '../../market/option-pricing';
-import type { ComboFill, EpochMs, MarketBar, OrderLeg } from '../../market/types';
+import type { EpochMs, MarketBar, OrderLeg } from '../../market/types';
 import { closingLegs, costToClose, realizedPnl, roundCents, type Position } from '../position';
-import type { PendingOrder, StrategyContextBase } from '../strategy';
+import type { MarketTickEvent, PendingOrder, StrategyContextBase, StrategyEvent } from '../strategy';
 import {
   ZERO_DTE_DEFAULTS,
   entrySignalProblems,
@@ -31,18 +30,7 @@ export interface ZeroDteContext extends StrategyContextBase {
   readonly proposal: EntryProposal | null;
 }
 
-export type MarketTickEvent = {
-  type: 'market.tick';
-  bar: MarketBar;
-  permit: EntryPermit;
-  systemMode: SystemMode;
-};
-
-export type ZeroDteEvent =
-  | MarketTickEvent
-  | { type: 'order.filled'; fill: ComboFill }
-  | { type: 'order.rejected'; clientOrderId: string; reason: string; time: EpochMs }
-  | { type: 'operator.defensiveExit'; actor: string; reason: string; time: EpochMs };
+export type ZeroDteEvent = StrategyEvent;
 
 export interface ZeroDteInput {
   readonly strategyId: string;

@@ -1,0 +1,120 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { EntryPermit } from '@/components/entry-permit';
+import { formatPosition, formatTimeInState } from '@/components/format';
+import { OperatorActionDialog } from '@/components/operator-action-dialog';
+import { HaltedBanner, MarketClock, SystemMode } from '@/components/system-status';
+import { Card } from '@/components/ui/card';
+import { Money } from '@/components/ui/money';
+import { Notice } from '@/components/ui/notice';
+import { StateBadge } from '@/components/ui/state-badge';
+import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
+import type { Overview as OverviewData, StrategySummary } from '@/lib/api/contract';
+import { strategyQueries } from '@/lib/client/queries';
+
+const HALT_URL = '/api/system/halt';
+const RESUME_URL = '/api/system/resume';
+
+function SystemAction({ system }: { system: OverviewData['system'] }) {
+  if (system.mode === 'RUNNING') {
+    return (
+      <OperatorActionDialog
+        label="Emergency Halt"
+        title="Emergency halt: all strategies"
+        variant="danger"
+        url={HALT_URL}
+        explanation={
+          <>
+            <p>No strategy will enter a new position.</p>
+            <p>Every strategy holding a position exits it defensively.</p>
+            <p>Trading stays halted until an operator resumes it.</p>
+          </>
+        }
+      />
+    );
+  }
+  return (
+    <OperatorActionDialog
+      label="Resume"
+      title="Resume trading: all strategies"
+      variant="primary"
+      url={RESUME_URL}
+      explanation={<p>Strategies may enter new positions again, each subject to its own entry rules and limits.</p>}
+    />
+  );
+}
+
+function StrategyRow({ strategy, marketTime }: { strategy: StrategySummary; marketTime: string | undefined }) {
+  return (
+    <tr className="hover:bg-slate-800/50">
+      <Td>
+        <Link href={`/strategies/${encodeURIComponent(strategy.id)}`} className="font-medium text-sky-300 hover:underline">
+          {strategy.name}
+        </Link>
+      </Td>
+      <Td className="text-slate-300">{strategy.kind}</Td>
+      <Td>
+        <StateBadge state={strategy.state} />
+      </Td>
+      <Td className="font-mono whitespace-nowrap">{formatTimeInState(strategy.stateSince, marketTime) ?? '—'}</Td>
+      <Td className="font-mono whitespace-nowrap">{formatPosition(strategy.position)}</Td>
+      <Td className="text-right">
+        <Money dollars={strategy.pnl} />
+      </Td>
+      <Td className="text-right">
+        <Money dollars={strategy.realizedPnl} />
+      </Td>
+      <Td className="text-xs">
+        <EntryPermit permit={strategy.entryPermit} />
+      </Td>
+    </tr>
+  );
+}
+
+/** The control room's front page: market clock, system mode with halt or resume, and every strategy. */
+export function Overview() {
+  const { data, error, isPending } = useQuery(strategyQueries.overview());
+
+  if (isPending) return <Notice>Loading strategies…</Notice>;
+  if (!data) return <Notice tone="error">Could not load strategies: {error?.message}</Notice>;
+
+  return (
+    <div className="space-y-4">
+      <Card>
+        <div className="flex flex-wrap items-center justify-between gap-4">
+          <MarketClock market={data.market} />
+          <div className="flex items-start gap-4">
+            <SystemMode system={data.system} />
+            <SystemAction system={data.system} />
+          </div>
+        </div>
+      </Card>
+      <HaltedBanner system={data.system} />
+      {error && <Notice tone="warning">Showing older data; the last refresh failed: {error.message}</Notice>}
+      <Card>
+        <Table caption="Strategies">
+          <thead>
+            <tr>
+              <Th>Strategy</Th>
+              <Th>Kind</Th>
+              <Th>State</Th>
+              <Th>In state</Th>
+              <Th>Position</Th>
+              <Th className="text-right">Unrealised P&amp;L</Th>
+              <Th className="text-right">Realised P&amp;L</Th>
+              <Th>Entry</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.strategies.length === 0 && <EmptyRow columns={8}>No strategies configured.</EmptyRow>}
+            {data.strategies.map((strategy) => (
+              <StrategyRow key={strategy.id} strategy={strategy} marketTime={data.market?.time} />
+            ))}
+          </tbody>
+        </Table>
+      </Card>
+    </div>
+  );
+}

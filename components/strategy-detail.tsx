@@ -1,0 +1,263 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { EntryPermit } from '@/components/entry-permit';
+import { formatMarketTime, formatMoney, formatPosition, formatStrike, formatTimeInState } from '@/components/format';
+import { OperatorActionDialog } from '@/components/operator-action-dialog';
+import { StateGraph } from '@/components/state-graph';
+import { HaltedBanner, MarketClock } from '@/components/system-status';
+import { Card } from '@/components/ui/card';
+import { Money } from '@/components/ui/money';
+import { Notice } from '@/components/ui/notice';
+import { StateBadge } from '@/components/ui/state-badge';
+import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
+import type { ErrorRow, RefusalRow, StrategySummary, TransitionRow } from '@/lib/api/contract';
+import { ApiError, strategyQueries } from '@/lib/client/queries';
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-400">{label}</dt>
+      <dd className="text-sm">{children}</dd>
+    </div>
+  );
+}
+
+function MarketTime({ marketTime, wallTime }: { marketTime: string; wallTime: string }) {
+  return (
+    <time dateTime={marketTime} title={`Wall clock: ${wallTime}`} className="font-mono whitespace-nowrap">
+      {formatMarketTime(marketTime, { withSeconds: true })}
+    </time>
+  );
+}
+
+function PositionLegs({ position }: { position: NonNullable<StrategySummary['position']> }) {
+  return (
+    <div className="space-y-3">
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <Fact label="Structure">{formatPosition(position)}</Fact>
+        <Fact label="Contracts">{position.contracts}</Fact>
+        <Fact label="Entry credit (per share)">
+          <span className="font-mono">{formatMoney(position.entryCredit)}</span>
+        </Fact>
+        <Fact label="Entered">
+          <span className="font-mono">{formatMarketTime(position.entryTime)}</span>
+        </Fact>
+      </dl>
+      <Table caption="Position legs">
+        <thead>
+          <tr>
+            <Th>Side</Th>
+            <Th className="text-right">Quantity</Th>
+            <Th className="text-right">Strike</Th>
+            <Th>Right</Th>
+            <Th>Expiry</Th>
+          </tr>
+        </thead>
+        <tbody>
+          {position.legs.map((leg, index) => (
+            <tr key={`${index}-${leg.expiry}-${leg.strike}-${leg.right}-${leg.side}`}>
+              <Td className={leg.side === 'SELL' ? 'text-amber-300' : 'text-sky-300'}>{leg.side}</Td>
+              <Td className="text-right font-mono">{leg.quantity}</Td>
+              <Td className="text-right font-mono">{formatStrike(leg.strike)}</Td>
+              <Td>{leg.right === 'C' ? 'Call' : 'Put'}</Td>
+              <Td className="font-mono">{leg.expiry}</Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
+  );
+}
+
+function TransitionHistory({ transitions }: { transitions: TransitionRow[] }) {
+  const newestFirst = transitions.toSorted((a, b) => b.seq - a.seq);
+  return (
+    <Table caption="Transition history">
+      <thead>
+        <tr>
+          <Th className="text-right">Seq</Th>
+          <Th>Market time (ET)</Th>
+          <Th>From → To</Th>
+          <Th>Event</Th>
+          <Th>Actor</Th>
+          <Th>Reason</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {newestFirst.length === 0 && <EmptyRow columns={6}>No transitions yet.</EmptyRow>}
+        {newestFirst.map((row) => (
+          <tr key={row.seq}>
+            <Td className="text-right font-mono">{row.seq}</Td>
+            <Td>
+              <MarketTime marketTime={row.marketTime} wallTime={row.wallTime} />
+            </Td>
+            <Td className="whitespace-nowrap">
+              {row.fromState ? <StateBadge state={row.fromState} /> : <span className="text-slate-500">start</span>}
+              <span aria-hidden="true" className="px-1.5 text-slate-500">
+                →
+              </span>
+              <span className="sr-only"> to </span>
+              <StateBadge state={row.toState} />
+            </Td>
+            <Td className="font-mono text-xs">{row.eventType}</Td>
+            <Td>{row.actor}</Td>
+            <Td className="text-slate-300">{row.reason ?? '—'}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+function Errors({ errors }: { errors: ErrorRow[] }) {
+  return (
+    <Table caption="Errors">
+      <thead>
+        <tr>
+          <Th>Market time (ET)</Th>
+          <Th>State</Th>
+          <Th>Type</Th>
+          <Th>Message</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {errors.length === 0 && <EmptyRow columns={4}>No errors.</EmptyRow>}
+        {errors.map((row) => (
+          <tr key={row.id}>
+            <Td>
+              <MarketTime marketTime={row.marketTime} wallTime={row.wallTime} />
+            </Td>
+            <Td>
+              <StateBadge state={row.state} />
+            </Td>
+            <Td className="font-mono text-xs text-red-300">{row.type}</Td>
+            <Td>{row.message}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+function Refusals({ refusals }: { refusals: RefusalRow[] }) {
+  return (
+    <Table caption="Refused events" note="The state did not accept them; nothing changed.">
+      <thead>
+        <tr>
+          <Th>Market time (ET)</Th>
+          <Th>State</Th>
+          <Th>Event</Th>
+          <Th>Actor</Th>
+          <Th>Reason</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {refusals.length === 0 && <EmptyRow columns={5}>No refused events.</EmptyRow>}
+        {refusals.map((row) => (
+          <tr key={row.id}>
+            <Td>
+              <MarketTime marketTime={row.marketTime} wallTime={row.wallTime} />
+            </Td>
+            <Td>
+              <StateBadge state={row.state} />
+            </Td>
+            <Td className="font-mono text-xs">{row.eventType}</Td>
+            <Td>{row.actor}</Td>
+            <Td className="text-slate-300">{row.reason}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+/** One strategy: where it is, what it holds, the machine it runs, and everything that happened to it. */
+export function StrategyDetail({ id }: { id: string }) {
+  const { data, error, isPending } = useQuery(strategyQueries.detail(id));
+
+  if (isPending) return <Notice>Loading strategy…</Notice>;
+  if (!data) {
+    const isUnknown = error instanceof ApiError && error.status === 404;
+    return (
+      <div className="space-y-2">
+        <Notice tone="error">
+          {isUnknown ? `No strategy "${id}": ${error.message}` : `Could not load strategy: ${error?.message}`}
+        </Notice>
+        <Link href="/" className="text-sm text-sky-300 hover:underline">
+          Back to the overview
+        </Link>
+      </div>
+    );
+  }
+
+  const { strategy, market, system } = data;
+  const timeInState = formatTimeInState(strategy.stateSince, market?.time);
+
+  return (
+    <div className="space-y-4">
+      <Card>
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <div className="space-y-1">
+            <h1 className="text-2xl font-bold">{strategy.name}</h1>
+            <p className="flex flex-wrap items-center gap-3 text-sm text-slate-300">
+              <span>{strategy.kind}</span>
+              <StateBadge state={strategy.state} />
+              <span>
+                in state <span className="font-mono">{timeInState ?? '—'}</span>
+                <span className="text-slate-400"> (since {formatMarketTime(strategy.stateSince)})</span>
+              </span>
+            </p>
+          </div>
+          <OperatorActionDialog
+            label="Defensive Exit"
+            title={`Defensive exit: ${strategy.name}`}
+            variant="warning"
+            url={`/api/strategies/${encodeURIComponent(strategy.id)}/defensive-exit`}
+            disabledReason={strategy.position ? null : 'No open position: nothing to exit.'}
+            explanation={
+              <>
+                <p>Closes this strategy&apos;s whole position now, at market, whatever its profit or loss.</p>
+                <p className="font-mono">{formatPosition(strategy.position)}</p>
+              </>
+            }
+          />
+        </div>
+        <dl className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
+          <Fact label="Unrealised P&L">
+            <Money dollars={strategy.pnl} />
+          </Fact>
+          <Fact label="Realised P&L">
+            <Money dollars={strategy.realizedPnl} />
+          </Fact>
+          <Fact label="Entry">
+            <EntryPermit permit={strategy.entryPermit} />
+          </Fact>
+          <Fact label="Market">
+            <MarketClock market={market} />
+          </Fact>
+        </dl>
+      </Card>
+      <HaltedBanner system={system} />
+      {error && <Notice tone="warning">Showing older data; the last refresh failed: {error.message}</Notice>}
+
+      <Card title="Position">
+        {strategy.position ? <PositionLegs position={strategy.position} /> : <p className="text-sm text-slate-400">Flat: no open position.</p>}
+      </Card>
+      <Card>
+        <StateGraph graph={data.graph} currentState={strategy.state} />
+      </Card>
+      <Card>
+        <TransitionHistory transitions={data.transitions} />
+      </Card>
+      <Card>
+        <Errors errors={data.errors} />
+      </Card>
+      <Card>
+        <Refusals refusals={data.refusals} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { z } from 'zod';
+import {
+  commandResponseSchema,
+  errorResponseSchema,
+  overviewSchema,
+  strategyDetailSchema,
+  type Command,
+} from '@/lib/api/contract';
+
+/** A request the server answered with an error; `message` is the server's own words, fit to show an operator. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function fetchParsed<S extends z.ZodType>(url: string, schema: S, init?: RequestInit): Promise<z.output<S>> {
+  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const error = errorResponseSchema.safeParse(body);
+    if (error.success) throw new ApiError(error.data.error.message, res.status, error.data.error.code);
+    throw new ApiError(`The server answered ${res.status} ${res.statusText}`.trim(), res.status, 'HTTP_ERROR');
+  }
+  return schema.parse(body);
+}
+
+/**
+ * One factory per resource. The overview's key is a prefix of every detail's key, so invalidating
+ * `['strategies']` refreshes both; pass `exact: true` to refresh the overview alone.
+ */
+export const strategyQueries = {
+  all: () => ['strategies'] as const,
+  overview: () =>
+    queryOptions({
+      queryKey: ['strategies'] as const,
+      queryFn: ({ signal }) => fetchParsed('/api/strategies', overviewSchema, { signal }),
+    }),
+  detail: (id: string) =>
+    queryOptions({
+      queryKey: ['strategies', id] as const,
+      queryFn: ({ signal }) => fetchParsed(`/api/strategies/${encodeURIComponent(id)}`, strategyDetailSchema, { signal }),
+    }),
+};
+
+/**
+ * Sends an operator command (defensive exit, halt, resume). Resolves with the command once the server
+ * has accepted it (status `done`, or `pending`/`executing` when the engine has not finished yet); throws
+ * an `ApiError` carrying the server's reason when it was refused.
+ */
+export async function postOperatorAction(url: string, reason: string): Promise<Command> {
+  const { command } = await fetchParsed(url, commandResponseSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reason }),
+  });
+  if (command.status === 'rejected' || command.status === 'failed') {
+    throw new ApiError(command.outcome ?? `The command was ${command.status}`, 409, command.status.toUpperCase());
+  }
+  return command;
+}

@@ -1,0 +1,172 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db/client';
+import { NotificationHub } from '../db/notifications';
+import { nyParts } from '../domain/market/calendar';
+import { createLogger } from '../log';
+import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
+import { Engine, type SimulationSettings } from './engine';
+
+const SIMULATION: SimulationSettings = {
+  start: Date.parse('2026-11-20T09:30:00-05:00'),
+  seed: 20261120,
+  vix: 24,
+  speed: 195,
+};
+
+const db: Db = testDb();
+const hub = new NotificationHub(TEST_DATABASE_URL);
+const log = createLogger('silent');
+
+const loadEngine = () => Engine.load({ db, hub, log, simulation: SIMULATION });
+
+/** Plays bars until `until` says stop (or `limit` bars), returning how many were played. */
+async function play(engine: Engine, until: () => boolean, limit = 5_000): Promise<number> {
+  for (let played = 1; played <= limit; played += 1) {
+    await engine.playBar(engine.clock.advance());
+    if (until()) return played;
+  }
+  throw new Error(`condition not reached in ${limit} bars`);
+}
+
+const ZERO_DTE = 'zero-dte-friday';
+
+beforeEach(async () => {
+  await resetDatabase(db);
+});
+
+afterAll(async () => {
+  await hub.close();
+  await db.$disconnect();
+});
+
+describe('the engine against PostgreSQL', () => {
+  it('gives a fresh database one 0DTE strategy, WAITING, with its creation in the history', async () => {
+    const engine = await loadEngine();
+    expect(engine.allRunners().map((runner) => [runner.id, runner.state])).toEqual([[ZERO_DTE, 'WAITING']]);
+    const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE } });
+    expect(rows).toMatchObject([{ seq: 1, fromState: null, toState: 'WAITING', eventType: 'strategy.created' }]);
+  });
+
+  it('stores a whole Friday as transitions with gap-free sequence numbers, matching the strategy row', async () => {
+    const engine = await loadEngine();
+    const runner = engine.runner(ZERO_DTE)!;
+    await play(engine, () => runner.state === 'COMPLETE');
+    const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'asc' } });
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_, index) => index + 1));
+    expect(rows.map((row) => row.toState)).toEqual(
+      expect.arrayContaining(['WAITING', 'VALIDATION', 'ENTERING', 'ACTIVE', 'COMPLETE']),
+    );
+    for (let i = 1; i < rows.length; i += 1) expect(rows[i]!.fromState).toBe(rows[i - 1]!.toState);
+    const strategy = await db.strategy.findUniqueOrThrow({ where: { id: ZERO_DTE } });
+    expect(strategy.version).toBe(rows.length);
+    expect(strategy.state).toBe('COMPLETE');
+    const entered = rows.find((row) => row.toState === 'ENTERING')!;
+    expect(nyParts(entered.marketTime.getTime())).toMatchObject({ date: '2026-11-20', weekday: 5 });
+  });
+
+  it('restores the same state, position and history in a new engine after a stop', async () => {
+    const first = await loadEngine();
+    const runner = first.runner(ZERO_DTE)!;
+    await play(first, () => runner.state === 'ACTIVE');
+    const position = runner.context.position;
+    const clockTime = first.clock.currentBar.time;
+    await first.stop();
+    const historyBefore = await db.transition.count({ where: { strategyId: ZERO_DTE } });
+
+    const second = await loadEngine();
+    const restored = second.runner(ZERO_DTE)!;
+    expect(restored.state).toBe('ACTIVE');
+    expect(restored.context.position).toEqual(position);
+    expect(restored.currentVersion).toBe(historyBefore);
+    expect(second.clock.currentBar.time).toBe(clockTime);
+
+    await play(second, () => restored.state === 'COMPLETE');
+    const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'asc' } });
+    expect(rows.map((row) => row.seq)).toEqual(rows.map((_, index) => index + 1));
+    expect(rows.length).toBeGreaterThan(historyBefore);
+  });
+
+  it('refuses a write from a stale version and writes nothing of it', async () => {
+    const engine = await loadEngine();
+    const runner = engine.runner(ZERO_DTE)!;
+    await play(engine, () => runner.state === 'ACTIVE');
+    const before = await db.strategy.findUniqueOrThrow({ where: { id: ZERO_DTE } });
+    const count = await db.transition.count();
+
+    await expect(
+      engine.strategies.recordTransition({
+        strategyId: ZERO_DTE,
+        expectedVersion: before.version - 1,
+        fromState: 'ACTIVE',
+        toState: 'EXITING',
+        snapshot: { stale: true },
+        eventType: 'market.tick',
+        eventPayload: {},
+        actor: 'system',
+        reason: 'stale writer',
+        marketTime: new Date(),
+      }),
+    ).rejects.toMatchObject({ code: 'STALE_VERSION' });
+
+    const after = await db.strategy.findUniqueOrThrow({ where: { id: ZERO_DTE } });
+    expect(after).toEqual(before);
+    expect(await db.transition.count()).toBe(count);
+  });
+
+  it('keeps the history append-only: stored transitions cannot be changed or deleted', async () => {
+    await loadEngine();
+    await expect(db.transition.updateMany({ data: { reason: 'rewritten' } })).rejects.toThrow();
+    await expect(db.transition.deleteMany()).rejects.toThrow();
+    expect(await db.transition.count()).toBe(1);
+  });
+
+  it('executes an operator defensive exit under the operator name and reason', async () => {
+    const engine = await loadEngine();
+    const runner = engine.runner(ZERO_DTE)!;
+    await play(engine, () => runner.state === 'ACTIVE');
+    const command = await engine.commands.create({ type: 'DEFENSIVE_EXIT', strategyId: ZERO_DTE, actor: 'alice', reason: 'Fed headline' });
+    await engine.drainCommands();
+
+    expect(await engine.commands.find(command.id)).toMatchObject({ status: 'done' });
+    expect(runner.state).toBe('COMPLETE');
+    const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'desc' }, take: 2 });
+    expect(rows.map((row) => [row.fromState, row.toState, row.actor])).toEqual([
+      ['DEFENSIVE_EXIT', 'COMPLETE', 'system'],
+      ['ACTIVE', 'DEFENSIVE_EXIT', 'alice'],
+    ]);
+    expect(rows[1]!.reason).toBe('Fed headline');
+  });
+
+  it('rejects a defensive exit for a flat strategy, records the refusal, and changes nothing', async () => {
+    const engine = await loadEngine();
+    const command = await engine.commands.create({ type: 'DEFENSIVE_EXIT', strategyId: ZERO_DTE, actor: 'bob', reason: 'oops' });
+    await engine.drainCommands();
+
+    const done = await engine.commands.find(command.id);
+    expect(done).toMatchObject({ status: 'rejected' });
+    expect(done?.outcome).toContain('WAITING does not accept operator.defensiveExit');
+    expect(engine.runner(ZERO_DTE)!.state).toBe('WAITING');
+    expect(await db.transition.count()).toBe(1);
+    expect(await db.eventRefusal.findMany()).toMatchObject([{ state: 'WAITING', eventType: 'operator.defensiveExit', actor: 'bob' }]);
+  });
+
+  it('halts: the open position exits, no later Friday enters, and the halt outlives the engine', async () => {
+    const engine = await loadEngine();
+    const runner = engine.runner(ZERO_DTE)!;
+    await play(engine, () => runner.state === 'ACTIVE');
+    await engine.commands.create({ type: 'EMERGENCY_HALT', strategyId: null, actor: 'carol', reason: 'risk off' });
+    await engine.drainCommands();
+    expect(runner.state).toBe('COMPLETE');
+    await engine.stop();
+
+    const restarted = await loadEngine();
+    expect(restarted.systemMode).toBe('HALTED');
+    const haltedRunner = restarted.runner(ZERO_DTE)!;
+    const haltedAt = restarted.clock.currentBar.time;
+    // Two more Fridays pass without an entry.
+    await play(restarted, () => restarted.clock.currentBar.time > haltedAt + 15 * 86_400_000, 20_000);
+    const entries = await db.transition.count({ where: { toState: 'VALIDATION', marketTime: { gt: new Date(haltedAt) } } });
+    expect(entries).toBe(0);
+    expect(haltedRunner.state).toBe('WAITING');
+  });
+});
