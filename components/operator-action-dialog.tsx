@@ -75,7 +75,7 @@ export function OperatorActionDialog({ label, title, explanation, url, variant, 
       )}
       {unfinished && !isDisabled && (
         <p className="text-xs text-amber-300">
-          {label} sent; the engine reports it {unfinished.status}.
+          {label} sent; it was still {unfinished.status} when the server answered.
         </p>
       )}
 

@@ -34,17 +34,26 @@ const COLOR_OTHER = '#64748b';
 type StateNodeData = { state: string; description: string | null; isCurrent: boolean };
 type StateNode = Node<StateNodeData, 'state'>;
 
-type TransitionEdgeData = { events: string[]; points: Point[]; label: Point; isFromCurrent: boolean };
+type TransitionEdgeData = { events: string[]; path: string; label: Point; isFromCurrent: boolean };
 type TransitionEdge = Edge<TransitionEdgeData, 'transition'>;
+
+/** How far a self-transition's loop reaches out of the right side of its state. */
+const LOOP_REACH = 28;
+
+interface MergedTransition {
+  from: string;
+  to: string;
+  events: string[];
+}
 
 interface Layout {
   states: { id: string; description: string | null; center: Point }[];
-  transitions: { from: string; to: string; events: string[]; points: Point[]; label: Point }[];
+  transitions: (MergedTransition & { path: string; label: Point })[];
 }
 
 /** Parallel transitions (same from and to) become one edge listing every event, so labels do not pile up. */
-function mergeParallel(transitions: StrategyGraph['transitions']): { from: string; to: string; events: string[] }[] {
-  const merged = new Map<string, { from: string; to: string; events: string[] }>();
+function mergeParallel(transitions: StrategyGraph['transitions']): MergedTransition[] {
+  const merged = new Map<string, MergedTransition>();
   for (const { from, to, event } of transitions) {
     const key = JSON.stringify([from, to]);
     const edge = merged.get(key) ?? { from, to, events: [] };
@@ -54,41 +63,27 @@ function mergeParallel(transitions: StrategyGraph['transitions']): { from: strin
   return [...merged.values()];
 }
 
-/** Positions states top to bottom with dagre, and routes each edge (its points and label) around them. */
-function layoutGraph(graph: StrategyGraph): Layout {
-  const transitions = mergeParallel(graph.transitions);
-  const descriptions = new Map(graph.states.map((s) => [s.id, s.description]));
-  // A transition naming a state the graph did not list still needs a node to attach to.
-  for (const { from, to } of transitions) {
-    for (const id of [from, to]) if (!descriptions.has(id)) descriptions.set(id, null);
-  }
-
-  const g = new Graph<GraphLabel, NodeLabel, EdgeLabel>();
-  g.setGraph({ rankdir: 'TB', nodesep: 36, ranksep: 56, edgesep: 16, marginx: 8, marginy: 8 });
-  for (const id of descriptions.keys()) g.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT });
-  for (const { from, to, events } of transitions) {
-    const longest = Math.max(...events.map((e) => e.length));
-    g.setEdge(from, to, {
-      width: longest * LABEL_CHAR_WIDTH + LABEL_PADDING,
-      height: events.length * LABEL_LINE_HEIGHT + LABEL_PADDING,
-      labelpos: 'c',
-    });
-  }
-  layout(g);
-
-  return {
-    states: [...descriptions].map(([id, description]) => {
-      const { x = 0, y = 0 } = g.node(id);
-      return { id, description, center: { x, y } };
-    }),
-    transitions: transitions.map((t) => {
-      const { points = [], x = 0, y = 0 } = g.edge(t.from, t.to);
-      return { ...t, points, label: { x, y } };
-    }),
-  };
+function labelSize(events: string[]): { width: number; height: number } {
+  const longest = Math.max(0, ...events.map((event) => event.length));
+  return { width: longest * LABEL_CHAR_WIDTH + LABEL_PADDING, height: events.length * LABEL_LINE_HEIGHT + LABEL_PADDING };
 }
 
-/** A smooth path through dagre's bend points: straight to the first, curves between midpoints, straight to the end. */
+/** Where the line from a state's center towards `toward` leaves the state's drawn box. */
+function boxExit(center: Point, toward: Point): Point {
+  const dx = toward.x - center.x;
+  const dy = toward.y - center.y;
+  if (dx === 0 && dy === 0) return center;
+  const halfWidth = NODE_WIDTH / 2;
+  const halfHeight = NODE_HEIGHT / 2;
+  if (Math.abs(dy) * halfWidth > Math.abs(dx) * halfHeight) {
+    const y = Math.sign(dy) * halfHeight;
+    return { x: center.x + (y * dx) / dy, y: center.y + y };
+  }
+  const x = Math.sign(dx) * halfWidth;
+  return { x: center.x + x, y: center.y + (x * dy) / dx };
+}
+
+/** A smooth path through bend points: curves between midpoints, ending exactly on the last point. */
 function pathThrough(points: Point[]): string {
   const [first, ...rest] = points;
   if (!first) return '';
@@ -100,9 +95,66 @@ function pathThrough(points: Point[]): string {
     if (previous) path += ` Q ${previous.x},${previous.y} ${(previous.x + point.x) / 2},${(previous.y + point.y) / 2}`;
     previous = point;
   }
-  if (previous) path += ` Q ${previous.x},${previous.y} ${last.x},${last.y}`;
-  else path += ` L ${last.x},${last.y}`;
-  return path;
+  return previous ? `${path} Q ${previous.x},${previous.y} ${last.x},${last.y}` : `${path} L ${last.x},${last.y}`;
+}
+
+/** A loop out of the right side of a state and back, for a transition that stays in it. */
+function selfLoop(center: Point): string {
+  const right = center.x + NODE_WIDTH / 2;
+  const out = right + LOOP_REACH;
+  return `M ${right},${center.y - 8} C ${out},${center.y - 24} ${out},${center.y + 24} ${right},${center.y + 8}`;
+}
+
+/**
+ * Positions states top to bottom with dagre, and routes each edge (its path and label) around them.
+ * Dagre 3 routes self-loops through their own node, so those are drawn here instead: dagre is only told to
+ * leave room for them by widening the state's box on both sides (keeping its center where edges aim).
+ */
+function layoutGraph(graph: StrategyGraph): Layout {
+  const transitions = mergeParallel(graph.transitions);
+  const descriptions = new Map(graph.states.map((s) => [s.id, s.description]));
+  // A transition naming a state the graph did not list still needs a node to attach to.
+  for (const { from, to } of transitions) {
+    for (const id of [from, to]) if (!descriptions.has(id)) descriptions.set(id, null);
+  }
+  const loops = new Map(transitions.filter((t) => t.from === t.to).map((t) => [t.from, t]));
+
+  const g = new Graph<GraphLabel, NodeLabel, EdgeLabel>();
+  g.setGraph({ rankdir: 'TB', nodesep: 36, ranksep: 56, edgesep: 16, marginx: 8, marginy: 8 });
+  for (const id of descriptions.keys()) {
+    const loop = loops.get(id);
+    const label = loop ? labelSize(loop.events) : { width: 0, height: 0 };
+    const reserve = loop ? LOOP_REACH + 4 + label.width : 0;
+    g.setNode(id, { width: NODE_WIDTH + 2 * reserve, height: Math.max(NODE_HEIGHT, label.height) });
+  }
+  for (const { from, to, events } of transitions) {
+    if (from !== to) g.setEdge(from, to, { ...labelSize(events), labelpos: 'c' });
+  }
+  layout(g);
+
+  const centers = new Map([...descriptions.keys()].map((id) => {
+    const { x = 0, y = 0 } = g.node(id);
+    return [id, { x, y }];
+  }));
+  const centerOf = (id: string): Point => centers.get(id) ?? { x: 0, y: 0 };
+
+  return {
+    states: [...descriptions].map(([id, description]) => ({ id, description, center: centerOf(id) })),
+    transitions: transitions.map((t) => {
+      const source = centerOf(t.from);
+      if (t.from === t.to) {
+        const labelX = source.x + NODE_WIDTH / 2 + LOOP_REACH + 4 + labelSize(t.events).width / 2;
+        return { ...t, path: selfLoop(source), label: { x: labelX, y: source.y } };
+      }
+      const target = centerOf(t.to);
+      const { points = [], x = 0, y = 0 } = g.edge(t.from, t.to);
+      const bends = points.slice(1, -1);
+      // Dagre ends edges on the (possibly widened) box; end them on the drawn state instead.
+      const start = boxExit(source, bends[0] ?? target);
+      const end = boxExit(target, bends.at(-1) ?? source);
+      return { ...t, path: pathThrough([start, ...bends, end]), label: { x, y } };
+    }),
+  };
 }
 
 function StateNodeView({ data }: NodeProps<StateNode>) {
@@ -130,7 +182,7 @@ function TransitionEdgeView({ id, data, markerEnd, style }: EdgeProps<Transition
   if (!data) return null;
   return (
     <>
-      <BaseEdge id={id} path={pathThrough(data.points)} markerEnd={markerEnd} style={style} />
+      <BaseEdge id={id} path={data.path} markerEnd={markerEnd} style={style} />
       <EdgeLabelRenderer>
         <div
           style={{ transform: `translate(-50%, -50%) translate(${data.label.x}px, ${data.label.y}px)` }}
@@ -184,7 +236,7 @@ export function StateGraph({ graph, currentState }: StateGraphProps) {
 
   const edges = useMemo(
     (): TransitionEdge[] =>
-      laidOut.transitions.map(({ from, to, events, points, label }) => {
+      laidOut.transitions.map(({ from, to, events, path, label }) => {
         const isFromCurrent = from === currentState;
         const color = isFromCurrent ? COLOR_NEXT : COLOR_OTHER;
         return {
@@ -196,7 +248,7 @@ export function StateGraph({ graph, currentState }: StateGraphProps) {
           markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
           style: { stroke: color, strokeWidth: isFromCurrent ? 2 : 1.25 },
           zIndex: isFromCurrent ? 1 : 0,
-          data: { events, points, label, isFromCurrent },
+          data: { events, path, label, isFromCurrent },
         };
       }),
     [laidOut, currentState],

@@ -96,10 +96,7 @@ function TransitionHistory({ transitions }: { transitions: TransitionRow[] }) {
             </Td>
             <Td className="whitespace-nowrap">
               {row.fromState ? <StateBadge state={row.fromState} /> : <span className="text-slate-500">start</span>}
-              <span aria-hidden="true" className="px-1.5 text-slate-500">
-                →
-              </span>
-              <span className="sr-only"> to </span>
+              <span className="px-1.5 text-slate-500">→</span>
               <StateBadge state={row.toState} />
             </Td>
             <Td className="font-mono text-xs">{row.eventType}</Td>

@@ -78,63 +78,65 @@ function parseChangeEvent(data: unknown): ChangeEvent | null {
 }
 
 /**
- * Keeps the react-query cache fresh from the server's change notifications: one EventSource for the app.
- * Notifications say what changed, never the data, so each one invalidates the queries that show it.
+ * Keeps the react-query cache fresh from the server's change notifications. Notifications say what
+ * changed, never the data, so each one invalidates the queries that show it; a burst is flushed once.
  * Every (re)connect may have missed notifications, so it invalidates everything.
+ * Returns a function that closes the stream.
  */
+export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: LiveStatus) => void): () => void {
+  let source: EventSource | null = null;
+  let stale = nothingStale();
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryDelay = MIN_RETRY_MS;
+
+  const flush = () => {
+    flushTimer = null;
+    const flushed = stale;
+    stale = nothingStale();
+    invalidate(queryClient, flushed);
+  };
+  const scheduleFlush = () => {
+    flushTimer ??= setTimeout(flush, INVALIDATION_DELAY_MS);
+  };
+
+  const connect = () => {
+    retryTimer = null;
+    const current = new EventSource(EVENTS_URL);
+    source = current;
+    current.onopen = () => {
+      retryDelay = MIN_RETRY_MS;
+      onStatus('live');
+      stale.everything = true;
+      scheduleFlush();
+    };
+    current.onmessage = (message: MessageEvent) => {
+      markStale(stale, parseChangeEvent(message.data));
+      scheduleFlush();
+    };
+    current.onerror = () => {
+      onStatus('reconnecting');
+      // CONNECTING means the browser is already retrying; CLOSED means it gave up (e.g. a 5xx answer).
+      if (current.readyState !== EventSource.CLOSED) return;
+      current.close();
+      retryTimer = setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
+    };
+  };
+
+  connect();
+  return () => {
+    source?.close();
+    if (flushTimer !== null) clearTimeout(flushTimer);
+    if (retryTimer !== null) clearTimeout(retryTimer);
+  };
+}
+
+/** One event stream for the app, for as long as the component that calls this is mounted. */
 export function useLiveUpdates(): LiveStatus {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<LiveStatus>('connecting');
-
-  useEffect(() => {
-    let source: EventSource | null = null;
-    let stale = nothingStale();
-    let flushTimer: ReturnType<typeof setTimeout> | null = null;
-    let retryTimer: ReturnType<typeof setTimeout> | null = null;
-    let retryDelay = MIN_RETRY_MS;
-
-    const flush = () => {
-      flushTimer = null;
-      const flushed = stale;
-      stale = nothingStale();
-      invalidate(queryClient, flushed);
-    };
-    const scheduleFlush = () => {
-      flushTimer ??= setTimeout(flush, INVALIDATION_DELAY_MS);
-    };
-
-    const connect = () => {
-      retryTimer = null;
-      const current = new EventSource(EVENTS_URL);
-      source = current;
-      current.onopen = () => {
-        retryDelay = MIN_RETRY_MS;
-        setStatus('live');
-        stale.everything = true;
-        scheduleFlush();
-      };
-      current.onmessage = (message: MessageEvent) => {
-        markStale(stale, parseChangeEvent(message.data));
-        scheduleFlush();
-      };
-      current.onerror = () => {
-        setStatus('reconnecting');
-        // CONNECTING means the browser is already retrying; CLOSED means it gave up (e.g. a 5xx answer).
-        if (current.readyState !== EventSource.CLOSED) return;
-        current.close();
-        retryTimer = setTimeout(connect, retryDelay);
-        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
-      };
-    };
-
-    connect();
-    return () => {
-      source?.close();
-      if (flushTimer !== null) clearTimeout(flushTimer);
-      if (retryTimer !== null) clearTimeout(retryTimer);
-    };
-  }, [queryClient]);
-
+  useEffect(() => subscribeToChanges(queryClient, setStatus), [queryClient]);
   return status;
 }
 

@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { E2E_DATABASE_URL } from './database';
+
+export interface ServerOptions {
+  readonly port: number;
+  /** Where a fresh simulation starts (ISO with offset). Ignored once the database has a saved clock. */
+  readonly simStart: string;
+  /** Market seconds per real second. */
+  readonly simSpeed: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts the real production server (`next start`, after `next build`) with its engine, as `node` directly:
+ * killing an npm/npx parent would leave next-server running.
+ */
+export async function startServer({ port, simStart, simSpeed }: ServerOptions): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
+    env: {
+      ...process.env,
+      DATABASE_URL: E2E_DATABASE_URL,
+      SIM_START: simStart,
+      SIM_SPEED: String(simSpeed),
+      NEXT_TELEMETRY_DISABLED: '1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/api/strategies`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { QueryClient } from '@tanstack/react-query';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import type { ChangeEvent } from '@/lib/api/contract';
+import { subscribeToChanges, type LiveStatus } from '@/lib/client/use-live-updates';
+
+/** Stands in for the browser's EventSource: the test opens, sends and fails the stream by hand. */
+class FakeEventSource {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSED = 2;
+  static instances: FakeEventSource[] = [];
+
+  readyState = FakeEventSource.CONNECTING;
+  onopen: (() => void) | null = null;
+  onmessage: ((message: MessageEvent) => void) | null = null;
+  onerror: (() => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeEventSource.instances.push(this);
+  }
+
+  open() {
+    this.readyState = FakeEventSource.OPEN;
+    this.onopen?.();
+  }
+
+  send(event: ChangeEvent | string) {
+    const data = typeof event === 'string' ? event : JSON.stringify(event);
+    this.onmessage?.(new MessageEvent('message', { data }));
+  }
+
+  fail(readyState: number) {
+    this.readyState = readyState;
+    this.onerror?.();
+  }
+
+  close() {
+    this.readyState = FakeEventSource.CLOSED;
+  }
+}
+
+function latestSource(): FakeEventSource {
+  const source = FakeEventSource.instances.at(-1);
+  if (!source) throw new Error('no EventSource was opened');
+  return source;
+}
+
+describe('subscribeToChanges', () => {
+  let queryClient: QueryClient;
+  let invalidate: MockInstance<QueryClient['invalidateQueries']>;
+  let statuses: LiveStatus[];
+  let unsubscribe: () => void;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal('EventSource', FakeEventSource);
+    FakeEventSource.instances = [];
+    queryClient = new QueryClient();
+    invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+    statuses = [];
+    unsubscribe = subscribeToChanges(queryClient, (status) => statuses.push(status));
+  });
+
+  afterEach(() => {
+    unsubscribe();
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it('opens one stream on /api/events', () => {
+    expect(FakeEventSource.instances.map((source) => source.url)).toEqual(['/api/events']);
+  });
+
+  it('invalidates everything when the stream opens, since notifications may have been missed', () => {
+    latestSource().open();
+    vi.advanceTimersByTime(250);
+    expect(invalidate.mock.calls).toEqual([[]]);
+    expect(statuses).toEqual(['live']);
+  });
+
+  it('turns a burst of transitions into one refetch of the overview and of that strategy', () => {
+    const source = latestSource();
+    for (let i = 0; i < 20; i++) source.send({ table: 'transition', strategyId: 'zero-dte' });
+    source.send({ table: 'event_refusal', strategyId: 'lt112' });
+    expect(invalidate).not.toHaveBeenCalled();
+
+    vi.advanceTimersByTime(250);
+    expect(invalidate.mock.calls).toEqual([
+      [{ queryKey: ['strategies'], exact: true }],
+      [{ queryKey: ['strategies', 'zero-dte'] }],
+      [{ queryKey: ['strategies', 'lt112'] }],
+    ]);
+  });
+
+  it('invalidates every strategy query on a market bar, a system change or an operator command', () => {
+    const source = latestSource();
+    for (const table of ['market_clock', 'system_state', 'operator_command'] as const) {
+      source.send({ table });
+      vi.advanceTimersByTime(250);
+    }
+    expect(invalidate.mock.calls).toEqual([
+      [{ queryKey: ['strategies'] }],
+      [{ queryKey: ['strategies'] }],
+      [{ queryKey: ['strategies'] }],
+    ]);
+  });
+
+  it('treats a notification it cannot read as making every strategy stale', () => {
+    latestSource().send('not json');
+    vi.advanceTimersByTime(250);
+    expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'] }]]);
+  });
+
+  it('opens a new stream after the browser gives up on the old one, and refreshes everything on reopening', () => {
+    const first = latestSource();
+    first.open();
+    first.fail(FakeEventSource.CLOSED);
+    expect(statuses).toEqual(['live', 'reconnecting']);
+
+    vi.advanceTimersByTime(1_000);
+    const second = latestSource();
+    expect(second).not.toBe(first);
+    invalidate.mockClear();
+    second.open();
+    vi.advanceTimersByTime(250);
+    expect(invalidate.mock.calls).toEqual([[]]);
+  });
+
+  it('leaves retrying to the browser while it is still reconnecting', () => {
+    latestSource().fail(FakeEventSource.CONNECTING);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeEventSource.instances).toHaveLength(1);
+  });
+});
