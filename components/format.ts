@@ -2,7 +2,7 @@ import type { StrategySummary } from '@/lib/api/contract';
 
 const MARKET_TIME_ZONE = 'America/New_York';
 
-const marketTimeParts = new Intl.DateTimeFormat('en-GB', {
+const marketTimeParts = new Intl.DateTimeFormat('en-US', {
   timeZone: MARKET_TIME_ZONE,
   weekday: 'short',
   day: 'numeric',
@@ -20,8 +20,8 @@ const marketTimeParts = new Intl.DateTimeFormat('en-GB', {
 export function formatMarketTime(iso: string, { withSeconds = false }: { withSeconds?: boolean } = {}): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    marketTimeParts.formatToParts(date).find((p) => p.type === type)?.value ?? '';
+  const parts = marketTimeParts.formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   const clock = withSeconds ? `${part('hour')}:${part('minute')}:${part('second')}` : `${part('hour')}:${part('minute')}`;
   return `${part('weekday')} ${part('day')} ${part('month')} ${clock} ET`;
 }

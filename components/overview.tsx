@@ -21,6 +21,7 @@ function SystemAction({ system }: { system: OverviewData['system'] }) {
   if (system.mode === 'RUNNING') {
     return (
       <OperatorActionDialog
+        key="halt"
         label="Emergency Halt"
         title="Emergency halt: all strategies"
         variant="danger"
@@ -37,6 +38,7 @@ function SystemAction({ system }: { system: OverviewData['system'] }) {
   }
   return (
     <OperatorActionDialog
+      key="resume"
       label="Resume"
       title="Resume trading: all strategies"
       variant="primary"

@@ -19,6 +19,16 @@ class FakeEventSource {
     FakeEventSource.instances.push(this);
   }
 
+  private readonly listeners = new Map<string, (() => void)[]>();
+
+  addEventListener(type: string, listener: () => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+
+  emit(type: string) {
+    for (const listener of this.listeners.get(type) ?? []) listener();
+  }
+
   open() {
     this.readyState = FakeEventSource.OPEN;
     this.onopen?.();
@@ -76,6 +86,12 @@ describe('subscribeToChanges', () => {
     vi.advanceTimersByTime(250);
     expect(invalidate.mock.calls).toEqual([[]]);
     expect(statuses).toEqual(['live']);
+  });
+
+  it('invalidates everything when the server says it may have lost notifications', () => {
+    latestSource().emit('resync');
+    vi.advanceTimersByTime(250);
+    expect(invalidate.mock.calls).toEqual([[]]);
   });
 
   it('turns a burst of transitions into one refetch of the overview and of that strategy', () => {

@@ -6,6 +6,8 @@ import { changeEventSchema, type ChangeEvent } from '@/lib/api/contract';
 import { strategyQueries } from '@/lib/client/queries';
 
 const EVENTS_URL = '/api/events';
+/** The named event the server sends when it cannot vouch that no notification was lost. */
+const RESYNC_EVENT = 'resync';
 /** A burst of notifications (a market bar moves every strategy) becomes one refetch per query. */
 const INVALIDATION_DELAY_MS = 200;
 /** The browser retries a dropped stream by itself; these bound our own retries after it gives up. */
@@ -80,7 +82,8 @@ function parseChangeEvent(data: unknown): ChangeEvent | null {
 /**
  * Keeps the react-query cache fresh from the server's change notifications. Notifications say what
  * changed, never the data, so each one invalidates the queries that show it; a burst is flushed once.
- * Every (re)connect may have missed notifications, so it invalidates everything.
+ * Every (re)connect, and every `resync` from the server, may follow missed notifications, so it
+ * invalidates everything.
  * Returns a function that closes the stream.
  */
 export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: LiveStatus) => void): () => void {
@@ -114,6 +117,11 @@ export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: 
       markStale(stale, parseChangeEvent(message.data));
       scheduleFlush();
     };
+    // The server lost its own feed of changes (its LISTEN connection) and may have missed some.
+    current.addEventListener(RESYNC_EVENT, () => {
+      stale.everything = true;
+      scheduleFlush();
+    });
     current.onerror = () => {
       onStatus('reconnecting');
       // CONNECTING means the browser is already retrying; CLOSED means it gave up (e.g. a 5xx answer).

@@ -1,0 +1,87 @@
+import { expect, test, type Page } from '@playwright/test';
+import { ZERO_DTE_DEFAULTS, isVixInEntryRange } from '../lib/domain/strategies/zero-dte/zero-dte.rules';
+import { nyTime } from '../lib/domain/market/calendar';
+import { createSimulatorState, nextBar } from '../lib/market/simulator';
+import { marketTime, query, resetDatabase } from './support/database';
+import { startServer, type RunningServer } from './support/server';
+
+const SIM_START = '2026-11-20T10:00:00-05:00';
+const SEED = 20261120;
+const FRIDAYS = ['2026-11-20', '2026-11-27'] as const;
+const PORT = 3102;
+
+let server: RunningServer;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  await resetDatabase();
+  // Slow enough to halt before the 10:30 ET window opens on the first Friday.
+  server = await startServer({ port: PORT, simStart: SIM_START, simSpeed: 90 });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+const strategyRow = (page: Page) =>
+  page.getByRole('table', { name: 'Strategies' }).getByRole('row').filter({ hasText: '0DTE Friday' });
+
+/** The control: on this seed the market itself would let the strategy enter on both Fridays at 10:30 ET. */
+test('the simulated market qualifies for an entry on both Fridays', () => {
+  let state = createSimulatorState({ start: Date.parse(SIM_START), seed: SEED, vix: 24 });
+  const entryBars = new Map<string, number>();
+  const windowOpens = FRIDAYS.map((date) => nyTime(date, 10, 30));
+  while (state.time < windowOpens[windowOpens.length - 1]!) {
+    const { bar, state: next } = nextBar(state);
+    state = next;
+    const friday = FRIDAYS.find((date) => bar.time === nyTime(date, 10, 30));
+    if (friday) entryBars.set(friday, bar.vix);
+  }
+  for (const friday of FRIDAYS) expect(isVixInEntryRange(entryBars.get(friday)!, ZERO_DTE_DEFAULTS)).toBe(true);
+});
+
+test('after an Emergency Halt the next Friday does not enter, and the halt outlives a restart', async ({ page }) => {
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Emergency Halt' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Reason').fill('Risk limit breached');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+
+  await expect(page.getByTestId('system-mode')).toHaveText('HALTED');
+  await expect(page.getByRole('region', { name: 'Trading halted' })).toContainText('Risk limit breached');
+  const [halt] = await query<{ mode: string; reason: string }>('SELECT mode, reason FROM system_state');
+  expect(halt).toEqual({ mode: 'HALTED', reason: 'Risk limit breached' });
+  const haltedAt = (await marketTime())!;
+  expect(haltedAt).toBeLessThan(nyTime(FRIDAYS[0], 10, 30));
+
+  const row = strategyRow(page);
+  await expect(row).toContainText('system is HALTED');
+  await expect.poll(marketTime, { timeout: 90_000 }).toBeGreaterThan(nyTime(FRIDAYS[0], 11, 5));
+  await expect(row).toContainText('WAITING');
+  expect(await query("SELECT seq FROM transition WHERE to_state = 'VALIDATION'")).toHaveLength(0);
+
+  // Restart the server, faster this time: the stored halt, not memory, must keep the next Friday flat.
+  await server.stop();
+  server = await startServer({ port: PORT, simStart: SIM_START, simSpeed: 6_000 });
+  await page.reload();
+  await expect(page.getByTestId('system-mode')).toHaveText('HALTED');
+  await expect(page.getByRole('region', { name: 'Trading halted' })).toContainText('Risk limit breached');
+  await expect.poll(marketTime, { timeout: 90_000 }).toBeGreaterThan(nyTime(FRIDAYS[1], 11, 5));
+  await expect(strategyRow(page)).toContainText('WAITING');
+  expect(await query("SELECT seq FROM transition WHERE to_state = 'VALIDATION'")).toHaveLength(0);
+
+  // Resume is an explicit operator action, recorded like the halt.
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('dialog').getByLabel('Reason').fill('Limits reviewed');
+  await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('system-mode')).toHaveText('RUNNING');
+  const commands = await query<{ type: string; status: string; reason: string }>(
+    'SELECT type, status, reason FROM operator_command ORDER BY id',
+  );
+  expect(commands).toEqual([
+    { type: 'EMERGENCY_HALT', status: 'done', reason: 'Risk limit breached' },
+    { type: 'RESUME', status: 'done', reason: 'Limits reviewed' },
+  ]);
+});
