@@ -109,10 +109,14 @@ export class Engine {
     this.options.log.info('engine stopped');
   }
 
-  /** Feeds one bar to every strategy, each with the coordinator's decision for it. */
+  /**
+   * Feeds one bar to every strategy, each with the coordinator's decision for it. A strategy whose bar could
+   * not be handled (the database went away) has changed nothing and simply sees the next bar: its rules
+   * look at the market as it is, so a missed bar delays a decision by a minute and never loses one.
+   */
   async playBar(bar: MarketBar): Promise<void> {
     const world = this.world();
-    await Promise.all(
+    const results = await Promise.allSettled(
       this.allRunners().map((runner) =>
         runner.send(
           { type: 'market.tick', bar, permit: canEnter(viewOf(runner), world), systemMode: this.mode },
@@ -120,7 +124,12 @@ export class Engine {
         ),
       ),
     );
-    if (performance.now() - this.lastClockSave >= CLOCK_SAVE_INTERVAL_MS) await this.saveClock();
+    for (const result of results) {
+      if (result.status === 'rejected') this.options.log.error({ err: result.reason, barTime: bar.time }, 'bar not handled');
+    }
+    if (performance.now() - this.lastClockSave >= CLOCK_SAVE_INTERVAL_MS) {
+      await this.saveClock().catch((error: unknown) => this.options.log.error({ err: error }, 'clock not saved'));
+    }
   }
 
   /** Executes pending operator commands one at a time, in the order they were given. */

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench`: how fast the engine simulates and how fast it stores transitions, against PostgreSQL.
+ * Figures and ratios to read, not limits to assert: these machines are shared and noisy.
+ */
+import { createDb } from '../lib/db/client';
+import type { Prisma } from '../lib/db/generated/client';
+import { migrate } from '../lib/db/migrate';
+import { NotificationHub } from '../lib/db/notifications';
+import { Engine } from '../lib/engine/engine';
+import { createLogger } from '../lib/log';
+
+const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/wheelhouse_bench';
+const TRADING_DAYS = Number(process.env.BENCH_DAYS ?? 60);
+const WRITES = Number(process.env.BENCH_WRITES ?? 2_000);
+const BARS_PER_DAY = 390;
+
+const db = createDb(BENCH_DATABASE_URL);
+
+async function reset(): Promise<void> {
+  await db.$executeRawUnsafe(
+    'TRUNCATE strategy, transition, event_refusal, strategy_error, system_state, market_clock, operator_command RESTART IDENTITY CASCADE',
+  );
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function simulate(): Promise<void> {
+  await reset();
+  const hub = new NotificationHub(BENCH_DATABASE_URL);
+  const engine = await Engine.load({
+    db,
+    hub,
+    log: createLogger('silent'),
+    simulation: { start: Date.parse('2026-01-02T09:30:00-05:00'), seed: 7, vix: 24, speed: 1 },
+  });
+  const bars = TRADING_DAYS * BARS_PER_DAY;
+  const firstBar = engine.clock.currentBar.time;
+  const heapBefore = process.memoryUsage().heapUsed;
+  const started = performance.now();
+  for (let i = 0; i < bars; i += 1) await engine.playBar(engine.clock.advance());
+  await engine.stop();
+  const seconds = (performance.now() - started) / 1000;
+  const transitions = await db.transition.count();
+  const marketMinutes = bars;
+  console.log(`simulation: ${TRADING_DAYS} trading days (${bars} one-minute bars, 1 strategy) in ${seconds.toFixed(2)} s`);
+  console.log(`  ${(bars / seconds).toFixed(0)} bars/s; ${((marketMinutes * 60) / seconds).toFixed(0)}x real time in market hours`);
+  console.log(
+    `  market span ${((engine.clock.currentBar.time - firstBar) / 86_400_000).toFixed(0)} calendar days; ${transitions} transitions stored`,
+  );
+  console.log(`  heap ${mb(heapBefore)} -> ${mb(process.memoryUsage().heapUsed)}, rss ${mb(process.memoryUsage().rss)}`);
+  await hub.close();
+}
+
+/** The hot path: one statement per transition (update with version check + append), vs Prisma's interactive transaction. */
+async function writePath(): Promise<void> {
+  await reset();
+  const hub = new NotificationHub(BENCH_DATABASE_URL);
+  const engine = await Engine.load({
+    db,
+    hub,
+    log: createLogger('silent'),
+    simulation: { start: Date.parse('2026-01-02T09:30:00-05:00'), seed: 7, vix: 24, speed: 1 },
+  });
+  const runner = engine.allRunners()[0]!;
+  const snapshot = JSON.parse(JSON.stringify({ value: 'WAITING', context: runner.context })) as Prisma.InputJsonObject;
+  let version = runner.currentVersion;
+
+  const oneStatementStart = performance.now();
+  for (let i = 0; i < WRITES; i += 1) {
+    version = await engine.strategies.recordTransition({
+      strategyId: runner.id,
+      expectedVersion: version,
+      fromState: 'WAITING',
+      toState: 'WAITING',
+      snapshot,
+      eventType: 'bench',
+      eventPayload: { i },
+      actor: 'bench',
+      reason: null,
+      marketTime: new Date(),
+    });
+  }
+  const oneStatement = WRITES / ((performance.now() - oneStatementStart) / 1000);
+
+  const interactiveStart = performance.now();
+  for (let i = 0; i < WRITES; i += 1) {
+    await db.$transaction(async (tx) => {
+      const updated = await tx.strategy.updateMany({
+        where: { id: runner.id, version },
+        data: { version: { increment: 1 }, snapshot, state: 'WAITING' },
+      });
+      if (updated.count !== 1) throw new Error('stale');
+      version += 1;
+      await tx.transition.create({
+        data: {
+          strategyId: runner.id,
+          seq: version,
+          fromState: 'WAITING',
+          toState: 'WAITING',
+          eventType: 'bench',
+          eventPayload: { i },
+          actor: 'bench',
+          marketTime: new Date(),
+        },
+      });
+    });
+  }
+  const interactive = WRITES / ((performance.now() - interactiveStart) / 1000);
+  console.log(`transition writes (${WRITES} each, one connection, sequential):`);
+  console.log(`  one statement (CTE update + append): ${oneStatement.toFixed(0)}/s`);
+  console.log(`  Prisma interactive $transaction:     ${interactive.toFixed(0)}/s (${(interactive / oneStatement).toFixed(2)}x)`);
+  await engine.stop();
+  await hub.close();
+}
+
+await migrate(BENCH_DATABASE_URL);
+await simulate();
+await writePath();
+await db.$disconnect();
