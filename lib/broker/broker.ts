@@ -1,20 +1,56 @@
-import type { ComboFill, ComboOrder, MarketBar, OrderLeg } from '../domain/market/types';
+import type { ComboFill, ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg, Underlying } from '../domain/market/types';
 
-export type BrokerOrderStatus = 'FILLED' | 'REJECTED';
+/**
+ * WORKING: accepted, nothing filled yet. PARTIALLY_FILLED: some legs filled (legged execution only).
+ * FILLED: every leg filled. REJECTED and CANCELLED are final; either may come after some legs filled.
+ */
+export type BrokerOrderStatus = 'WORKING' | 'PARTIALLY_FILLED' | 'FILLED' | 'REJECTED' | 'CANCELLED';
 
 export interface BrokerOrder {
   readonly clientOrderId: string;
   readonly status: BrokerOrderStatus;
-  /** Set when FILLED: every leg filled together. */
-  readonly fill: ComboFill | null;
-  /** Set when REJECTED: a sentence an operator can act on. */
-  readonly rejectReason: string | null;
   readonly legs: readonly OrderLeg[];
+  /** Fills so far, one per filled leg, in leg order. Empty for an untouched order. */
+  readonly legFills: readonly LegFill[];
+  /** Set when FILLED: every leg filled together (or legged to completion). */
+  readonly fill: ComboFill | null;
+  /** Set when REJECTED or CANCELLED: a sentence an operator can act on. */
+  readonly rejectReason: string | null;
+  readonly updatedAt: EpochMs;
 }
 
-/** Where the engine sends combo orders. A rejection is a result, not an exception; a broken broker throws. */
+/** A position the broker holds, per contract: positive quantity long, negative short. */
+export interface BrokerPosition {
+  readonly underlying: Underlying;
+  readonly expiry: string;
+  readonly strike: number;
+  readonly right: 'C' | 'P';
+  readonly quantity: number;
+  /** Average per-unit price of the open quantity. */
+  readonly averagePrice: number;
+}
+
+/** The broker could not be reached: nothing is known about the request. Retry with the same client order id. */
+export class BrokerConnectionError extends Error {
+  override readonly name = 'BrokerConnectionError';
+}
+
+/** The broker did not answer in time: the order may or may not exist. Look it up by client order id. */
+export class BrokerTimeoutError extends Error {
+  override readonly name = 'BrokerTimeoutError';
+}
+
+/**
+ * Where the engine sends combo orders. A rejection is a result, not an exception; an unreachable or
+ * silent broker throws one of the two errors above.
+ */
 export interface Broker {
   /** Idempotent by clientOrderId: a repeat returns the existing order, never a second one. */
   placeCombo(order: ComboOrder, bar: MarketBar): Promise<BrokerOrder>;
   findOrder(clientOrderId: string): Promise<BrokerOrder | null>;
+  /** Cancels what is still unfilled; legs already filled stay filled. Returns the order as it ends, null if unknown. */
+  cancel(clientOrderId: string, bar: MarketBar): Promise<BrokerOrder | null>;
+  /** Advances working orders on a new bar (latency, legged fills); returns the orders that changed. */
+  onBar(bar: MarketBar): Promise<BrokerOrder[]>;
+  positions(): Promise<BrokerPosition[]>;
 }

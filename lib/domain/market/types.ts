@@ -1,20 +1,35 @@
 /** Epoch milliseconds (UTC). Every domain function takes time as a value; nothing reads the wall clock. */
 export type EpochMs = number;
 
-/** One one-minute bar of the underlying and its volatility index, stamped at the bar's close. */
+/** The underlyings Wheelhouse trades options on. ES is the E-mini S&P 500 future (/ES). */
+export type Underlying = 'SPY' | 'QQQ' | 'IWM' | 'ES';
+
+export const UNDERLYINGS: readonly Underlying[] = ['SPY', 'QQQ', 'IWM', 'ES'];
+
+export interface UnderlyingBar {
+  /** Last price at the bar's close. */
+  readonly price: number;
+  /** Price at today's session open. */
+  readonly open: number;
+}
+
+/** One one-minute bar of every underlying and the volatility index, stamped at the bar's close. */
 export interface MarketBar {
   readonly time: EpochMs;
-  readonly spy: number;
   readonly vix: number;
-  /** SPY's price at today's open; the 0DTE structure depends on the move since then. */
-  readonly spyOpen: number;
+  readonly underlyings: Readonly<Record<Underlying, UnderlyingBar>>;
+  /**
+   * True when the quotes behind this bar are stale (a data-feed fault): strategies must not trade on it.
+   * Absent means fresh.
+   */
+  readonly isStale?: boolean;
 }
 
 export type OptionRight = 'C' | 'P';
 
-/** One option contract on SPY: expiry as an America/New_York date, `YYYY-MM-DD`. */
+/** One option contract: expiry as an America/New_York date, `YYYY-MM-DD`. */
 export interface OptionContract {
-  readonly underlying: 'SPY';
+  readonly underlying: Underlying;
   readonly expiry: string;
   readonly strike: number;
   readonly right: OptionRight;
@@ -28,7 +43,7 @@ export interface OrderLeg {
   readonly quantity: number;
 }
 
-/** A multi-leg order sent as one: all legs fill together or none do. */
+/** A multi-leg order sent as one. */
 export interface ComboOrder {
   /** Deterministic (strategy, cycle, purpose, attempt): a repeat is the same order, never a second one. */
   readonly clientOrderId: string;
@@ -37,7 +52,7 @@ export interface ComboOrder {
 
 export interface LegFill {
   readonly leg: OrderLeg;
-  /** Per-share price paid or received for this leg (always positive). */
+  /** Per-share (per-unit) price paid or received for this leg (never negative). */
   readonly price: number;
 }
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "strategy" ADD COLUMN "settings" JSONB NOT NULL DEFAULT '{}';
