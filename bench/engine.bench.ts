@@ -31,7 +31,7 @@ async function simulate(): Promise<void> {
     db,
     hub,
     log: createLogger('silent'),
-    simulation: { start: Date.parse('2026-01-02T09:30:00-05:00'), seed: 7, vix: 24, speed: 1 },
+    simulation: { start: Date.parse('2026-01-02T09:30:00-05:00'), seed: 7, scenario: 'calm', speed: 1 },
   });
   const bars = TRADING_DAYS * BARS_PER_DAY;
   const firstBar = engine.clock.currentBar.time;
@@ -59,7 +59,7 @@ async function writePath(): Promise<void> {
     db,
     hub,
     log: createLogger('silent'),
-    simulation: { start: Date.parse('2026-01-02T09:30:00-05:00'), seed: 7, vix: 24, speed: 1 },
+    simulation: { start: Date.parse('2026-01-02T09:30:00-05:00'), seed: 7, scenario: 'calm', speed: 1 },
   });
   const runner = engine.allRunners()[0]!;
   const snapshot = JSON.parse(JSON.stringify({ value: 'WAITING', context: runner.context })) as Prisma.InputJsonObject;

@@ -34,22 +34,32 @@ describe('formatTimeInState', () => {
 });
 
 describe('formatPosition', () => {
-  const leg = (strike: number, right: 'C' | 'P', side: 'BUY' | 'SELL') =>
-    ({ expiry: '2026-11-20', strike, right, side, quantity: 1 }) as const;
+  const leg = (strike: number, right: 'C' | 'P', quantity: number, underlying: 'SPY' | 'ES' = 'SPY') =>
+    ({ underlying, expiry: '2026-11-20', strike, right, quantity }) as const;
 
-  it('lists put strikes then call strikes, low to high, and the contract count', () => {
+  it('lists put strikes then call strikes, low to high, and the size', () => {
     const position: StrategySummary['position'] = {
       structure: 'IRON_CONDOR',
-      legs: [leg(600, 'C', 'SELL'), leg(585, 'P', 'SELL'), leg(605, 'C', 'BUY'), leg(580, 'P', 'BUY')],
-      contracts: 1,
-      entryCredit: 1.2,
-      entryTime: '2026-11-20T15:30:00Z',
+      legs: [leg(600, 'C', -2), leg(585, 'P', -2), leg(605, 'C', 2), leg(580, 'P', 2)],
+      entryCash: 120,
+      openedAt: '2026-11-20T15:30:00Z',
     };
-    expect(formatPosition(position)).toBe('Iron condor 580/585P 600/605C x1');
+    expect(formatPosition(position)).toBe('Iron condor 580/585P 600/605C x2');
   });
 
-  it('says flat without a position', () => {
+  it('names an underlying other than SPY', () => {
+    const position: StrategySummary['position'] = {
+      structure: 'STRANGLE',
+      legs: [leg(5200, 'P', -1, 'ES'), leg(6500, 'C', -1, 'ES')],
+      entryCash: 2000,
+      openedAt: '2026-11-20T15:30:00Z',
+    };
+    expect(formatPosition(position)).toBe('Strangle ES 5200P 6500C x1');
+  });
+
+  it('says flat without a position or without legs', () => {
     expect(formatPosition(null)).toBe('flat');
+    expect(formatPosition({ structure: 'X', legs: [], entryCash: 0, openedAt: '2026-11-20T15:30:00Z' })).toBe('flat');
   });
 });
 

@@ -61,20 +61,23 @@ export function formatTimeInState(stateSince: string, marketTime: string | null 
   return Number.isNaN(elapsed) ? null : formatDuration(elapsed);
 }
 
-const STRUCTURE_LABELS: Record<NonNullable<StrategySummary['position']>['structure'], string> = {
-  IRON_CONDOR: 'Iron condor',
-  PUT_SPREAD: 'Put spread',
-  CALL_SPREAD: 'Call spread',
-};
+/** "IRON_CONDOR" -> "Iron condor", "PUT_RATIO_112" -> "Put ratio 112". */
+export function formatStructure(structure: string): string {
+  const words = structure.toLowerCase().replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 /** A position in one line, e.g. "Iron condor 580/585P 600/605C x1"; "flat" without one. */
 export function formatPosition(position: StrategySummary['position']): string {
-  if (!position) return 'flat';
+  if (!position || position.legs.length === 0) return 'flat';
   const strikes = (right: 'C' | 'P') => {
     const unique = [...new Set(position.legs.filter((leg) => leg.right === right).map((leg) => leg.strike))];
     return unique.length === 0 ? null : `${unique.sort((a, b) => a - b).map(formatStrike).join('/')}${right}`;
   };
-  return [STRUCTURE_LABELS[position.structure], strikes('P'), strikes('C'), `x${position.contracts}`]
+  const size = Math.min(...position.legs.map((leg) => Math.abs(leg.quantity)));
+  const underlyings = [...new Set(position.legs.map((leg) => leg.underlying))];
+  const prefix = underlyings.length === 1 && underlyings[0] !== 'SPY' ? `${underlyings[0]} ` : '';
+  return [formatStructure(position.structure), `${prefix}${strikes('P') ?? ''}`.trim() || null, strikes('C'), `x${size}`]
     .filter((part) => part !== null)
     .join(' ');
 }

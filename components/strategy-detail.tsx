@@ -36,20 +36,20 @@ function MarketTime({ marketTime, wallTime }: { marketTime: string; wallTime: st
 function PositionLegs({ position }: { position: NonNullable<StrategySummary['position']> }) {
   return (
     <div className="space-y-3">
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
         <Fact label="Structure">{formatPosition(position)}</Fact>
-        <Fact label="Contracts">{position.contracts}</Fact>
-        <Fact label="Entry credit (per share)">
-          <span className="font-mono">{formatMoney(position.entryCredit)}</span>
+        <Fact label={position.entryCash >= 0 ? 'Entry credit' : 'Entry debit'}>
+          <span className="font-mono">{formatMoney(Math.abs(position.entryCash))}</span>
         </Fact>
-        <Fact label="Entered">
-          <span className="font-mono">{formatMarketTime(position.entryTime)}</span>
+        <Fact label="Opened">
+          <span className="font-mono">{formatMarketTime(position.openedAt)}</span>
         </Fact>
       </dl>
       <Table caption="Position legs">
         <thead>
           <tr>
             <Th>Side</Th>
+            <Th>Underlying</Th>
             <Th className="text-right">Quantity</Th>
             <Th className="text-right">Strike</Th>
             <Th>Right</Th>
@@ -58,9 +58,10 @@ function PositionLegs({ position }: { position: NonNullable<StrategySummary['pos
         </thead>
         <tbody>
           {position.legs.map((leg, index) => (
-            <tr key={`${index}-${leg.expiry}-${leg.strike}-${leg.right}-${leg.side}`}>
-              <Td className={leg.side === 'SELL' ? 'text-amber-300' : 'text-sky-300'}>{leg.side}</Td>
-              <Td className="text-right font-mono">{leg.quantity}</Td>
+            <tr key={`${index}-${leg.underlying}-${leg.expiry}-${leg.strike}-${leg.right}`}>
+              <Td className={leg.quantity < 0 ? 'text-amber-300' : 'text-sky-300'}>{leg.quantity < 0 ? 'SHORT' : 'LONG'}</Td>
+              <Td className="font-mono">{leg.underlying}</Td>
+              <Td className="text-right font-mono">{Math.abs(leg.quantity)}</Td>
               <Td className="text-right font-mono">{formatStrike(leg.strike)}</Td>
               <Td>{leg.right === 'C' ? 'Call' : 'Put'}</Td>
               <Td className="font-mono">{leg.expiry}</Td>

@@ -28,7 +28,7 @@ test('the overview shows the 0DTE strategy reach ACTIVE live, without a reload',
   let navigations = 0;
   page.on('framenavigated', () => (navigations += 1));
   await expect(row).toContainText('ACTIVE', { timeout: 60_000 });
-  await expect(row).toContainText(/Iron condor \d+\/\d+P \d+\/\d+C x1/);
+  await expect(row).toContainText(/(Iron condor|Put spread|Call spread) [\d/PC ]+ x1/);
   expect(navigations).toBe(0);
 
   const [stored] = await query<{ state: string }>("SELECT state FROM strategy WHERE id = 'zero-dte-friday'");

@@ -11,8 +11,12 @@ const envSchema = z.object({
   /** Where a fresh simulation starts: a Friday morning, so the 0DTE strategy has something to do. */
   SIM_START: z.iso.datetime({ offset: true }).default('2026-11-20T09:30:00-05:00'),
   SIM_SEED: z.coerce.number().int().default(20261120),
-  /** VIX at the start of a fresh simulation; the path mean-reverts to it. */
-  SIM_VIX: z.coerce.number().positive().max(150).default(24),
+  /** The market's character: calm, trending-up, trending-down, crash (VIX above 45) or gap-open. */
+  SIM_SCENARIO: z.enum(['calm', 'trending-up', 'trending-down', 'crash', 'gap-open']).default('calm'),
+  /** VIX at the start of a fresh simulation (the scenario's own when unset); the path mean-reverts to it. */
+  SIM_VIX: z.coerce.number().min(9).max(90).optional(),
+  /** Show the demo-only controls (paper broker fault injection). */
+  DEMO_CONTROLS: booleanFlag.default(true),
   /** Set to false to serve pages without running strategies (e.g. a read-only replica). */
   ENGINE_ENABLED: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

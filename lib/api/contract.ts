@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brokerFaultsSchema } from '../broker/faults';
 
 /**
  * The HTTP contract between route handlers and the browser: request bodies are parsed with these on the
@@ -33,20 +34,20 @@ export const marketSchema = z.object({
 });
 
 export const legSchema = z.object({
+  underlying: z.enum(['SPY', 'QQQ', 'IWM', 'ES']),
   expiry: z.string(),
   strike: z.number(),
   right: z.enum(['C', 'P']),
-  side: z.enum(['BUY', 'SELL']),
+  /** Signed: positive long, negative short. */
   quantity: z.number(),
 });
 
 export const positionSchema = z.object({
-  structure: z.enum(['IRON_CONDOR', 'PUT_SPREAD', 'CALL_SPREAD']),
+  structure: z.string(),
   legs: z.array(legSchema),
-  contracts: z.number(),
-  /** Net credit received per share at entry. */
-  entryCredit: z.number(),
-  entryTime: z.string(),
+  /** Net cash of the opening order in dollars: a credit (positive) or a debit (negative). */
+  entryCash: z.number(),
+  openedAt: z.string(),
 });
 
 export const permitSchema = z.object({ allowed: z.boolean(), reasons: z.array(z.string()) });
@@ -65,6 +66,11 @@ export const strategySummarySchema = z.object({
   /** Realised P&L in dollars over all completed cycles. */
   realizedPnl: z.number(),
   entryPermit: permitSchema,
+  /** Errors this cycle; at 3 the circuit breaker opens. */
+  errorCount: z.number(),
+  /** Why the latest transition happened. */
+  lastReason: z.string().nullable(),
+  description: z.string(),
 });
 export type StrategySummary = z.infer<typeof strategySummarySchema>;
 
@@ -126,6 +132,10 @@ export const strategyDetailSchema = z.object({
 });
 export type StrategyDetail = z.infer<typeof strategyDetailSchema>;
 
+/** `GET` and `PUT /api/paper-broker/faults` (demo only): the paper broker's injected faults as they now stand. */
+export const brokerFaultsResponseSchema = z.object({ faults: brokerFaultsSchema });
+export type BrokerFaultsResponse = z.infer<typeof brokerFaultsResponseSchema>;
+
 export const commandStatusSchema = z.enum(['pending', 'executing', 'done', 'rejected', 'failed']);
 
 export const commandSchema = z.object({
@@ -146,7 +156,15 @@ export const errorResponseSchema = z.object({ error: z.object({ code: z.string()
 
 /** What `GET /api/events` sends as each Server-Sent Event's data: a change notification, never the data itself. */
 export const changeEventSchema = z.object({
-  table: z.enum(['transition', 'event_refusal', 'strategy_error', 'operator_command', 'system_state', 'market_clock']),
+  table: z.enum([
+    'transition',
+    'event_refusal',
+    'strategy_error',
+    'operator_command',
+    'system_state',
+    'market_clock',
+    'paper_broker_settings',
+  ]),
   strategyId: z.string().nullish(),
 });
 export type ChangeEvent = z.infer<typeof changeEventSchema>;

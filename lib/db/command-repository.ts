@@ -1,6 +1,6 @@
 import type { Db } from './client';
 
-export type CommandType = 'DEFENSIVE_EXIT' | 'EMERGENCY_HALT' | 'RESUME';
+export type CommandType = 'DEFENSIVE_EXIT' | 'RECOVER' | 'EMERGENCY_HALT' | 'RESUME';
 export type CommandStatus = 'pending' | 'executing' | 'done' | 'rejected' | 'failed';
 
 export interface CommandRecord {

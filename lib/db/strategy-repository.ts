@@ -5,6 +5,7 @@ export interface StrategyRecord {
   readonly id: string;
   readonly name: string;
   readonly kind: string;
+  readonly settings: unknown;
   readonly state: string;
   readonly snapshot: unknown;
   readonly version: number;
@@ -29,6 +30,7 @@ export interface NewStrategy {
   readonly id: string;
   readonly name: string;
   readonly kind: string;
+  readonly settings: unknown;
   readonly state: string;
   readonly snapshot: unknown;
   readonly marketTime: Date;
@@ -72,9 +74,10 @@ export class StrategyRepository {
   async create(strategy: NewStrategy): Promise<StrategyRecord> {
     const rows = await this.db.$queryRaw<StrategyRecord[]>`
       WITH s AS (
-        INSERT INTO strategy (id, name, kind, state, snapshot, version, state_since)
-        VALUES (${strategy.id}, ${strategy.name}, ${strategy.kind}, ${strategy.state}, ${json(strategy.snapshot)}::jsonb, 1, ${strategy.marketTime})
-        RETURNING id, name, kind, state, snapshot, version, state_since AS "stateSince"
+        INSERT INTO strategy (id, name, kind, settings, state, snapshot, version, state_since)
+        VALUES (${strategy.id}, ${strategy.name}, ${strategy.kind}, ${json(strategy.settings)}::jsonb, ${strategy.state},
+                ${json(strategy.snapshot)}::jsonb, 1, ${strategy.marketTime})
+        RETURNING id, name, kind, settings, state, snapshot, version, state_since AS "stateSince"
       ), t AS (
         INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time)
         SELECT id, version, NULL, state, 'strategy.created', '{}'::jsonb, 'system', 'created', ${strategy.marketTime} FROM s

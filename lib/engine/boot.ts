@@ -15,7 +15,13 @@ async function startEngine(): Promise<Engine> {
     db,
     hub,
     log,
-    simulation: { start: Date.parse(env.SIM_START), seed: env.SIM_SEED, vix: env.SIM_VIX, speed: env.SIM_SPEED },
+    simulation: {
+      start: Date.parse(env.SIM_START),
+      seed: env.SIM_SEED,
+      vix: env.SIM_VIX,
+      scenario: env.SIM_SCENARIO,
+      speed: env.SIM_SPEED,
+    },
   });
   await engine.start();
   const shutdown = (signal: NodeJS.Signals) => {

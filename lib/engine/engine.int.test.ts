@@ -9,7 +9,7 @@ import { Engine, type SimulationSettings } from './engine';
 const SIMULATION: SimulationSettings = {
   start: Date.parse('2026-11-20T09:30:00-05:00'),
   seed: 20261120,
-  vix: 24,
+  scenario: 'calm',
   speed: 195,
 };
 
@@ -40,11 +40,16 @@ afterAll(async () => {
 });
 
 describe('the engine against PostgreSQL', () => {
-  it('gives a fresh database one 0DTE strategy, WAITING, with its creation in the history', async () => {
+  it('gives a fresh database one 0DTE strategy, INITIALIZING until the first usable bar, with its creation in the history', async () => {
     const engine = await loadEngine();
-    expect(engine.allRunners().map((runner) => [runner.id, runner.state])).toEqual([[ZERO_DTE, 'WAITING']]);
-    const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE } });
-    expect(rows).toMatchObject([{ seq: 1, fromState: null, toState: 'WAITING', eventType: 'strategy.created' }]);
+    expect(engine.allRunners().map((runner) => [runner.id, runner.state])).toEqual([[ZERO_DTE, 'INITIALIZING']]);
+    await engine.playBar(engine.clock.advance());
+    expect(engine.runner(ZERO_DTE)!.state).toBe('WAITING');
+    const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'asc' } });
+    expect(rows).toMatchObject([
+      { seq: 1, fromState: null, toState: 'INITIALIZING', eventType: 'strategy.created' },
+      { seq: 2, fromState: 'INITIALIZING', toState: 'WAITING', eventType: 'market.tick' },
+    ]);
   });
 
   it('stores a whole Friday as transitions with gap-free sequence numbers, matching the strategy row', async () => {
@@ -139,6 +144,7 @@ describe('the engine against PostgreSQL', () => {
 
   it('rejects a defensive exit for a flat strategy, records the refusal, and changes nothing', async () => {
     const engine = await loadEngine();
+    await engine.playBar(engine.clock.advance());
     const command = await engine.commands.create({ type: 'DEFENSIVE_EXIT', strategyId: ZERO_DTE, actor: 'bob', reason: 'oops' });
     await engine.drainCommands();
 
@@ -146,7 +152,7 @@ describe('the engine against PostgreSQL', () => {
     expect(done).toMatchObject({ status: 'rejected' });
     expect(done?.outcome).toContain('WAITING does not accept operator.defensiveExit');
     expect(engine.runner(ZERO_DTE)!.state).toBe('WAITING');
-    expect(await db.transition.count()).toBe(1);
+    expect(await db.transition.count()).toBe(2);
     expect(await db.eventRefusal.findMany()).toMatchObject([{ state: 'WAITING', eventType: 'operator.defensiveExit', actor: 'bob' }]);
   });
 

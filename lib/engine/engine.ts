@@ -7,15 +7,18 @@ import { StrategyRepository } from '../db/strategy-repository';
 import { SystemRepository } from '../db/system-repository';
 import { canEnter, type SystemMode, type World } from '../domain/coordinator';
 import type { MarketBar } from '../domain/market/types';
+import { marketDataProblems } from '../domain/strategies/lifecycle/market-data';
 import { DEFAULT_STRATEGIES, strategyDefinition } from '../domain/strategies/registry';
 import type { Logger } from '../log';
 import { createSimulatorState, type SimulatorState } from '../market/simulator';
+import type { ScenarioName } from '../market/scenarios';
 import type { CommandResult } from './commands/command-result';
 import { defensiveExit } from './commands/defensive-exit';
 import { emergencyHalt } from './commands/emergency-halt';
+import { recover } from './commands/recover';
 import { resume } from './commands/resume';
 import { MarketClock } from './market-clock';
-import { restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
+import { orderUpdateOf, restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
 
 /** How often the market clock is saved (and announced to live pages), in real milliseconds. */
 const CLOCK_SAVE_INTERVAL_MS = 1_000;
@@ -23,7 +26,8 @@ const CLOCK_SAVE_INTERVAL_MS = 1_000;
 export interface SimulationSettings {
   readonly start: number;
   readonly seed: number;
-  readonly vix: number;
+  readonly vix?: number;
+  readonly scenario: ScenarioName;
   /** Market seconds per real second. */
   readonly speed: number;
 }
@@ -33,6 +37,7 @@ export interface EngineOptions {
   readonly hub: NotificationHub;
   readonly log: Logger;
   readonly simulation: SimulationSettings;
+  /** Defaults to the paper broker on the same database, whose injected faults the engine also follows. */
   readonly broker?: Broker;
 }
 
@@ -49,12 +54,17 @@ export class Engine {
   private commandQueue: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private lastClockSave = 0;
+  /** Whether the current bars are unusable (stale quotes or bad data): one error record per episode. */
+  private dataProblem: string | null = null;
+  private staleQuotes = false;
+  private readonly paperBroker: PaperBroker | null;
 
   private constructor(
     private readonly options: EngineOptions,
     readonly clock: MarketClock,
     private readonly broker: Broker,
   ) {
+    this.paperBroker = broker instanceof PaperBroker ? broker : null;
     this.strategies = new StrategyRepository(options.db);
     this.system = new SystemRepository(options.db);
     this.commands = new CommandRepository(options.db);
@@ -66,7 +76,7 @@ export class Engine {
     const strategies = new StrategyRepository(options.db);
     const clockState = await loadClockState(system, strategies, options.simulation);
     const clock = new MarketClock(clockState, options.simulation.speed);
-    const engine = new Engine(options, clock, options.broker ?? new PaperBroker());
+    const engine = new Engine(options, clock, options.broker ?? new PaperBroker(options.db));
     engine.mode = (await system.system()).mode;
     await engine.loadStrategies();
     return engine;
@@ -84,14 +94,22 @@ export class Engine {
     return [...this.runners.values()];
   }
 
-  /** Resends outstanding orders, picks up pending commands, listens for new ones, and starts the clock. */
+  /**
+   * Sends every strategy with an order in flight to RECOVERY (its order is settled at the broker, never sent
+   * twice), picks up pending commands, listens for new ones and for fault settings, and starts the clock.
+   */
   async start(): Promise<void> {
-    await Promise.all(this.allRunners().map((runner) => runner.resume()));
+    await this.recoverInFlightOrders();
+    await this.refreshFaults();
     this.unsubscribe = await this.options.hub.subscribe(
       (change) => {
         if (change.table === 'operator_command') void this.drainCommands();
+        if (change.table === 'paper_broker_settings') void this.refreshFaults();
       },
-      () => void this.drainCommands(),
+      () => {
+        void this.drainCommands();
+        void this.refreshFaults();
+      },
     );
     await this.drainCommands();
     this.clock.start((bar) => this.playBar(bar));
@@ -114,7 +132,9 @@ export class Engine {
    * not be handled (the database went away) has changed nothing and simply sees the next bar: its rules
    * look at the market as it is, so a missed bar delays a decision by a minute and never loses one.
    */
-  async playBar(bar: MarketBar): Promise<void> {
+  async playBar(marketBar: MarketBar): Promise<void> {
+    const bar = this.staleQuotes ? { ...marketBar, isStale: true } : marketBar;
+    await this.noteDataProblems(bar);
     const world = this.world();
     const results = await Promise.allSettled(
       this.allRunners().map((runner) =>
@@ -127,9 +147,66 @@ export class Engine {
     for (const result of results) {
       if (result.status === 'rejected') this.options.log.error({ err: result.reason, barTime: bar.time }, 'bar not handled');
     }
+    await this.advanceBrokerOrders(bar);
     if (performance.now() - this.lastClockSave >= CLOCK_SAVE_INTERVAL_MS) {
       await this.saveClock().catch((error: unknown) => this.options.log.error({ err: error }, 'clock not saved'));
     }
+  }
+
+  /** Lets the broker work its orders on this bar (latency, legged fills) and tells each strategy about its own. */
+  private async advanceBrokerOrders(bar: MarketBar): Promise<void> {
+    let changed;
+    try {
+      changed = await this.broker.onBar(bar);
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'broker did not advance orders');
+      return;
+    }
+    for (const order of changed) {
+      const runner = this.allRunners().find((candidate) => candidate.context.order?.clientOrderId === order.clientOrderId);
+      if (!runner) continue;
+      await runner.send({ type: 'order.updated', order: orderUpdateOf(order) }, { actor: SYSTEM_ACTOR, marketTime: bar.time });
+    }
+  }
+
+  /** Bad or stale data holds every strategy (its guards refuse to act); each episode is one error record per strategy. */
+  private async noteDataProblems(bar: MarketBar): Promise<void> {
+    const problems = marketDataProblems(bar);
+    const problem = problems.length > 0 ? problems.join('; ') : null;
+    if (problem === this.dataProblem) return;
+    this.dataProblem = problem;
+    if (!problem) return;
+    await Promise.all(
+      this.allRunners().map((runner) =>
+        this.strategies.recordError({
+          strategyId: runner.id,
+          state: runner.state,
+          type: 'MARKET_DATA',
+          message: `${problem}: holding, no orders`,
+          context: { bar },
+          positionSnapshot: runner.context.position,
+          marketTime: new Date(bar.time),
+        }),
+      ),
+    );
+  }
+
+  private async refreshFaults(): Promise<void> {
+    if (!this.paperBroker) return;
+    try {
+      this.staleQuotes = (await this.paperBroker.refreshFaults()).staleQuotes;
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'broker faults not read');
+    }
+  }
+
+  private async recoverInFlightOrders(): Promise<void> {
+    const time = this.clock.currentBar.time;
+    await Promise.all(
+      this.allRunners()
+        .filter((runner) => runner.context.order !== null)
+        .map((runner) => runner.send({ type: 'system.restored', time }, { actor: SYSTEM_ACTOR, marketTime: time })),
+    );
   }
 
   /** Executes pending operator commands one at a time, in the order they were given. */
@@ -164,6 +241,8 @@ export class Engine {
         this.mode = 'HALTED';
         return emergencyHalt({ command, system: this.system, runners: this.allRunners(), marketTime });
       }
+      case 'RECOVER':
+        return recover({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
       case 'RESUME': {
         const result = await resume({ command, system: this.system });
         if (result.status === 'done') this.mode = 'RUNNING';
@@ -184,11 +263,13 @@ export class Engine {
       const marketTime = new Date(this.clock.currentBar.time);
       for (const { id, kind } of DEFAULT_STRATEGIES) {
         const definition = strategyDefinition(kind);
-        const snapshot = restoreSnapshot(definition.machine, null, id);
+        const settings = definition.settingsSchema.parse({});
+        const snapshot = restoreSnapshot(definition.machine, null, id, settings);
         await this.strategies.create({
           id,
           name: definition.defaultName,
           kind,
+          settings,
           state: String(snapshot.value),
           snapshot: definition.machine.getPersistedSnapshot(snapshot),
           marketTime,
@@ -200,7 +281,7 @@ export class Engine {
       strategies: this.strategies,
       broker: this.broker,
       log: this.options.log,
-      currentBar: () => this.clock.currentBar,
+      currentBar: () => (this.staleQuotes ? { ...this.clock.currentBar, isStale: true } : this.clock.currentBar),
     };
     for (const record of records) {
       this.runners.set(record.id, new StrategyRunner(record, record.snapshot, record.version, deps));
@@ -229,7 +310,7 @@ async function loadClockState(
 ): Promise<SimulatorState> {
   const saved = await system.marketClock();
   const fresh = (): SimulatorState =>
-    createSimulatorState({ start: simulation.start, seed: simulation.seed, vix: simulation.vix });
+    createSimulatorState({ start: simulation.start, seed: simulation.seed, vix: simulation.vix, scenario: simulation.scenario });
   const state = saved ? (saved.state as SimulatorState) : fresh();
   const latest = await strategies.latestMarketTime();
   if (latest && latest.getTime() > state.time) return { ...state, time: latest.getTime() };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MarketBar } from '../domain/market/types';
-import { nextBar, type SimulatorState } from '../market/simulator';
+import { currentBar, nextBar, type SimulatorState } from '../market/simulator';
 
 /** Most bars played in one turn of the loop, so a slow turn never starves the event loop. */
 const MAX_BARS_PER_TURN = 200;
@@ -22,7 +22,7 @@ export class MarketClock {
     private readonly speed: number,
   ) {
     this.state = state;
-    this.bar = { time: state.time, spy: state.spy, vix: state.vix, spyOpen: state.spyOpen };
+    this.bar = currentBar(state);
   }
 
   get currentBar(): MarketBar {

@@ -1,10 +1,10 @@
 import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import type { Broker, BrokerOrder } from '../broker/broker';
-import type { StrategyRepository, StrategyRecord } from '../db/strategy-repository';
+import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder } from '../broker/broker';
+import type { StrategyRecord, StrategyRepository } from '../db/strategy-repository';
 import type { MarketBar } from '../domain/market/types';
+import type { OrderUpdate, StrategyContext, StrategyEvent } from '../domain/strategies/lifecycle/types';
 import { refusalReason } from '../domain/strategies/machine-graph';
 import { strategyDefinition } from '../domain/strategies/registry';
-import type { PendingOrder, StrategyContextBase, StrategyEvent } from '../domain/strategies/strategy';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 
@@ -34,8 +34,10 @@ export interface RunnerDeps {
 /** Events that are observations, not requests: when they change nothing, nothing was refused. */
 const OBSERVATIONS: ReadonlySet<string> = new Set(['market.tick']);
 
-function contextOf(snapshot: AnyMachineSnapshot): StrategyContextBase {
-  return snapshot.context as StrategyContextBase;
+type Context = StrategyContext<unknown>;
+
+function contextOf(snapshot: AnyMachineSnapshot): Context {
+  return snapshot.context as Context;
 }
 
 function stateOf(snapshot: AnyMachineSnapshot): string {
@@ -43,29 +45,47 @@ function stateOf(snapshot: AnyMachineSnapshot): string {
   return snapshot.value;
 }
 
+/** The broker's order as the machine's `order.updated` payload. */
+export function orderUpdateOf(order: BrokerOrder): OrderUpdate {
+  return {
+    clientOrderId: order.clientOrderId,
+    status: order.status,
+    legFills: order.legFills,
+    reason: order.rejectReason,
+    time: order.updatedAt,
+  };
+}
+
+function failureClass(error: unknown): 'CONNECTION' | 'TIMEOUT' | 'UNKNOWN' {
+  if (error instanceof BrokerConnectionError) return 'CONNECTION';
+  if (error instanceof BrokerTimeoutError) return 'TIMEOUT';
+  return 'UNKNOWN';
+}
+
 /**
  * Runs one strategy: computes each transition with xstate's pure `transition()`, stores it, and only then
  * adopts it, so memory never runs ahead of the database. Events are handled one at a time, in order.
- * The order to send is read from the snapshot rather than fired as an action: after a restore the same
- * code finds the outstanding order and resends it under the same client order id, which the broker answers
- * with the existing order instead of a second one.
+ * Effects are read from the stored snapshot, not fired as actions: `context.order` is an order to send,
+ * `context.recovery` an order in doubt to settle at the broker. After a restart the same snapshot tells the
+ * engine what is outstanding, and the machine's `system.restored` row sends any order in flight to RECOVERY
+ * instead of sending it again.
  */
 export class StrategyRunner {
   private snapshot: AnyMachineSnapshot;
   private version: number;
   private queue: Promise<unknown> = Promise.resolve();
-  /** The client order id sent and not yet answered; a broker failure clears it so the next tick retries. */
-  private inFlight: string | null = null;
+  /** The client order id this process has sent; a restarted process never resends (see system.restored). */
+  private sentOrderId: string | null = null;
   private readonly machine: AnyStateMachine;
 
   constructor(
-    readonly record: Pick<StrategyRecord, 'id' | 'name' | 'kind'>,
+    readonly record: Pick<StrategyRecord, 'id' | 'name' | 'kind' | 'settings'>,
     snapshot: unknown,
     version: number,
     private readonly deps: RunnerDeps,
   ) {
     this.machine = strategyDefinition(record.kind).machine;
-    this.snapshot = restoreSnapshot(this.machine, snapshot, record.id);
+    this.snapshot = restoreSnapshot(this.machine, snapshot, record.id, record.settings);
     this.version = version;
   }
 
@@ -77,7 +97,7 @@ export class StrategyRunner {
     return stateOf(this.snapshot);
   }
 
-  get context(): StrategyContextBase {
+  get context(): Context {
     return contextOf(this.snapshot);
   }
 
@@ -87,21 +107,18 @@ export class StrategyRunner {
 
   /** Queues `event`; resolves once it and everything it caused (an order's fill) is stored. */
   send(event: StrategyEvent, meta: EventMeta): Promise<SendOutcome> {
-    const result = this.queue.then(() => this.apply(event, meta));
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  /** Sends the outstanding order, if any. Used after a restore, before the first tick. */
-  resume(): Promise<void> {
-    const result = this.queue.then(() => this.sendOutstandingOrder());
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.enqueue(() => this.apply(event, meta));
   }
 
   /** Waits for everything queued so far. */
   async idle(): Promise<void> {
     await this.queue;
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   private async apply(event: StrategyEvent, meta: EventMeta): Promise<SendOutcome> {
@@ -111,8 +128,7 @@ export class StrategyRunner {
     const to = stateOf(next);
     if (from === to && next.context === previous.context) {
       if (OBSERVATIONS.has(event.type)) {
-        // An order whose send failed earlier is retried on the next bar; its deadline bounds how long.
-        await this.sendOutstandingOrder();
+        await this.runEffects();
         return { kind: 'unchanged' };
       }
       const reason = refusalReason(this.machine, from, event.type);
@@ -151,82 +167,78 @@ export class StrategyRunner {
     }
     this.snapshot = next;
     this.version = seq;
-    await this.recordErrorFor(event, from, to, meta);
-    await this.sendOutstandingOrder();
+    if (context.lastError && context.lastError !== contextOf(previous).lastError) {
+      await this.deps.strategies.recordError({
+        strategyId: this.id,
+        state: from,
+        type: context.lastError.errorClass,
+        message: context.lastError.message,
+        context: { event: event.type, to, order: context.order ?? context.recovery?.order ?? null, reason: context.lastReason },
+        positionSnapshot: context.position,
+        marketTime: new Date(meta.marketTime),
+      });
+    }
+    await this.runEffects();
     return { kind: 'transitioned', from, to, seq };
   }
 
-  /** Every failure becomes an error record with the position as it stood. */
-  private async recordErrorFor(event: StrategyEvent, from: string, to: string, meta: EventMeta): Promise<void> {
-    let type: string | null = null;
-    let message = this.context.lastReason ?? to;
-    if (event.type === 'order.rejected') {
-      type = 'ORDER_REJECTED';
-      message = event.reason;
-    } else if (to === 'ERROR') {
-      type = 'ORDER_TIMEOUT';
+  /** Sends the order the snapshot holds, or settles the order in doubt, feeding the answers back as events. */
+  private async runEffects(): Promise<void> {
+    const context = this.context;
+    if (this.state === 'RECOVERY' && context.recovery) {
+      if (this.deps.currentBar().time >= context.recovery.nextAttemptAt) await this.checkRecovery();
+      return;
     }
-    if (!type) return;
-    await this.deps.strategies.recordError({
-      strategyId: this.id,
-      state: from,
-      type,
-      message,
-      context: { event, to },
-      positionSnapshot: this.context.position,
-      marketTime: new Date(meta.marketTime),
-    });
-  }
-
-  private async sendOutstandingOrder(): Promise<void> {
-    const order = this.context.order;
-    if (!order || this.inFlight === order.clientOrderId) return;
-    this.inFlight = order.clientOrderId;
-    let reply: BrokerOrder;
+    const order = context.order;
+    if (!order || this.sentOrderId === order.clientOrderId) return;
+    this.sentOrderId = order.clientOrderId;
     const bar = this.deps.currentBar();
+    let reply: BrokerOrder;
     try {
       reply = await this.deps.broker.placeCombo({ clientOrderId: order.clientOrderId, legs: order.legs }, bar);
     } catch (error) {
-      this.inFlight = null;
-      await this.recordBrokerFailure(order, error, bar.time);
+      this.deps.log.warn({ strategyId: this.id, err: error, clientOrderId: order.clientOrderId }, 'order send failed');
+      const message = error instanceof Error ? error.message : String(error);
+      await this.apply(
+        { type: 'order.failed', clientOrderId: order.clientOrderId, errorClass: failureClass(error), message, time: bar.time },
+        { actor: SYSTEM_ACTOR, marketTime: bar.time },
+      );
       return;
     }
-    const meta: EventMeta = { actor: SYSTEM_ACTOR, marketTime: reply.fill?.time ?? bar.time };
-    if (reply.status === 'FILLED' && reply.fill) {
-      await this.apply({ type: 'order.filled', fill: reply.fill }, meta);
-    } else {
-      await this.apply(
-        { type: 'order.rejected', clientOrderId: order.clientOrderId, reason: reply.rejectReason ?? 'rejected', time: bar.time },
-        meta,
-      );
-    }
-    if (this.inFlight === order.clientOrderId) this.inFlight = null;
+    if (reply.status === 'WORKING' && reply.legFills.length === 0) return;
+    await this.apply({ type: 'order.updated', order: orderUpdateOf(reply) }, { actor: SYSTEM_ACTOR, marketTime: reply.updatedAt });
   }
 
-  private async recordBrokerFailure(order: PendingOrder, error: unknown, marketTime: number): Promise<void> {
-    this.deps.log.error({ strategyId: this.id, err: error, clientOrderId: order.clientOrderId }, 'order send failed');
-    await this.deps.strategies.recordError({
-      strategyId: this.id,
-      state: this.state,
-      type: 'BROKER_UNAVAILABLE',
-      message: error instanceof Error ? error.message : String(error),
-      context: { clientOrderId: order.clientOrderId, purpose: order.purpose },
-      positionSnapshot: this.context.position,
-      marketTime: new Date(marketTime),
-    });
+  /** Cancels what is left of the order in doubt and reads what filled; an unreachable broker means try later. */
+  private async checkRecovery(): Promise<void> {
+    const inDoubt = this.context.recovery?.order ?? null;
+    const bar = this.deps.currentBar();
+    const meta: EventMeta = { actor: SYSTEM_ACTOR, marketTime: bar.time };
+    if (!inDoubt) {
+      await this.apply({ type: 'recovery.checked', order: null, time: bar.time }, meta);
+      return;
+    }
+    let settled: BrokerOrder | null;
+    try {
+      settled = await this.deps.broker.cancel(inDoubt.clientOrderId, bar);
+    } catch (error) {
+      await this.apply({ type: 'recovery.failed', message: error instanceof Error ? error.message : String(error), time: bar.time }, meta);
+      return;
+    }
+    await this.apply({ type: 'recovery.checked', order: settled ? orderUpdateOf(settled) : null, time: bar.time }, meta);
   }
 
   private async reload(): Promise<void> {
     const fresh = await this.deps.strategies.find(this.id);
     if (!fresh) throw new Error(`strategy ${this.id} disappeared`);
-    this.snapshot = restoreSnapshot(this.machine, fresh.snapshot, this.id);
+    this.snapshot = restoreSnapshot(this.machine, fresh.snapshot, this.id, fresh.settings);
     this.version = fresh.version;
   }
 }
 
 /** A machine snapshot from its stored JSON form (or a fresh one when nothing is stored yet). */
-export function restoreSnapshot(machine: AnyStateMachine, stored: unknown, strategyId: string): AnyMachineSnapshot {
-  const input = { strategyId };
+export function restoreSnapshot(machine: AnyStateMachine, stored: unknown, strategyId: string, settings: unknown): AnyMachineSnapshot {
+  const input = { strategyId, settings };
   if (stored === null || stored === undefined) return createActor(machine, { input }).getSnapshot();
   return createActor(machine, { input, snapshot: stored as AnyMachineSnapshot }).getSnapshot();
 }

@@ -6,9 +6,9 @@ import { canEnter, type World } from '../domain/coordinator';
 import { isMarketOpen } from '../domain/market/calendar';
 import type { MarketBar } from '../domain/market/types';
 import { machineGraph } from '../domain/strategies/machine-graph';
-import { unrealizedPnl } from '../domain/strategies/position';
+import type { StrategyContext } from '../domain/strategies/lifecycle/types';
+import { isFlat, positionPnl } from '../domain/strategies/position';
 import { strategyDefinition } from '../domain/strategies/registry';
-import type { StrategyContextBase } from '../domain/strategies/strategy';
 import { AppError } from '../errors';
 
 /** What the dashboard shows, read from the database so that every server answers the same. */
@@ -94,43 +94,37 @@ function systemView(system: SystemRecord): Overview['system'] {
 }
 
 function marketView(bar: MarketBar): NonNullable<Overview['market']> {
-  return { time: new Date(bar.time).toISOString(), spy: bar.spy, vix: bar.vix, isOpen: isMarketOpen(bar.time) };
+  return { time: new Date(bar.time).toISOString(), spy: bar.underlyings.SPY.price, vix: bar.vix, isOpen: isMarketOpen(bar.time) };
 }
 
-function contextOf(record: StrategyRecord): StrategyContextBase {
-  return (record.snapshot as { context: StrategyContextBase }).context;
+function contextOf(record: StrategyRecord): StrategyContext {
+  return (record.snapshot as { context: StrategyContext }).context;
 }
 
 function summarize(record: StrategyRecord, world: World, bar: MarketBar | null): StrategySummary {
   const context = contextOf(record);
-  const position = context.position;
+  const position = isFlat(context.position) ? null : context.position;
+  const permit = canEnter({ id: record.id, name: record.name, kind: record.kind, state: record.state }, world);
   return {
     id: record.id,
     name: record.name,
     kind: record.kind,
+    description: strategyDefinition(record.kind).description,
     state: record.state,
     stateSince: record.stateSince.toISOString(),
     version: record.version,
     position: position
       ? {
           structure: position.structure,
-          legs: position.legs.map(({ contract, side, quantity }) => ({
-            expiry: contract.expiry,
-            strike: contract.strike,
-            right: contract.right,
-            side,
-            quantity,
-          })),
-          contracts: position.contracts,
-          entryCredit: position.entryCredit,
-          entryTime: new Date(position.entryTime).toISOString(),
+          legs: position.legs.map(({ contract, quantity }) => ({ ...contract, quantity })),
+          entryCash: position.entryCash,
+          openedAt: new Date(position.openedAt).toISOString(),
         }
       : null,
-    pnl: position && bar ? unrealizedPnl(position, bar) : null,
+    pnl: position && bar ? positionPnl(position, bar) : null,
     realizedPnl: context.realizedPnl,
-    entryPermit: (() => {
-      const permit = canEnter({ id: record.id, name: record.name, kind: record.kind, state: record.state }, world);
-      return { allowed: permit.allowed, reasons: [...permit.reasons] };
-    })(),
+    entryPermit: { allowed: permit.allowed, reasons: [...permit.reasons] },
+    errorCount: context.errorCount,
+    lastReason: context.lastReason,
   };
 }

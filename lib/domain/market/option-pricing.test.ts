@@ -1,17 +1,33 @@
 import { describe, it, expect } from 'vitest';
 import { blackScholes } from './black-scholes';
 import { nyTime, sessionClose } from './calendar';
-import { comboMid, comboNetCredit, quoteOption, RISK_FREE_RATE, yearsToExpiry } from './option-pricing';
-import type { MarketBar, OptionContract, OrderLeg } from './types';
+import {
+  comboMid,
+  comboNetCredit,
+  impliedVolatility,
+  quoteOption,
+  RISK_FREE_RATE,
+  yearsToExpiry,
+} from './option-pricing';
+import type { MarketBar, OptionContract, OrderLeg, Underlying } from './types';
 
 const EXPIRY = '2026-11-20';
-const bar: MarketBar = { time: nyTime(EXPIRY, 10, 0), spy: 590, vix: 24, spyOpen: 588 };
-const contract = (strike: number, right: 'C' | 'P', expiry = EXPIRY): OptionContract => ({
-  underlying: 'SPY',
-  expiry,
-  strike,
-  right,
-});
+const bar: MarketBar = {
+  time: nyTime(EXPIRY, 10, 0),
+  vix: 24,
+  underlyings: {
+    SPY: { price: 590, open: 588 },
+    QQQ: { price: 510, open: 508 },
+    IWM: { price: 235, open: 236 },
+    ES: { price: 5900, open: 5880 },
+  },
+};
+const contract = (
+  strike: number,
+  right: 'C' | 'P',
+  expiry = EXPIRY,
+  underlying: Underlying = 'SPY',
+): OptionContract => ({ underlying, expiry, strike, right });
 const leg = (side: 'BUY' | 'SELL', strike: number, right: 'C' | 'P', quantity = 1): OrderLeg => ({
   contract: contract(strike, right),
   side,
@@ -45,20 +61,119 @@ describe('yearsToExpiry', () => {
   });
 });
 
+describe('impliedVolatility', () => {
+  it('is VIX/100 at the money for SPY and /ES, and VIX/100 times the beta for QQQ and IWM', () => {
+    expect(impliedVolatility(contract(590, 'C'), bar)).toBeCloseTo(0.24, 12);
+    expect(impliedVolatility(contract(5900, 'P', EXPIRY, 'ES'), bar)).toBeCloseTo(0.24, 12);
+    expect(impliedVolatility(contract(510, 'C', EXPIRY, 'QQQ'), bar)).toBeCloseTo(0.24 * 1.2, 12);
+    expect(impliedVolatility(contract(235, 'P', EXPIRY, 'IWM'), bar)).toBeCloseTo(0.24 * 1.35, 12);
+  });
+
+  it('skews by 1 − 0.8 × ln(strike / spot): out-of-the-money puts richer, calls cheaper', () => {
+    expect(impliedVolatility(contract(531, 'P'), bar)).toBeCloseTo(0.24 * (1 - 0.8 * Math.log(531 / 590)), 12);
+    expect(impliedVolatility(contract(649, 'C'), bar)).toBeCloseTo(0.24 * (1 - 0.8 * Math.log(649 / 590)), 12);
+    expect(impliedVolatility(contract(560, 'P'), bar)).toBeGreaterThan(0.24);
+    expect(impliedVolatility(contract(620, 'C'), bar)).toBeLessThan(0.24);
+  });
+
+  it('gives calls and puts of one strike the same volatility', () => {
+    for (const strike of [500, 575, 590, 610, 700]) {
+      expect(impliedVolatility(contract(strike, 'C'), bar)).toBe(impliedVolatility(contract(strike, 'P'), bar));
+    }
+  });
+
+  it('clamps the skew factor to [0.6, 2.0]', () => {
+    expect(impliedVolatility(contract(295, 'P'), bar)).toBeCloseTo(0.24 * 1.5545, 3);
+    expect(impliedVolatility(contract(100, 'P'), bar)).toBeCloseTo(0.24 * 2, 12);
+    expect(impliedVolatility(contract(885, 'C'), bar)).toBeCloseTo(0.24 * 0.6756, 3);
+    expect(impliedVolatility(contract(2000, 'C'), bar)).toBeCloseTo(0.24 * 0.6, 12);
+  });
+});
+
 describe('quoteOption', () => {
-  it('prices at Black–Scholes with VIX/100 as volatility, mid rounded to the cent', () => {
+  it('prices at Black–Scholes with the skewed implied volatility, mid rounded to the cent', () => {
     const quote = quoteOption(contract(585, 'P'), bar);
+    const volatility = 0.24 * (1 - 0.8 * Math.log(585 / 590));
     const theory = blackScholes({
       spot: 590,
       strike: 585,
       years: yearsToExpiry(EXPIRY, bar.time),
       rate: RISK_FREE_RATE,
-      volatility: 0.24,
+      volatility,
       right: 'P',
     });
+    expect(quote.iv).toBeCloseTo(volatility, 12);
     expect(quote.mid).toBe(Math.round(theory.price * 100) / 100);
     expect(quote.delta).toBe(theory.delta);
     expect(quote.delta).toBeLessThan(0);
+  });
+
+  it('reports gamma, vega per volatility point and theta per trading day', () => {
+    const expiry = '2026-12-18';
+    const quote = quoteOption(contract(590, 'C', expiry), bar);
+    const theory = blackScholes({
+      spot: 590,
+      strike: 590,
+      years: yearsToExpiry(expiry, bar.time),
+      rate: RISK_FREE_RATE,
+      volatility: 0.24,
+      right: 'C',
+    });
+    expect(quote.gamma).toBe(theory.gamma);
+    expect(quote.vega).toBeCloseTo(theory.vega / 100, 12);
+    expect(quote.theta).toBeCloseTo(theory.theta / 252, 12);
+    expect(quote.gamma).toBeGreaterThan(0);
+    expect(quote.vega).toBeGreaterThan(0);
+    expect(quote.theta).toBeLessThan(0);
+  });
+
+  it('keeps put–call parity per strike at its own volatility', () => {
+    const expiry = '2027-01-15';
+    const years = yearsToExpiry(expiry, bar.time);
+    for (const strike of [500, 560, 590, 620, 700]) {
+      const call = quoteOption(contract(strike, 'C', expiry), bar);
+      const put = quoteOption(contract(strike, 'P', expiry), bar);
+      expect(call.iv).toBe(put.iv);
+      // Each mid carries up to half a cent of rounding.
+      const forwardValue = 590 - strike * Math.exp(-RISK_FREE_RATE * years);
+      expect(Math.abs(call.mid - put.mid - forwardValue)).toBeLessThanOrEqual(0.01 + 1e-9);
+    }
+  });
+
+  it('prices each contract off its own underlying', () => {
+    const expiry = '2026-12-18';
+    for (const [underlying, spot] of [['QQQ', 510], ['IWM', 235], ['ES', 5900]] as const) {
+      const quote = quoteOption(contract(spot, 'C', expiry, underlying), bar);
+      const theory = blackScholes({
+        spot,
+        strike: spot,
+        years: yearsToExpiry(expiry, bar.time),
+        rate: RISK_FREE_RATE,
+        volatility: impliedVolatility(contract(spot, 'C', expiry, underlying), bar),
+        right: 'C',
+      });
+      expect(quote.mid).toBe(Math.round(theory.price * 100) / 100);
+      expect(quote.delta).toBeGreaterThan(0.5);
+      expect(quote.delta).toBeLessThan(0.6);
+    }
+    // Ten times the index at the same volatility: the /ES at-the-money premium is ten times SPY's, within rounding.
+    const spy = quoteOption(contract(590, 'C', expiry), bar).mid;
+    const es = quoteOption(contract(5900, 'C', expiry, 'ES'), bar).mid;
+    expect(Math.abs(es - 10 * spy)).toBeLessThan(0.1);
+    // A riskier underlying costs more relative to its price.
+    const qqq = quoteOption(contract(510, 'C', expiry, 'QQQ'), bar).mid;
+    const iwm = quoteOption(contract(235, 'C', expiry, 'IWM'), bar).mid;
+    expect(qqq / 510).toBeGreaterThan(spy / 590);
+    expect(iwm / 235).toBeGreaterThan(qqq / 510);
+  });
+
+  it('prices out-of-the-money puts above, and calls below, their value at the at-the-money volatility', () => {
+    const expiry = '2026-12-18';
+    const years = yearsToExpiry(expiry, bar.time);
+    const atTheMoneyValue = (strike: number, right: 'C' | 'P'): number =>
+      blackScholes({ spot: 590, strike, years, rate: RISK_FREE_RATE, volatility: 0.24, right }).price;
+    expect(quoteOption(contract(560, 'P', expiry), bar).mid).toBeGreaterThan(atTheMoneyValue(560, 'P') + 0.1);
+    expect(quoteOption(contract(620, 'C', expiry), bar).mid).toBeLessThan(atTheMoneyValue(620, 'C') - 0.1);
   });
 
   it('quotes a market at least max(0.01, 2% of mid) wide, in whole cents, around the mid', () => {

@@ -18,10 +18,12 @@ export interface MachineGraph {
   readonly transitions: readonly GraphTransition[];
 }
 
+/** A guard's name, with the target it asks about when it is a shared, parameterised guard: `isDecision(EXITING)`. */
 function guardName(guard: unknown): string | null {
   if (typeof guard === 'string') return guard;
-  if (guard && typeof guard === 'object' && 'type' in guard && typeof guard.type === 'string') return guard.type;
-  return null;
+  if (!guard || typeof guard !== 'object' || !('type' in guard) || typeof guard.type !== 'string') return null;
+  const params = 'params' in guard ? (guard.params as Record<string, unknown> | undefined) : undefined;
+  return typeof params?.next === 'string' ? `${guard.type}(${params.next})` : guard.type;
 }
 
 /**

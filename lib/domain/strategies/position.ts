@@ -1,42 +1,77 @@
-import type { EpochMs, LegFill, MarketBar, OrderLeg } from '../market/types';
-import type { ComboFill } from '../market/types';
-import { comboMid } from '../market/option-pricing';
+import { contractMultiplier } from '../market/instruments';
+import { quoteOption } from '../market/option-pricing';
+import type { EpochMs, LegFill, MarketBar, OptionContract, OrderLeg } from '../market/types';
 
-export type Structure = 'IRON_CONDOR' | 'PUT_SPREAD' | 'CALL_SPREAD';
+/** One open contract of a position: quantity is signed, positive long and negative short. */
+export interface PositionLeg {
+  readonly contract: OptionContract;
+  readonly quantity: number;
+}
 
-/** An open multi-leg position, as filled. Prices are per share; one contract is 100 shares. */
+/**
+ * What a strategy holds, built only from fills: the open legs and the cash they brought in (in dollars,
+ * positive received). Rolls, partial fills and unwinds all go through `applyFills`, so nothing can be
+ * held that no fill accounts for. A position with no legs is flat, and its cash is the realised P&L.
+ */
 export interface Position {
-  readonly structure: Structure;
-  readonly legs: readonly OrderLeg[];
-  readonly fills: readonly LegFill[];
-  readonly contracts: number;
-  /** Net per-share credit received when the position was opened. */
-  readonly entryCredit: number;
-  readonly entryTime: EpochMs;
+  readonly structure: string;
+  readonly legs: readonly PositionLeg[];
+  /** Net cash in dollars from every fill of this cycle: sales add, purchases subtract. */
+  readonly cash: number;
+  /** Net cash of the opening order in dollars: the credit (positive) or debit (negative) profit targets refer to. */
+  readonly entryCash: number;
+  readonly openedAt: EpochMs;
 }
 
-export const CONTRACT_MULTIPLIER = 100;
+const sameContract = (a: OptionContract, b: OptionContract): boolean =>
+  a.underlying === b.underlying && a.expiry === b.expiry && a.strike === b.strike && a.right === b.right;
 
-/** The legs that close `position`: the same contracts, each side reversed. */
+export const roundCents = (value: number): number => Math.round(value * 100) / 100;
+
+/** `position` after `fills`: each fill moves its contract's quantity and the cash by its price times the multiplier. */
+export function applyFills(position: Position, fills: readonly LegFill[]): Position {
+  const legs = position.legs.map((leg) => ({ ...leg }));
+  let cash = position.cash;
+  for (const { leg, price } of fills) {
+    const signed = leg.side === 'BUY' ? leg.quantity : -leg.quantity;
+    cash -= signed * price * contractMultiplier(leg.contract.underlying);
+    const existing = legs.find((candidate) => sameContract(candidate.contract, leg.contract));
+    if (existing) existing.quantity += signed;
+    else legs.push({ contract: leg.contract, quantity: signed });
+  }
+  return { ...position, legs: legs.filter((leg) => leg.quantity !== 0), cash: roundCents(cash) };
+}
+
+export function emptyPosition(structure: string, openedAt: EpochMs): Position {
+  return { structure, legs: [], cash: 0, entryCash: 0, openedAt };
+}
+
+export const isFlat = (position: Position | null): boolean => !position || position.legs.length === 0;
+
+/** The order legs that close every open leg of `position`. */
 export function closingLegs(position: Position): OrderLeg[] {
-  return position.legs.map((leg) => ({ ...leg, side: leg.side === 'BUY' ? 'SELL' : 'BUY' }));
+  return position.legs.map(({ contract, quantity }) => ({
+    contract,
+    side: quantity > 0 ? 'SELL' : 'BUY',
+    quantity: Math.abs(quantity),
+  }));
 }
 
-/** What it would cost per share to close the position at mid (positive: a debit to pay). */
-export function costToClose(position: Position, bar: MarketBar): number {
-  return -comboMid(closingLegs(position), bar);
+/** The order legs that close just `legs` (e.g. a tested side being rolled). */
+export function closingLegsFor(legs: readonly PositionLeg[]): OrderLeg[] {
+  return closingLegs({ structure: '', legs, cash: 0, entryCash: 0, openedAt: 0 });
 }
 
-/** Unrealised P&L in dollars at mid: credit received minus the cost to buy it back. */
-export function unrealizedPnl(position: Position, bar: MarketBar): number {
-  return roundCents((position.entryCredit - costToClose(position, bar)) * CONTRACT_MULTIPLIER * position.contracts);
+/** The open legs' value at mid, in dollars (long positive, short negative). */
+export function marketValue(position: Position, bar: MarketBar): number {
+  let value = 0;
+  for (const { contract, quantity } of position.legs) {
+    value += quantity * quoteOption(contract, bar).mid * contractMultiplier(contract.underlying);
+  }
+  return value;
 }
 
-/** Realised P&L in dollars once a closing combo has filled. */
-export function realizedPnl(position: Position, closingFill: ComboFill): number {
-  return roundCents((position.entryCredit + closingFill.netCredit) * CONTRACT_MULTIPLIER * position.contracts);
-}
-
-export function roundCents(value: number): number {
-  return Math.round(value * 100) / 100;
+/** P&L in dollars of the whole cycle so far at mid: the cash taken in plus what the open legs are worth. */
+export function positionPnl(position: Position, bar: MarketBar): number {
+  return roundCents(position.cash + marketValue(position, bar));
 }

@@ -1,5 +1,6 @@
 import type { CommandRecord } from '../../db/command-repository';
 import type { SystemRepository } from '../../db/system-repository';
+import { isFlat } from '../../domain/strategies/position';
 import type { StrategyRunner } from '../strategy-runner';
 import type { CommandResult } from './command-result';
 
@@ -12,16 +13,16 @@ export interface EmergencyHaltOptions {
 
 /**
  * Halts everything: the HALTED mode is stored first (no strategy may enter from then on, also after a
- * restart), then every strategy holding a position is sent to its defensive exit under the operator's name.
- * A strategy caught mid-entry is covered too: its machine exits on the first bar it sees while HALTED.
+ * restart), then every strategy holding a position is sent to EMERGENCY_EXIT under the operator's name.
+ * A strategy caught mid-order is covered too: its machine flattens on the first bar it holds a position while HALTED.
  */
 export async function emergencyHalt({ command, system, runners, marketTime }: EmergencyHaltOptions): Promise<CommandResult> {
   await system.setMode('HALTED', command.actor, command.reason);
-  const holding = runners.filter((runner) => runner.context.position !== null && runner.context.order === null);
+  const holding = runners.filter((runner) => !isFlat(runner.context.position) && runner.context.order === null);
   const exits = await Promise.all(
     holding.map(async (runner) => {
       const outcome = await runner.send(
-        { type: 'operator.defensiveExit', actor: command.actor, reason: `Emergency halt: ${command.reason}`, time: marketTime },
+        { type: 'operator.emergencyExit', actor: command.actor, reason: `Emergency halt: ${command.reason}`, time: marketTime },
         { actor: command.actor, reason: `Emergency halt: ${command.reason}`, marketTime },
       );
       return outcome.kind === 'transitioned' ? `${runner.record.name} exiting` : `${runner.record.name} not moved`;

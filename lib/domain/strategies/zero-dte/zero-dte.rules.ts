@@ -1,102 +1,56 @@
-import { isTradingDay, nyParts, type NyDate } from '../../market/calendar';
+import { z } from 'zod';
+import { isTradingDay, nyParts } from '../../market/calendar';
 import { comboMid } from '../../market/option-pricing';
 import type { MarketBar, OrderLeg } from '../../market/types';
-import type { EntryPermit } from '../../coordinator';
-
-/** The 0DTE Friday rules' numbers (DESIGN.md). Times are New York wall-clock minutes of the day. */
-export interface ZeroDteSettings {
-  readonly weekday: number;
-  readonly entryFromMinute: number;
-  /** Inclusive: "no entry after 11:00" still allows the 11:00 bar. */
-  readonly entryUntilMinute: number;
-  /** Exclusive lower bound: VIX must be above it. */
-  readonly vixAbove: number;
-  /** Inclusive upper bound: entries are suspended above it. */
-  readonly vixAtMost: number;
-  readonly wingWidth: number;
-  readonly contracts: number;
-  /** Take profit once this fraction of the credit is earned. */
-  readonly profitTarget: number;
-  /** Exit defensively once the loss reaches this multiple of the credit. */
-  readonly stopLossMultiple: number;
-  readonly managingFromMinute: number;
-  /** MANAGING closes whatever is left at this minute, well before the 16:00 expiry. */
-  readonly closeByMinute: number;
-  readonly orderTimeoutMinutes: number;
-  readonly maxEntryAttemptsPerDay: number;
-  /** A proposal older than this when validated is stale and discarded. */
-  readonly maxQuoteAgeMinutes: number;
-  /** Below this net credit per share the condor is not worth its risk. */
-  readonly minCredit: number;
-}
+import type { Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
+import { positionPnl } from '../position';
 
 const minuteOf = (hour: number, minute: number): number => hour * 60 + minute;
+const minuteOfDay = z.number().int().min(0).max(24 * 60);
 
-export const ZERO_DTE_DEFAULTS: ZeroDteSettings = {
-  weekday: 5,
-  entryFromMinute: minuteOf(10, 30),
-  entryUntilMinute: minuteOf(11, 0),
-  vixAbove: 22,
-  vixAtMost: 35,
-  wingWidth: 5,
-  contracts: 1,
-  profitTarget: 0.5,
-  stopLossMultiple: 2,
-  managingFromMinute: minuteOf(15, 30),
-  closeByMinute: minuteOf(15, 45),
-  orderTimeoutMinutes: 5,
-  maxEntryAttemptsPerDay: 3,
-  maxQuoteAgeMinutes: 2,
-  minCredit: 0.05,
-};
+/** The 0DTE Friday rules' numbers (DESIGN.md). Times are New York wall-clock minutes of the day. */
+export const zeroDteSettingsSchema = z
+  .object({
+    weekday: z.number().int().min(1).max(5).default(5),
+    entryFromMinute: minuteOfDay.default(minuteOf(10, 30)),
+    /** Inclusive: "no entry after 11:00" still allows the 11:00 bar. */
+    entryUntilMinute: minuteOfDay.default(minuteOf(11, 0)),
+    /** Exclusive lower bound: VIX must be above it. */
+    vixAbove: z.number().positive().default(22),
+    /** Inclusive upper bound: entries are suspended above it. */
+    vixAtMost: z.number().positive().default(35),
+    /** |SPY move since the open| below this: iron condor. */
+    condorMaxMove: z.number().positive().default(0.002),
+    /** |move| above this: a spread on the side the market moved away from. Between the two: no trade. */
+    directionalMinMove: z.number().positive().default(0.005),
+    wingWidth: z.number().positive().default(5),
+    contracts: z.number().int().positive().max(100).default(1),
+    /** Take profit once this fraction of the credit is earned. */
+    profitTarget: z.number().positive().max(1).default(0.5),
+    /** Exit defensively once the loss reaches this multiple of the credit. */
+    stopLossMultiple: z.number().positive().default(2),
+    managingFromMinute: minuteOfDay.default(minuteOf(15, 30)),
+    /** MANAGING closes whatever is left at this minute, well before the 16:00 expiry. */
+    closeByMinute: minuteOfDay.default(minuteOf(15, 45)),
+    /** Below this net credit per share the structure is not worth its risk. */
+    minCredit: z.number().nonnegative().default(0.05),
+  })
+  .refine((s) => s.entryFromMinute <= s.entryUntilMinute, 'the entry window must not end before it starts')
+  .refine((s) => s.vixAbove < s.vixAtMost, 'the VIX range is empty')
+  .refine((s) => s.condorMaxMove <= s.directionalMinMove, 'the condor move must not exceed the directional move');
 
-/** Problems with a bar that make it unusable for any trading decision. Empty when the bar is sane. */
-export function marketDataProblems(bar: MarketBar): string[] {
-  const problems: string[] = [];
-  if (!Number.isFinite(bar.time)) problems.push('bar time is not a number');
-  if (!(Number.isFinite(bar.spy) && bar.spy > 0)) problems.push(`SPY price ${bar.spy} is not a positive number`);
-  if (!(Number.isFinite(bar.spyOpen) && bar.spyOpen > 0)) problems.push(`SPY open ${bar.spyOpen} is not a positive number`);
-  if (!(Number.isFinite(bar.vix) && bar.vix > 0 && bar.vix < 150)) problems.push(`VIX ${bar.vix} is outside 0-150`);
-  return problems;
-}
+export type ZeroDteSettings = z.infer<typeof zeroDteSettingsSchema>;
+export const ZERO_DTE_DEFAULTS: ZeroDteSettings = zeroDteSettingsSchema.parse({});
 
-export function isEntryDay(date: NyDate, weekday: number, settings: ZeroDteSettings): boolean {
-  return weekday === settings.weekday && isTradingDay(date);
-}
+export type ZeroDteStructure = 'IRON_CONDOR' | 'PUT_SPREAD' | 'CALL_SPREAD';
 
 export function isInEntryWindow(time: number, settings: ZeroDteSettings): boolean {
-  const { date, weekday, minuteOfDay } = nyParts(time);
-  return (
-    isEntryDay(date, weekday, settings) &&
-    minuteOfDay >= settings.entryFromMinute &&
-    minuteOfDay <= settings.entryUntilMinute
-  );
+  const { date, weekday, minuteOfDay: minute } = nyParts(time);
+  return weekday === settings.weekday && isTradingDay(date) && minute >= settings.entryFromMinute && minute <= settings.entryUntilMinute;
 }
 
 export function isVixInEntryRange(vix: number, settings: ZeroDteSettings): boolean {
   return vix > settings.vixAbove && vix <= settings.vixAtMost;
-}
-
-/**
- * Why no entry signal fires on this bar (empty when it does). Blocking reasons from the coordinator come
- * through `permit`; data problems come first because nothing else can be trusted without the data.
- */
-export function entrySignalProblems(
-  bar: MarketBar,
-  permit: EntryPermit,
-  settings: ZeroDteSettings,
-  attemptsToday: number,
-): string[] {
-  const dataProblems = marketDataProblems(bar);
-  if (dataProblems.length > 0) return dataProblems;
-  const problems: string[] = [];
-  if (!isInEntryWindow(bar.time, settings)) problems.push('outside the Friday 10:30-11:00 ET entry window');
-  if (!isVixInEntryRange(bar.vix, settings)) {
-    problems.push(`VIX ${bar.vix} is not above ${settings.vixAbove} and at most ${settings.vixAtMost}`);
-  }
-  if (attemptsToday >= settings.maxEntryAttemptsPerDay) problems.push(`${attemptsToday} entry attempts already today`);
-  if (!permit.allowed) problems.push(...permit.reasons);
-  return problems;
 }
 
 /** The expected one-day move: price x VIX/100 x sqrt(1/252). */
@@ -104,64 +58,113 @@ export function expectedDailyMove(spot: number, vix: number): number {
   return spot * (vix / 100) * Math.sqrt(1 / 252);
 }
 
-/** The iron condor for `bar`: short strikes one expected daily move out (whole dollars, away from spot), wings wider. */
-export function ironCondorLegs(bar: MarketBar, settings: ZeroDteSettings): OrderLeg[] {
+/** SPY's move since today's open, as a fraction. */
+export function morningMove(bar: MarketBar): number {
+  const { price, open } = bar.underlyings.SPY;
+  return price / open - 1;
+}
+
+/** The structure the morning move calls for: calm -> iron condor; up -> put spread; down -> call spread. */
+export function chooseStructure(bar: MarketBar, settings: ZeroDteSettings): ZeroDteStructure | null {
+  const move = morningMove(bar);
+  if (Math.abs(move) < settings.condorMaxMove) return 'IRON_CONDOR';
+  if (move > settings.directionalMinMove) return 'PUT_SPREAD';
+  if (move < -settings.directionalMinMove) return 'CALL_SPREAD';
+  return null;
+}
+
+/** Short strikes one expected daily move out (whole dollars, away from spot), wings `wingWidth` further. */
+export function zeroDteLegs(bar: MarketBar, structure: ZeroDteStructure, settings: ZeroDteSettings): OrderLeg[] {
+  const spot = bar.underlyings.SPY.price;
   const expiry = nyParts(bar.time).date;
-  const move = expectedDailyMove(bar.spy, bar.vix);
-  const shortPut = Math.floor(bar.spy - move);
-  const shortCall = Math.ceil(bar.spy + move);
-  const quantity = settings.contracts;
+  const move = expectedDailyMove(spot, bar.vix);
+  const shortPut = Math.floor(spot - move);
+  const shortCall = Math.ceil(spot + move);
   const leg = (strike: number, right: 'C' | 'P', side: 'BUY' | 'SELL'): OrderLeg => ({
     contract: { underlying: 'SPY', expiry, strike, right },
     side,
-    quantity,
+    quantity: settings.contracts,
   });
-  return [
-    leg(shortPut - settings.wingWidth, 'P', 'BUY'),
-    leg(shortPut, 'P', 'SELL'),
-    leg(shortCall, 'C', 'SELL'),
-    leg(shortCall + settings.wingWidth, 'C', 'BUY'),
-  ];
+  const putSpread = [leg(shortPut - settings.wingWidth, 'P', 'BUY'), leg(shortPut, 'P', 'SELL')];
+  const callSpread = [leg(shortCall, 'C', 'SELL'), leg(shortCall + settings.wingWidth, 'C', 'BUY')];
+  if (structure === 'PUT_SPREAD') return putSpread;
+  if (structure === 'CALL_SPREAD') return callSpread;
+  return [...putSpread, ...callSpread];
 }
 
-/** Why a proposed entry may not be sent on this bar (empty when it may). Guards the last step before an order. */
-export function entryValidationProblems(
-  legs: readonly OrderLeg[],
-  proposedAt: number,
-  bar: MarketBar,
-  permit: EntryPermit,
-  settings: ZeroDteSettings,
-): string[] {
-  const dataProblems = marketDataProblems(bar);
-  if (dataProblems.length > 0) return dataProblems;
-  const problems: string[] = [];
-  const ageMinutes = (bar.time - proposedAt) / 60_000;
-  if (ageMinutes < 0 || ageMinutes > settings.maxQuoteAgeMinutes) {
-    problems.push(`the proposal is ${ageMinutes.toFixed(0)} minutes old (at most ${settings.maxQuoteAgeMinutes})`);
-  }
-  if (nyParts(bar.time).date !== nyParts(proposedAt).date) problems.push('the proposal is from another day');
-  if (!isVixInEntryRange(bar.vix, settings)) problems.push(`VIX ${bar.vix} left the entry range`);
-  for (const leg of legs) {
-    const { strike, right } = leg.contract;
-    if (leg.side !== 'SELL') continue;
-    if (right === 'P' && bar.spy <= strike) problems.push(`SPY ${bar.spy} is already at or below the short put ${strike}`);
-    if (right === 'C' && bar.spy >= strike) problems.push(`SPY ${bar.spy} is already at or above the short call ${strike}`);
-  }
-  const credit = comboMid(legs, bar);
-  if (!(credit >= settings.minCredit)) {
-    problems.push(`the credit ${credit.toFixed(2)} is below the minimum ${settings.minCredit.toFixed(2)}`);
-  }
-  if (!permit.allowed) problems.push(...permit.reasons);
-  return problems;
-}
-
-/** The first short strike the underlying has touched, described; null while none is breached. */
-export function shortStrikeBreach(legs: readonly OrderLeg[], bar: MarketBar): string | null {
-  for (const leg of legs) {
-    if (leg.side !== 'SELL') continue;
-    const { strike, right } = leg.contract;
-    if (right === 'P' && bar.spy <= strike) return `SPY ${bar.spy} breached the short put ${strike}`;
-    if (right === 'C' && bar.spy >= strike) return `SPY ${bar.spy} breached the short call ${strike}`;
+/** The first short strike SPY has touched, described; null while none is. */
+export function shortStrikeBreach(legs: readonly { contract: OrderLeg['contract']; quantity: number }[], bar: MarketBar): string | null {
+  const spot = bar.underlyings.SPY.price;
+  for (const { contract, quantity } of legs) {
+    if (quantity >= 0) continue;
+    if (contract.right === 'P' && spot <= contract.strike) return `SPY ${spot} breached the short put ${contract.strike}`;
+    if (contract.right === 'C' && spot >= contract.strike) return `SPY ${spot} breached the short call ${contract.strike}`;
   }
   return null;
 }
+
+const signedLegs = (legs: readonly OrderLeg[]) =>
+  legs.map((leg) => ({ contract: leg.contract, quantity: leg.side === 'BUY' ? leg.quantity : -leg.quantity }));
+
+type Context = StrategyContext<ZeroDteSettings>;
+
+export const zeroDteRules: StrategyRules<ZeroDteSettings> = {
+  kind: 'ZERO_DTE',
+  defaultName: '0DTE Friday',
+  description: '0DTE Friday: an SPY iron condor or credit spread opened and closed on the same Friday.',
+  defaults: ZERO_DTE_DEFAULTS,
+
+  cycleKey: (bar) => nyParts(bar.time).date,
+
+  entryProblems({ settings }: Context, bar) {
+    const problems: string[] = [];
+    if (!isInEntryWindow(bar.time, settings)) problems.push('outside the Friday 10:30-11:00 ET entry window');
+    if (!isVixInEntryRange(bar.vix, settings)) {
+      problems.push(`VIX ${bar.vix} is not above ${settings.vixAbove} and at most ${settings.vixAtMost}`);
+    }
+    return problems;
+  },
+
+  propose({ settings }: Context, bar): Proposal | { problems: string[] } {
+    const structure = chooseStructure(bar, settings);
+    const move = (morningMove(bar) * 100).toFixed(2);
+    if (!structure) return { problems: [`SPY moved ${move}% since the open: between the condor and directional thresholds`] };
+    const legs = zeroDteLegs(bar, structure, settings);
+    return {
+      structure,
+      legs,
+      proposedAt: bar.time,
+      note: `${structure.replace('_', ' ').toLowerCase()} on SPY ${bar.underlyings.SPY.price} (move ${move}%), VIX ${bar.vix}`,
+    };
+  },
+
+  validate({ settings }: Context, proposal, bar) {
+    const problems: string[] = [];
+    if (!isVixInEntryRange(bar.vix, settings)) problems.push(`VIX ${bar.vix} left the entry range`);
+    const breach = shortStrikeBreach(signedLegs(proposal.legs), bar);
+    if (breach) problems.push(`already breached: ${breach}`);
+    const credit = comboMid(proposal.legs, bar);
+    if (!(credit >= settings.minCredit)) problems.push(`the credit ${credit.toFixed(2)} is below the minimum ${settings.minCredit.toFixed(2)}`);
+    return problems;
+  },
+
+  manage({ settings, position }: Context, bar, state) {
+    if (!position) return null;
+    const breach = shortStrikeBreach(position.legs, bar);
+    if (breach) return { next: 'DEFENSIVE_EXIT', reason: breach };
+    const credit = position.entryCash;
+    const pnl = positionPnl(position, bar);
+    if (credit > 0 && -pnl >= settings.stopLossMultiple * credit) {
+      return { next: 'DEFENSIVE_EXIT', reason: `loss ${(-pnl).toFixed(2)} USD reached ${settings.stopLossMultiple}x the credit` };
+    }
+    if (credit > 0 && pnl >= settings.profitTarget * credit) {
+      return { next: 'EXITING', reason: `profit ${pnl.toFixed(2)} USD reached ${settings.profitTarget * 100}% of the credit` };
+    }
+    const minute = nyParts(bar.time).minuteOfDay;
+    if (minute >= settings.closeByMinute) return { next: 'EXITING', reason: 'closing time: everything closes before the expiry' };
+    if (state === 'ACTIVE' && minute >= settings.managingFromMinute) return { next: 'MANAGING', reason: '15:30 ET: time-based management' };
+    return null;
+  },
+
+  isNextCycle: ({ cycle }: Context, bar) => nyParts(bar.time).date !== cycle,
+};
