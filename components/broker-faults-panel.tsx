@@ -1,36 +1,13 @@
 'use client';
 
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
-import { brokerFaultsResponseSchema, errorResponseSchema } from '@/lib/api/contract';
+import { brokerFaultsResponseSchema } from '@/lib/api/contract';
 import { brokerFaultsChangeSchema, type BrokerFaults, type BrokerFaultsChange } from '@/lib/broker/faults';
-import { ApiError } from '@/lib/client/queries';
-
-const FAULTS_URL = '/api/paper-broker/faults';
-
-async function fetchFaults(init?: RequestInit): Promise<BrokerFaults> {
-  const res = await fetch(FAULTS_URL, { ...init, headers: { accept: 'application/json', ...init?.headers } });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = errorResponseSchema.safeParse(body);
-    if (error.success) throw new ApiError(error.data.error.message, res.status, error.data.error.code);
-    throw new ApiError(`The server answered ${res.status} ${res.statusText}`.trim(), res.status, 'HTTP_ERROR');
-  }
-  return brokerFaultsResponseSchema.parse(body).faults;
-}
-
-/** Invalidate `brokerFaultQueries.all()` when a `paper_broker_settings` change arrives (rejections count down). */
-export const brokerFaultQueries = {
-  all: () => ['paper-broker', 'faults'] as const,
-  current: () =>
-    queryOptions({
-      queryKey: brokerFaultQueries.all(),
-      queryFn: ({ signal }) => fetchFaults({ signal }),
-    }),
-};
+import { BROKER_FAULTS_URL, brokerFaultQueries, fetchParsed } from '@/lib/client/queries';
 
 const TOGGLES = [
   { key: 'timeout', label: 'Time out orders', hint: 'accepted, never filled until cancelled' },
@@ -69,7 +46,11 @@ export function BrokerFaultsPanel() {
 
   const mutation = useMutation({
     mutationFn: (change: BrokerFaultsChange) =>
-      fetchFaults({ method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(change) }),
+      fetchParsed(BROKER_FAULTS_URL, brokerFaultsResponseSchema, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(change),
+      }).then(({ faults }) => faults),
     onSuccess: (faults) => {
       queryClient.setQueryData(brokerFaultQueries.all(), faults);
       setDraft(null);

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { EntryPermit } from '@/components/entry-permit';
 import { formatPosition, formatTimeInState } from '@/components/format';
+import { BrokerFaultsPanel } from '@/components/broker-faults-panel';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
 import { HaltedBanner, MarketClock, SystemMode } from '@/components/system-status';
 import { Card } from '@/components/ui/card';
@@ -117,6 +118,7 @@ export function Overview() {
           </tbody>
         </Table>
       </Card>
+      {data.demoControls && <BrokerFaultsPanel />}
     </div>
   );
 }

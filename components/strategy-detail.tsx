@@ -209,21 +209,44 @@ export function StrategyDetail({ id }: { id: string }) {
               </span>
             </p>
           </div>
-          <OperatorActionDialog
-            label="Defensive Exit"
-            title={`Defensive exit: ${strategy.name}`}
-            variant="warning"
-            url={`/api/strategies/${encodeURIComponent(strategy.id)}/defensive-exit`}
-            disabledReason={strategy.position ? null : 'No open position: nothing to exit.'}
-            explanation={
-              <>
-                <p>Closes this strategy&apos;s whole position now, at market, whatever its profit or loss.</p>
-                <p className="font-mono">{formatPosition(strategy.position)}</p>
-              </>
-            }
-          />
+          <div className="flex flex-wrap items-start gap-2">
+            {strategy.state === 'ERROR' && (
+              <OperatorActionDialog
+                label="Recover"
+                title={`Recover: ${strategy.name}`}
+                variant="primary"
+                url={`/api/strategies/${encodeURIComponent(strategy.id)}/recover`}
+                explanation={
+                  <p>
+                    Clears the circuit breaker. RECOVERY settles any order still in doubt at the broker, then the strategy
+                    resumes holding its position or waits flat.
+                  </p>
+                }
+              />
+            )}
+            <OperatorActionDialog
+              label="Defensive Exit"
+              title={`Defensive exit: ${strategy.name}`}
+              variant="warning"
+              url={`/api/strategies/${encodeURIComponent(strategy.id)}/defensive-exit`}
+              disabledReason={strategy.position ? null : 'No open position: nothing to exit.'}
+              explanation={
+                <>
+                  <p>Closes this strategy&apos;s whole position now, at market, whatever its profit or loss.</p>
+                  <p className="font-mono">{formatPosition(strategy.position)}</p>
+                </>
+              }
+            />
+          </div>
         </div>
-        <dl className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <p className="mt-2 text-sm text-slate-400">{strategy.description}</p>
+        {strategy.lastReason && (
+          <p className="mt-1 text-sm">
+            <span className="text-slate-400">Latest: </span>
+            {strategy.lastReason}
+          </p>
+        )}
+        <dl className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-5">
           <Fact label="Unrealised P&L">
             <Money dollars={strategy.pnl} />
           </Fact>
@@ -232,6 +255,9 @@ export function StrategyDetail({ id }: { id: string }) {
           </Fact>
           <Fact label="Entry">
             <EntryPermit permit={strategy.entryPermit} />
+          </Fact>
+          <Fact label="Errors this cycle">
+            <span className={strategy.errorCount > 0 ? 'font-mono text-amber-300' : 'font-mono'}>{strategy.errorCount} of 3</span>
           </Fact>
           <Fact label="Market">
             <MarketClock market={market} />

@@ -75,6 +75,8 @@ export const strategySummarySchema = z.object({
 export type StrategySummary = z.infer<typeof strategySummarySchema>;
 
 export const overviewSchema = z.object({
+  /** Whether this server offers the demo-only controls (paper broker fault injection). */
+  demoControls: z.boolean(),
   system: systemSchema,
   market: marketSchema.nullable(),
   strategies: z.array(strategySummarySchema),

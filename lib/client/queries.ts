@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import {
+  brokerFaultsResponseSchema,
   commandResponseSchema,
   errorResponseSchema,
   overviewSchema,
@@ -20,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-async function fetchParsed<S extends z.ZodType>(url: string, schema: S, init?: RequestInit): Promise<z.output<S>> {
+export async function fetchParsed<S extends z.ZodType>(url: string, schema: S, init?: RequestInit): Promise<z.output<S>> {
   const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
@@ -46,6 +47,18 @@ export const strategyQueries = {
     queryOptions({
       queryKey: ['strategies', id] as const,
       queryFn: ({ signal }) => fetchParsed(`/api/strategies/${encodeURIComponent(id)}`, strategyDetailSchema, { signal }),
+    }),
+};
+
+export const BROKER_FAULTS_URL = '/api/paper-broker/faults';
+
+/** The paper broker's injected faults (demo only). Refreshed on every `paper_broker_settings` change. */
+export const brokerFaultQueries = {
+  all: () => ['paper-broker', 'faults'] as const,
+  current: () =>
+    queryOptions({
+      queryKey: brokerFaultQueries.all(),
+      queryFn: async ({ signal }) => (await fetchParsed(BROKER_FAULTS_URL, brokerFaultsResponseSchema, { signal })).faults,
     }),
 };
 

@@ -3,7 +3,7 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { changeEventSchema, type ChangeEvent } from '@/lib/api/contract';
-import { strategyQueries } from '@/lib/client/queries';
+import { brokerFaultQueries, strategyQueries } from '@/lib/client/queries';
 
 const EVENTS_URL = '/api/events';
 /** The named event the server sends when it cannot vouch that no notification was lost. */
@@ -21,6 +21,7 @@ interface Staleness {
   everything: boolean;
   allStrategies: boolean;
   overview: boolean;
+  brokerFaults: boolean;
   strategyIds: Set<string>;
 }
 
@@ -28,6 +29,7 @@ const nothingStale = (): Staleness => ({
   everything: false,
   allStrategies: false,
   overview: false,
+  brokerFaults: false,
   strategyIds: new Set(),
 });
 
@@ -41,6 +43,9 @@ function markStale(stale: Staleness, event: ChangeEvent | null): void {
     case 'system_state':
     case 'operator_command':
       stale.allStrategies = true;
+      return;
+    case 'paper_broker_settings':
+      stale.brokerFaults = true;
       return;
     case 'transition':
     case 'event_refusal':
@@ -59,6 +64,7 @@ function invalidate(queryClient: QueryClient, stale: Staleness): void {
     void queryClient.invalidateQueries();
     return;
   }
+  if (stale.brokerFaults) void queryClient.invalidateQueries({ queryKey: brokerFaultQueries.all() });
   if (stale.allStrategies) {
     void queryClient.invalidateQueries({ queryKey: strategyQueries.all() });
     return;

@@ -21,10 +21,11 @@ export class DashboardReader {
     this.system = new SystemRepository(db);
   }
 
-  async overview(): Promise<Overview> {
+  async overview({ demoControls }: { demoControls: boolean }): Promise<Overview> {
     const [records, system, bar] = await Promise.all([this.strategies.list(), this.system.system(), this.latestBar()]);
     const world = worldOf(system, records);
     return {
+      demoControls,
       system: systemView(system),
       market: bar ? marketView(bar) : null,
       strategies: records.map((record) => summarize(record, world, bar)),

@@ -6,5 +6,8 @@ import { respond } from '../_lib/http';
 export const dynamic = 'force-dynamic';
 
 export function GET(): Promise<NextResponse> {
-  return respond(async () => NextResponse.json(await new DashboardReader(serverContext().db).overview()));
+  return respond(async () => {
+    const { db, env } = serverContext();
+    return NextResponse.json(await new DashboardReader(db).overview({ demoControls: env.DEMO_CONTROLS }));
+  });
 }

@@ -8,7 +8,7 @@ import { errorResponse, parseBody, respond } from '../../_lib/http';
 export const dynamic = 'force-dynamic';
 
 /** Demo only: with DEMO_CONTROLS=false the route does not exist. */
-const areDemoControlsEnabled = (): boolean => process.env.DEMO_CONTROLS !== 'false';
+const areDemoControlsEnabled = (): boolean => serverContext().env.DEMO_CONTROLS;
 const notFound = () => errorResponse('NOT_FOUND', 'demo controls are disabled on this server', 404);
 
 /** The paper broker's injected faults as they now stand. */
