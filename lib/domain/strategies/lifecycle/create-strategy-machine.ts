@@ -236,6 +236,10 @@ export function createStrategyMachine<Settings>({ rules, shape, stateDescription
         const update = replyTo(context, event);
         return update !== null && !isDeadStatus(update) && update.status !== 'FILLED' && update.legFills.length > context.order!.appliedFills;
       },
+      hasNewFills: ({ context, event }) => {
+        const update = replyTo(context, event);
+        return update !== null && update.legFills.length > context.order!.appliedFills;
+      },
       isCircuitOpen: ({ context, event }) =>
         event.type === 'order.failed' && event.clientOrderId === context.order?.clientOrderId && context.errorCount + 1 >= MAX_ERRORS,
       isRecoverableFailure: ({ context, event }) =>
@@ -258,7 +262,7 @@ export function createStrategyMachine<Settings>({ rules, shape, stateDescription
         const tick = asTick(event);
         return tick !== null && marketDataProblems(tick.bar).length === 0 && rules.isNextCycle(context, tick.bar);
       },
-      hasPosition: ({ context }) => !isFlat(context.position),
+      canCloseFromError: ({ context }) => !isFlat(context.position) && context.order === null,
       recoveryResolvesTo: ({ context, event }, params: Params) =>
         event.type === 'recovery.checked' && context.recovery !== null && resolveRecovery(context, event.order).next === params.next,
       isRecoveryOverdue: ({ context, event }) => {

@@ -122,8 +122,11 @@ export function lifecycleRows(shape: LifecycleShape): TransitionRow[] {
     row('COMPLETE', 'market.tick', 'WAITING', 'isNextCycle', 'startNextCycle'),
 
     row('ERROR', 'operator.recover', 'RECOVERY', undefined, 'startOperatorRecovery'),
-    row('ERROR', 'operator.defensiveExit', 'DEFENSIVE_EXIT', 'hasPosition', 'startOperatorClose'),
-    row('ERROR', 'operator.emergencyExit', 'EMERGENCY_EXIT', 'hasPosition', 'startOperatorClose'),
+    // An order still in doubt may yet fill: what the venue filled is held, whatever the state.
+    row('ERROR', 'order.updated', 'ERROR', 'hasNewFills', 'applyOrderUpdate'),
+    // With an order still in doubt, a new close could double what the venue holds: recover first.
+    row('ERROR', 'operator.defensiveExit', 'DEFENSIVE_EXIT', 'canCloseFromError', 'startOperatorClose'),
+    row('ERROR', 'operator.emergencyExit', 'EMERGENCY_EXIT', 'canCloseFromError', 'startOperatorClose'),
 
     row('RECOVERY', 'recovery.checked', 'ACTIVE', resolvesTo('ACTIVE'), 'applyRecovery'),
     row('RECOVERY', 'recovery.checked', 'WAITING', resolvesTo('WAITING'), 'applyRecovery', 'finishRecoveryFlat'),
