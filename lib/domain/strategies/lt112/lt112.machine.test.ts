@@ -215,6 +215,8 @@ describe('the LT112 rules at their boundaries', () => {
     const context = contextOf(active());
     const bar = onDte(40, held().short!);
     const share = positionPnl(context.position!, bar) / lt112MaxProfit(context.position!)!;
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(LT112_DEFAULTS.profitTarget);
     const decide = (profitTarget: number) => lt112Rules.manage({ ...context, settings: { ...LT112_DEFAULTS, profitTarget } }, bar, 'ACTIVE');
     expect(decide(share - 1e-9)?.next).toBe('EXITING');
     expect(decide(share + 1e-9)).toBeNull();

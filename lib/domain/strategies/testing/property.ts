@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { LegFill, MarketBar } from '../../market/types';
-import type { OrderUpdate, StrategyContext, StrategyEvent } from '../lifecycle/types';
+import type { OrderUpdate, PendingOrder, StrategyContext, StrategyEvent } from '../lifecycle/types';
 import { fillsFor, tick } from './model';
 
 const MINUTE = 60_000;
@@ -45,7 +45,7 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 );
 
 interface VenueOrder {
-  readonly legs: StrategyContext['order'] extends infer O ? NonNullable<O>['legs'] : never;
+  readonly legs: PendingOrder['legs'];
   fills: LegFill[];
   status: OrderUpdate['status'];
 }
