@@ -8,22 +8,23 @@ import { migrate } from '../lib/db/migrate';
 import { NotificationHub } from '../lib/db/notifications';
 import { Engine } from '../lib/engine/engine';
 import { createLogger } from '../lib/log';
+import { TRUNCATE_ALL_TABLES } from '../lib/db/reset';
 
 const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/wheelhouse_bench';
-const TRADING_DAYS = Number(process.env.BENCH_DAYS ?? 60);
+/** A year of sessions by default. */
+const TRADING_DAYS = Number(process.env.BENCH_DAYS ?? 252);
 const WRITES = Number(process.env.BENCH_WRITES ?? 2_000);
 const BARS_PER_DAY = 390;
 
 const db = createDb(BENCH_DATABASE_URL);
 
 async function reset(): Promise<void> {
-  await db.$executeRawUnsafe(
-    'TRUNCATE strategy, transition, event_refusal, strategy_error, system_state, market_clock, operator_command RESTART IDENTITY CASCADE',
-  );
+  await db.$executeRawUnsafe(TRUNCATE_ALL_TABLES);
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+/** A year of one-minute bars through the whole engine (every strategy, the paper broker, PostgreSQL), no UI. */
 async function simulate(): Promise<void> {
   await reset();
   const hub = new NotificationHub(BENCH_DATABASE_URL);
@@ -40,13 +41,13 @@ async function simulate(): Promise<void> {
   for (let i = 0; i < bars; i += 1) await engine.playBar(engine.clock.advance());
   await engine.stop();
   const seconds = (performance.now() - started) / 1000;
-  const transitions = await db.transition.count();
-  const marketMinutes = bars;
-  console.log(`simulation: ${TRADING_DAYS} trading days (${bars} one-minute bars, 1 strategy) in ${seconds.toFixed(2)} s`);
-  console.log(`  ${(bars / seconds).toFixed(0)} bars/s; ${((marketMinutes * 60) / seconds).toFixed(0)}x real time in market hours`);
-  console.log(
-    `  market span ${((engine.clock.currentBar.time - firstBar) / 86_400_000).toFixed(0)} calendar days; ${transitions} transitions stored`,
-  );
+  const [transitions, orders] = await Promise.all([db.transition.count(), db.paperOrder.count()]);
+  const calendarDays = (engine.clock.currentBar.time - firstBar) / 86_400_000;
+  const strategies = engine.allRunners();
+  console.log(`simulation: ${TRADING_DAYS} sessions = ${bars} one-minute bars x ${strategies.length} strategies in ${seconds.toFixed(2)} s`);
+  console.log(`  ${(bars / seconds).toFixed(0)} bars/s; ${((bars * 60) / seconds).toFixed(0)}x real time counting market hours`);
+  console.log(`  ${((calendarDays * 86_400) / seconds).toFixed(0)}x real time counting the calendar (${calendarDays.toFixed(0)} days)`);
+  console.log(`  ${transitions} transitions, ${orders} orders stored; final states: ${strategies.map((r) => `${r.record.kind}=${r.state}`).join(', ')}`);
   console.log(`  heap ${mb(heapBefore)} -> ${mb(process.memoryUsage().heapUsed)}, rss ${mb(process.memoryUsage().rss)}`);
   await hub.close();
 }

@@ -1,5 +1,6 @@
 import { createDb, type Db } from '../lib/db/client';
 import { TEST_DATABASE_URL } from './int-global-setup';
+import { TRUNCATE_ALL_TABLES } from '../lib/db/reset';
 
 export { TEST_DATABASE_URL };
 
@@ -9,7 +10,5 @@ export function testDb(): Db {
 
 /** Empties every table (TRUNCATE does not fire the append-only row triggers). */
 export async function resetDatabase(db: Db): Promise<void> {
-  await db.$executeRawUnsafe(
-    'TRUNCATE strategy, transition, event_refusal, strategy_error, system_state, market_clock, operator_command, paper_order, paper_fill, paper_position, paper_broker_settings RESTART IDENTITY CASCADE',
-  );
+  await db.$executeRawUnsafe(TRUNCATE_ALL_TABLES);
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { TRUNCATE_ALL_TABLES } from '../../lib/db/reset';
 
 /** The end-to-end tests' own database, never the demo's. */
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/wheelhouse_e2e';
@@ -15,9 +16,7 @@ export async function query<T extends pg.QueryResultRow>(sql: string, params: un
 }
 
 export async function resetDatabase(): Promise<void> {
-  await query(
-    'TRUNCATE strategy, transition, event_refusal, strategy_error, system_state, market_clock, operator_command RESTART IDENTITY CASCADE',
-  );
+  await query(TRUNCATE_ALL_TABLES);
 }
 
 /** The simulated market time the running server last saved. */

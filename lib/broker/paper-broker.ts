@@ -180,6 +180,11 @@ async function fillLegs(tx: Tx, orderId: bigint, legs: readonly OrderLeg[], from
 export class PaperBroker implements Broker {
   private readonly settings: PaperBrokerSettingsRepository;
   private cachedFaults: BrokerFaults | null = null;
+  /**
+   * When the next working order placed through this client falls due: undefined when unknown (ask the
+   * database), null when none is working. `onBar` runs every simulated minute; this makes it free when idle.
+   */
+  private nextDueAt: number | null | undefined = undefined;
   /** Rejections counted down in memory when faults come from a provider. */
   private providedRejections = { armed: 0, used: 0 };
 
@@ -229,6 +234,7 @@ export class PaperBroker implements Broker {
     });
 
     if (outcome.faultsAfter && !this.options.faults) this.cachedFaults = outcome.faultsAfter;
+    if (outcome.isNew) this.nextDueAt = undefined;
     const placed = await readOrder(this.db, clientOrderId);
     if (!placed) throw new Error(`paper order ${clientOrderId} vanished after it was placed`);
     if (outcome.isNew && faults.timeout) {
@@ -276,6 +282,7 @@ export class PaperBroker implements Broker {
   async onBar(bar: MarketBar): Promise<BrokerOrder[]> {
     const faults = await this.reachableFaults();
     if (!isMarketOpen(bar.time) || isStale(bar, faults)) return [];
+    if (this.nextDueAt === null || (this.nextDueAt !== undefined && bar.time < this.nextDueAt)) return [];
     const time = new Date(bar.time);
     const due = await this.db.$queryRaw<{ id: bigint }[]>`
       SELECT id FROM paper_order
@@ -286,6 +293,9 @@ export class PaperBroker implements Broker {
       const order = await this.db.$transaction((tx) => this.advance(tx, id, bar, faults));
       if (order) changed.push(order);
     }
+    const [next] = await this.db.$queryRaw<{ next: Date | null }[]>`
+      SELECT min(fills_due_at) AS next FROM paper_order WHERE status IN ('WORKING', 'PARTIALLY_FILLED')`;
+    this.nextDueAt = next?.next ? next.next.getTime() : null;
     return changed;
   }
 
