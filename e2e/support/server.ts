@@ -8,6 +8,8 @@ export interface ServerOptions {
   readonly simStart: string;
   /** Market seconds per real second. */
   readonly simSpeed: number;
+  /** Further environment, e.g. SIM_SCENARIO. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface RunningServer {
@@ -21,7 +23,7 @@ const READY_TIMEOUT_MS = 60_000;
  * Starts the real production server (`next start`, after `next build`) with its engine, as `node` directly:
  * killing an npm/npx parent would leave next-server running.
  */
-export async function startServer({ port, simStart, simSpeed }: ServerOptions): Promise<RunningServer> {
+export async function startServer({ port, simStart, simSpeed, env = {} }: ServerOptions): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
     env: {
       ...process.env,
@@ -30,6 +32,7 @@ export async function startServer({ port, simStart, simSpeed }: ServerOptions): 
       SIM_SPEED: String(simSpeed),
       NEXT_TELEMETRY_DISABLED: '1',
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

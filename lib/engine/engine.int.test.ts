@@ -175,4 +175,26 @@ describe('the engine against PostgreSQL', () => {
     expect(entries).toBe(0);
     expect(haltedRunner.state).toBe('WAITING');
   });
+
+  it('runs two instances of one kind side by side, each on its own settings and order ids', async () => {
+    const engine = await loadEngine();
+    const twin = await engine.addStrategy({ id: 'zero-dte-two-lots', kind: 'ZERO_DTE', name: '0DTE two lots', settings: { contracts: 2 } });
+    const original = engine.runner(ZERO_DTE)!;
+    await play(engine, () => original.state === 'ACTIVE' && twin.state === 'ACTIVE');
+
+    expect(original.context.position?.legs.map((leg) => Math.abs(leg.quantity))).toEqual(expect.arrayContaining([1]));
+    expect(twin.context.position?.legs.every((leg) => Math.abs(leg.quantity) === 2)).toBe(true);
+    const ids = (await db.paperOrder.findMany()).map((order) => order.clientOrderId);
+    expect(ids.filter((id) => id.startsWith('zero-dte-two-lots:'))).toHaveLength(1);
+    expect(ids.filter((id) => id.startsWith(`${ZERO_DTE}:`))).toHaveLength(1);
+  });
+
+  it('refuses an instance with invalid settings, naming the setting, and stores nothing', async () => {
+    const engine = await loadEngine();
+    await expect(engine.addStrategy({ id: 'bad', kind: 'ZERO_DTE', settings: { contracts: 0, vixAbove: 'high' } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/contracts.*vixAbove|vixAbove.*contracts/),
+    });
+    expect(await db.strategy.count({ where: { id: 'bad' } })).toBe(0);
+  });
 });

@@ -9,6 +9,7 @@ import { canEnter, type SystemMode, type World } from '../domain/coordinator';
 import type { MarketBar } from '../domain/market/types';
 import { marketDataProblems } from '../domain/strategies/lifecycle/market-data';
 import { DEFAULT_STRATEGIES, strategyDefinition } from '../domain/strategies/registry';
+import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { createSimulatorState, type SimulatorState } from '../market/simulator';
 import type { ScenarioName } from '../market/scenarios';
@@ -257,35 +258,49 @@ export class Engine {
     return { systemMode: this.mode, strategies: this.allRunners().map(viewOf) };
   }
 
-  private async loadStrategies(): Promise<void> {
-    let records = await this.strategies.list();
-    if (records.length === 0) {
-      const marketTime = new Date(this.clock.currentBar.time);
-      for (const { id, kind } of DEFAULT_STRATEGIES) {
-        const definition = strategyDefinition(kind);
-        const settings = definition.settingsSchema.parse({});
-        const snapshot = restoreSnapshot(definition.machine, null, id, settings);
-        await this.strategies.create({
-          id,
-          name: definition.defaultName,
-          kind,
-          settings,
-          state: String(snapshot.value),
-          snapshot: definition.machine.getPersistedSnapshot(snapshot),
-          marketTime,
-        });
-      }
-      records = await this.strategies.list();
+  /**
+   * Adds a strategy instance: its settings are checked against its kind's schema (defaults fill the gaps;
+   * a bad value is a VALIDATION_FAILED naming it), it is stored with its creation in the history, and it runs
+   * from the next bar. Several instances of one kind run side by side, each with its own settings and ids.
+   */
+  async addStrategy({ id, kind, name, settings = {} }: { id: string; kind: string; name?: string; settings?: unknown }): Promise<StrategyRunner> {
+    const definition = strategyDefinition(kind);
+    const parsed = definition.settingsSchema.safeParse(settings);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`).join('; ');
+      throw new AppError('VALIDATION_FAILED', `invalid ${kind} settings: ${problems}`);
     }
-    const deps = {
+    const snapshot = restoreSnapshot(definition.machine, null, id, parsed.data);
+    const record = await this.strategies.create({
+      id,
+      name: name ?? definition.defaultName,
+      kind,
+      settings: parsed.data,
+      state: String(snapshot.value),
+      snapshot: definition.machine.getPersistedSnapshot(snapshot),
+      marketTime: new Date(this.clock.currentBar.time),
+    });
+    const runner = new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps());
+    this.runners.set(record.id, runner);
+    return runner;
+  }
+
+  private async loadStrategies(): Promise<void> {
+    const records = await this.strategies.list();
+    for (const record of records) {
+      this.runners.set(record.id, new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps()));
+    }
+    if (records.length > 0) return;
+    for (const { id, kind } of DEFAULT_STRATEGIES) await this.addStrategy({ id, kind });
+  }
+
+  private runnerDeps() {
+    return {
       strategies: this.strategies,
       broker: this.broker,
       log: this.options.log,
       currentBar: () => (this.staleQuotes ? { ...this.clock.currentBar, isStale: true } : this.clock.currentBar),
     };
-    for (const record of records) {
-      this.runners.set(record.id, new StrategyRunner(record, record.snapshot, record.version, deps));
-    }
   }
 
   private async saveClock(): Promise<void> {
