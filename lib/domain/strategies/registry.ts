@@ -1,5 +1,10 @@
 import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
+import { futuresStrangleMachine } from './futures-strangle/futures-strangle.machine';
+import { futuresStrangleRules, futuresStrangleSettingsSchema } from './futures-strangle/futures-strangle.rules';
+import type { StrategyRules } from './lifecycle/types';
+import { lt112Machine } from './lt112/lt112.machine';
+import { lt112Rules, lt112SettingsSchema } from './lt112/lt112.rules';
 import { zeroDteMachine } from './zero-dte/zero-dte.machine';
 import { zeroDteRules, zeroDteSettingsSchema } from './zero-dte/zero-dte.rules';
 
@@ -12,19 +17,27 @@ export interface StrategyDefinition {
   readonly settingsSchema: z.ZodType<unknown>;
 }
 
+function define<S>(rules: StrategyRules<S>, machine: AnyStateMachine, settingsSchema: z.ZodType<S>): StrategyDefinition {
+  return { kind: rules.kind, defaultName: rules.defaultName, description: rules.description, machine, settingsSchema };
+}
+
+const DEFINITIONS: readonly StrategyDefinition[] = [
+  define(zeroDteRules, zeroDteMachine, zeroDteSettingsSchema),
+  define(lt112Rules, lt112Machine, lt112SettingsSchema),
+  define(futuresStrangleRules, futuresStrangleMachine, futuresStrangleSettingsSchema),
+];
+
 /** Every kind of strategy the engine can run, by the `kind` stored on its row. */
-export const STRATEGY_DEFINITIONS: Readonly<Record<string, StrategyDefinition>> = {
-  [zeroDteRules.kind]: {
-    kind: zeroDteRules.kind,
-    defaultName: zeroDteRules.defaultName,
-    description: zeroDteRules.description,
-    machine: zeroDteMachine,
-    settingsSchema: zeroDteSettingsSchema,
-  },
-};
+export const STRATEGY_DEFINITIONS: Readonly<Record<string, StrategyDefinition>> = Object.fromEntries(
+  DEFINITIONS.map((definition) => [definition.kind, definition]),
+);
 
 /** The strategies a fresh database starts with: one of each kind. */
-export const DEFAULT_STRATEGIES: readonly { id: string; kind: string }[] = [{ id: 'zero-dte-friday', kind: zeroDteRules.kind }];
+export const DEFAULT_STRATEGIES: readonly { id: string; kind: string }[] = [
+  { id: 'zero-dte-friday', kind: zeroDteRules.kind },
+  { id: 'lt112', kind: lt112Rules.kind },
+  { id: 'futures-strangle', kind: futuresStrangleRules.kind },
+];
 
 export function strategyDefinition(kind: string): StrategyDefinition {
   const definition = STRATEGY_DEFINITIONS[kind];

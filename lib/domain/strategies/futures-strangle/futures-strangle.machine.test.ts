@@ -158,7 +158,7 @@ describe('the futures strangle rules at their boundaries', () => {
 
   it('rolls the put once /ES is within 5% of it, not at 5% or more', () => {
     const put = shortOf(contextOf(active()), 'P')!;
-    const outside = quarter(Math.ceil((put.strike / 0.95) * 4) / 4);
+    const outside = Math.ceil((put.strike / 0.95) * 4) / 4;
     expect(isTested(put, outside, FUTURES_STRANGLE_DEFAULTS)).toBe(false);
     expect(isTested(put, outside - 0.25, FUTURES_STRANGLE_DEFAULTS)).toBe(true);
     expect(step(active(), tick(onDte(35, outside))).value).toBe('ACTIVE');
@@ -254,7 +254,7 @@ describe('the futures strangle rules at their boundaries', () => {
     const crushed = onDte(35, 5900, 12);
     expect(share(crushed)).toBeGreaterThanOrEqual(0.5);
     expect(contextOf(step(active(), tick(crushed))).lastReason).toMatch(/reached 50% of the credit/);
-    const late = onDte(28);
+    const late = onDte(28, 5900, 24);
     expect(share(late)).toBeGreaterThanOrEqual(0.25);
     expect(share(late)).toBeLessThan(0.5);
     const exiting = step(active(), tick(late));

@@ -403,7 +403,10 @@ export function createStrategyMachine<Settings>({ rules, shape, stateDescription
       applyRecovery: assign(({ context, event }) => {
         if (event.type !== 'recovery.checked') return {};
         const resolution = resolveRecovery(context, event.order);
-        return { position: resolution.position, recovery: null, order: null, lastReason: resolution.reason };
+        // An entry that filled while in doubt opens the position as a normal fill would: its cash is the entry's.
+        const isRecoveredEntry = resolution.next === 'ACTIVE' && context.recovery?.order?.purpose === 'ENTRY' && resolution.position;
+        const position = isRecoveredEntry ? { ...resolution.position!, entryCash: resolution.position!.cash } : resolution.position;
+        return { position, recovery: null, order: null, proposal: null, lastReason: resolution.reason };
       }),
       finishRecoveryFlat: assign(({ context }) => ({
         realizedPnl: roundCents(context.realizedPnl + (context.position?.cash ?? 0)),

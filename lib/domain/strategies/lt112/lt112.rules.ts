@@ -136,7 +136,7 @@ export function lt112MaxProfit(position: Position): number | null {
 }
 
 /** Days from the bar's New York date to the position's (earliest) expiry; null for a position with no legs. */
-export function positionDte(position: Position, bar: MarketBar): number | null {
+function positionDte(position: Position, bar: MarketBar): number | null {
   const { expiry } = heldStructure(position);
   return expiry === null ? null : daysToExpiry(expiry, nyParts(bar.time).date);
 }

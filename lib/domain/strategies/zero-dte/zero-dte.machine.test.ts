@@ -192,3 +192,22 @@ describe('the 0DTE Friday machine stored and restored', () => {
     expect(contextOf(restored.getSnapshot()).lastError?.errorClass).toBe('TIMEOUT');
   });
 });
+
+describe('the 0DTE Friday machine recovering an entry', () => {
+  it('opens the position with the entry credit when the order in doubt turns out filled', () => {
+    const inDoubt = contextOf(entered()).order!;
+    const restarted = step(entered(), { type: 'system.restored', time: at(FRIDAY, 10, 33).time });
+    expect(restarted.value).toBe('RECOVERY');
+    const recovered = step(restarted, {
+      type: 'recovery.checked',
+      order: update(inDoubt, 'FILLED', fillsFor(inDoubt.legs, at(FRIDAY, 10, 31)), at(FRIDAY, 10, 33).time),
+      time: at(FRIDAY, 10, 33).time,
+    });
+    expect(recovered.value).toBe('ACTIVE');
+    const position = contextOf(recovered).position!;
+    expect(position.entryCash).toBe(position.cash);
+    expect(position.entryCash).toBeGreaterThan(0);
+    // And so the profit target works as after a normal fill.
+    expect(step(recovered, tick(at(FRIDAY, 14, 0))).value).toBe('EXITING');
+  });
+});
