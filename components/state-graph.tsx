@@ -257,7 +257,7 @@ export function StateGraph({ graph, currentState }: StateGraphProps) {
   return (
     <section aria-label="State graph" className="space-y-3">
       <h2 className="text-sm font-semibold tracking-wide text-slate-300 uppercase">State graph</h2>
-      <div className="h-[560px] w-full overflow-hidden rounded-md border border-slate-800">
+      <div className="h-[760px] w-full overflow-hidden rounded-md border border-slate-800">
       <ReactFlow
         nodes={nodes}
         edges={edges}

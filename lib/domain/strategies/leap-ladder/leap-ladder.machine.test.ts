@@ -15,6 +15,7 @@ import {
   LEAP_LADDER_DEFAULTS,
   leapLadderSettingsSchema,
   nextRungDate,
+  rungContract,
   rungsDueForRoll,
   rungsOf,
   type LeapLadderSettings,
@@ -224,6 +225,14 @@ describe('the LEAP ladder management rules at their boundaries', () => {
       expect(contextOf(snapshot).position?.legs.map((leg) => leg.contract.strike)).toEqual(strikes);
     }
     expect(step(snapshot, tick(at(addDays(openedOn(snapshot), 28 * 5), 10, 30, 600))).value).toBe('ACTIVE');
+  });
+
+  it('never puts a new rung on a contract another rung holds: it steps down one listed strike', () => {
+    const bar = at('2026-12-16', 10, 30, 635.3);
+    const expiry = findExpiry('SPY', '2026-12-16', LEAP_WINDOW)!;
+    const held = { underlying: 'SPY' as const, expiry, strike: 540, right: 'P' as const };
+    expect(rungContract(bar, 0.85, LEAP_LADDER_DEFAULTS, [])?.strike).toBe(540);
+    expect(rungContract(bar, 0.85, LEAP_LADDER_DEFAULTS, [held])?.strike).toBe(535);
   });
 
   it('counts 90 DTE as due for a roll and 91 not', () => {

@@ -82,7 +82,7 @@ const sameContract = (a: OptionContract, b: OptionContract): boolean =>
 /**
  * A long put at `moneyness` x SPY (nearest listed strike) on the LEAP expiry closest to the target. A strike
  * some other rung already holds on that expiry steps down one listed strike, so that every rung stays its
- * own leg and the number of legs keeps counting the rungs.
+ * own leg and the number of legs keeps counting the rungs. Null when no LEAP expiry (or no free strike) is listed.
  */
 export function rungContract(bar: MarketBar, moneyness: number, settings: LeapLadderSettings, taken: readonly OptionContract[]): OptionContract | null {
   const expiry = findExpiry(LADDER_UNDERLYING, today(bar), rungWindow(settings));
@@ -90,7 +90,9 @@ export function rungContract(bar: MarketBar, moneyness: number, settings: LeapLa
   const spot = bar.underlyings[LADDER_UNDERLYING].price;
   let contract: OptionContract = { underlying: LADDER_UNDERLYING, expiry, strike: roundToStrike(LADDER_UNDERLYING, spot * moneyness, 'nearest', spot), right: 'P' };
   while (taken.some((held) => sameContract(held, contract))) {
-    contract = { ...contract, strike: roundToStrike(LADDER_UNDERLYING, contract.strike - 0.01, 'down', spot) };
+    const lower = roundToStrike(LADDER_UNDERLYING, contract.strike - 0.01, 'down', spot);
+    if (lower === contract.strike) return null;
+    contract = { ...contract, strike: lower };
   }
   return contract;
 }
@@ -102,7 +104,7 @@ export function rungQuantity(contract: OptionContract, bar: MarketBar, settings:
   return Math.max(1, cost > 0 ? Math.floor(rungBudget / cost) : 1);
 }
 
-/** The order leg that buys a rung at `moneyness`, or null when no LEAP expiry is listed. */
+/** The order leg that buys a rung at `moneyness`, or null when no LEAP expiry or free strike is listed. */
 export function rungLeg(bar: MarketBar, moneyness: number, settings: LeapLadderSettings, taken: readonly OptionContract[]): OrderLeg | null {
   const contract = rungContract(bar, moneyness, settings, taken);
   return contract && { contract, side: 'BUY', quantity: rungQuantity(contract, bar, settings) };
@@ -176,6 +178,7 @@ export const leapLadderRules: StrategyRules<LeapLadderSettings> = {
     if (!position || rungs.length === 0) return null;
 
     if (state === 'MANAGING') {
+      // What the ladder cost: the net cash paid into it this cycle, rungs bought less what rolls sold.
       const cost = -position.cash;
       const pnl = positionPnl(position, bar);
       if (cost > 0 && pnl >= settings.profitTarget * cost) {
