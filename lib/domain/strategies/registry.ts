@@ -2,6 +2,10 @@ import type { AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
 import { futuresStrangleMachine } from './futures-strangle/futures-strangle.machine';
 import { futuresStrangleRules, futuresStrangleSettingsSchema } from './futures-strangle/futures-strangle.rules';
+import { ipmccMachine } from './ipmcc/ipmcc.machine';
+import { ipmccRules, ipmccSettingsSchema } from './ipmcc/ipmcc.rules';
+import { leapLadderMachine } from './leap-ladder/leap-ladder.machine';
+import { leapLadderRules, leapLadderSettingsSchema } from './leap-ladder/leap-ladder.rules';
 import type { StrategyRules } from './lifecycle/types';
 import { lt112Machine } from './lt112/lt112.machine';
 import { lt112Rules, lt112SettingsSchema } from './lt112/lt112.rules';
@@ -24,6 +28,8 @@ function define<S>(rules: StrategyRules<S>, machine: AnyStateMachine, settingsSc
 const DEFINITIONS: readonly StrategyDefinition[] = [
   define(zeroDteRules, zeroDteMachine, zeroDteSettingsSchema),
   define(lt112Rules, lt112Machine, lt112SettingsSchema),
+  define(ipmccRules, ipmccMachine, ipmccSettingsSchema),
+  define(leapLadderRules, leapLadderMachine, leapLadderSettingsSchema),
   define(futuresStrangleRules, futuresStrangleMachine, futuresStrangleSettingsSchema),
 ];
 
@@ -36,6 +42,8 @@ export const STRATEGY_DEFINITIONS: Readonly<Record<string, StrategyDefinition>> 
 export const DEFAULT_STRATEGIES: readonly { id: string; kind: string }[] = [
   { id: 'zero-dte-friday', kind: zeroDteRules.kind },
   { id: 'lt112', kind: lt112Rules.kind },
+  { id: 'ipmcc', kind: ipmccRules.kind },
+  { id: 'leap-ladder', kind: leapLadderRules.kind },
   { id: 'futures-strangle', kind: futuresStrangleRules.kind },
 ];
 

@@ -23,15 +23,14 @@ describe('every strategy machine under random market, broker and operator events
       const input = { strategyId: 'prop', settings: definition.settingsSchema.parse({}) };
       const visited = new Set<string>();
       fc.assert(
-        fc.property(fc.array(stepArbitrary, { maxLength: 150 }), (steps) => {
+        fc.property(fc.array(stepArbitrary, { maxLength: 150, size: 'medium' }), (steps) => {
           for (const state of playSteps({ machine: definition.machine, input, startBar }, steps)) visited.add(state);
         }),
         // A fixed seed keeps CI repeatable; a failure prints the counterexample to replay.
-        { numRuns: 2000, seed: 20261124 },
+        { numRuns: 500, seed: 20261124 },
       );
       // The walks must reach positions, exits, failures and recoveries, or the property proves little.
-      expect([...visited]).toEqual(expect.arrayContaining(['ENTERING', 'ACTIVE', 'RECOVERY', 'ERROR']));
-      expect([...visited].some((state) => ['EXITING', 'DEFENSIVE_EXIT', 'EMERGENCY_EXIT'].includes(state))).toBe(true);
+      expect([...visited]).toEqual(expect.arrayContaining(['ENTERING', 'ACTIVE', 'RECOVERY', 'ERROR', 'EMERGENCY_EXIT', 'COMPLETE']));
     });
   }
 });
