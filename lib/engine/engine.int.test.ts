@@ -17,7 +17,7 @@ const db: Db = testDb();
 const hub = new NotificationHub(TEST_DATABASE_URL);
 const log = createLogger('silent');
 
-const loadEngine = () => Engine.load({ db, hub, log, simulation: SIMULATION });
+const loadEngine = () => Engine.load({ db, hub, log, simulation: SIMULATION, initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }] });
 
 /** Plays bars until `until` says stop (or `limit` bars), returning how many were played. */
 async function play(engine: Engine, until: () => boolean, limit = 5_000): Promise<number> {
@@ -174,6 +174,13 @@ describe('the engine against PostgreSQL', () => {
     const entries = await db.transition.count({ where: { toState: 'VALIDATION', marketTime: { gt: new Date(haltedAt) } } });
     expect(entries).toBe(0);
     expect(haltedRunner.state).toBe('WAITING');
+  });
+
+  it('gives a fresh database one instance of each of the five kinds, each with its default settings', async () => {
+    const engine = await Engine.load({ db, hub, log, simulation: SIMULATION });
+    expect(engine.allRunners().map((runner) => runner.record.kind).sort()).toEqual(['FUTURES_STRANGLE', 'IPMCC', 'LEAP_LADDER', 'LT112', 'ZERO_DTE']);
+    const rows = await db.strategy.findMany({ where: { kind: 'LT112' } });
+    expect(rows[0]?.settings).toMatchObject({ weekday: 3, minDte: 102, maxDte: 122, vixMin: 12, vixMax: 35 });
   });
 
   it('runs two instances of one kind side by side, each on its own settings and order ids', async () => {

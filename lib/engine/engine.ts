@@ -40,6 +40,8 @@ export interface EngineOptions {
   readonly simulation: SimulationSettings;
   /** Defaults to the paper broker on the same database, whose injected faults the engine also follows. */
   readonly broker?: Broker;
+  /** What a fresh database starts with; one strategy of each kind unless given. */
+  readonly initialStrategies?: readonly { id: string; kind: string }[];
 }
 
 /**
@@ -291,7 +293,7 @@ export class Engine {
       this.runners.set(record.id, new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps()));
     }
     if (records.length > 0) return;
-    for (const { id, kind } of DEFAULT_STRATEGIES) await this.addStrategy({ id, kind });
+    for (const { id, kind } of this.options.initialStrategies ?? DEFAULT_STRATEGIES) await this.addStrategy({ id, kind });
   }
 
   private runnerDeps() {

@@ -15,7 +15,14 @@ const simulation: SimulationSettings = { start: Date.parse('2026-11-20T10:00:00-
 
 let faults: BrokerFaults;
 const loadEngine = () =>
-  Engine.load({ db, hub, log, simulation, broker: new PaperBroker(db, { faults: () => faults }) });
+  Engine.load({
+    db,
+    hub,
+    log,
+    simulation,
+    broker: new PaperBroker(db, { faults: () => faults }),
+    initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }],
+  });
 
 async function playUntil(engine: Engine, until: () => boolean, limit = 2_000): Promise<void> {
   for (let played = 0; played < limit; played += 1) {
