@@ -4,10 +4,10 @@ import { addDays, nyTime } from '../../market/calendar';
 import { findExpiry, findStrikeByDelta } from '../../market/option-chain';
 import { quoteOption } from '../../market/option-pricing';
 import type { MarketBar, OptionContract } from '../../market/types';
-import { STRATEGY_EVENT_TYPES, type StrategyContext, type StrategyEvent } from '../lifecycle/types';
-import { acceptedEvents, refusalReason } from '../machine-graph';
+import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { positionPnl } from '../position';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tableTriples, tick, update } from '../testing/model';
+import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { describeStrategyModel } from '../testing/model-suite';
 import { futuresStrangleMachine } from './futures-strangle.machine';
 import {
   FUTURES_STRANGLE_DEFAULTS,
@@ -80,33 +80,7 @@ const restore = (snapshot: AnyMachineSnapshot) =>
     snapshot: JSON.parse(JSON.stringify(futuresStrangleMachine.getPersistedSnapshot(snapshot))),
   }).start();
 
-describe('the futures strangle machine, as a model', () => {
-  it('takes every transition in its table, and no other', () => {
-    expect([...run.taken].sort()).toEqual([...tableTriples(futuresStrangleMachine)].sort());
-  });
-
-  it('reaches every state, ROLLING included, by a shortest path', () => {
-    expect([...run.reached].sort()).toEqual(Object.keys(futuresStrangleMachine.root.states).sort());
-    expect(run.reached).toContain('ROLLING');
-  });
-
-  describe('refuses, changing nothing, every event its state has no row for', () => {
-    for (const state of Object.keys(futuresStrangleMachine.root.states)) {
-      it(`in ${state}`, () => {
-        const snapshot = run.exemplars.get(state);
-        expect(snapshot, `the model reached ${state}`).toBeDefined();
-        const refused = STRATEGY_EVENT_TYPES.filter((type) => !acceptedEvents(futuresStrangleMachine, state).includes(type));
-        for (const type of refused) {
-          const event = { type, time: 0, actor: 'x', reason: 'y', message: 'z', clientOrderId: 'c', errorClass: 'UNKNOWN', order: null } as unknown as StrategyEvent;
-          const next = step(snapshot!, event);
-          expect(next.value).toBe(state);
-          expect(next.context).toBe(snapshot!.context);
-          expect(refusalReason(futuresStrangleMachine, state, type)).toContain(`${state} does not accept ${type}`);
-        }
-      });
-    }
-  });
-});
+describeStrategyModel('futures strangle', futuresStrangleMachine, run);
 
 describe('the futures strangle rules at their boundaries', () => {
   const entersOn = (bar: MarketBar) => step(reach(tick(at(TUESDAY, 9, 31))), tick(bar)).value === 'VALIDATION';

@@ -5,10 +5,10 @@ import { roundToStrike } from '../../market/instruments';
 import { daysToExpiry, findExpiry } from '../../market/option-chain';
 import { quoteOption } from '../../market/option-pricing';
 import type { MarketBar, OrderLeg } from '../../market/types';
-import { STRATEGY_EVENT_TYPES, type StrategyContext, type StrategyEvent } from '../lifecycle/types';
-import { acceptedEvents, refusalReason } from '../machine-graph';
+import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { applyFills, emptyPosition, positionPnl } from '../position';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tableTriples, tick, update } from '../testing/model';
+import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { describeStrategyModel } from '../testing/model-suite';
 import { ipmccMachine } from './ipmcc.machine';
 import {
   assignmentRisk,
@@ -76,33 +76,7 @@ function holding(state: 'ACTIVE' | 'MANAGING', legs: readonly OrderLeg[], bar: M
   return ipmccMachine.resolveState({ value: state, context: { ...contextOf(active()), position: { ...position, entryCash: entryCash ?? position.cash } } });
 }
 
-describe('the IPMCC machine, as a model', () => {
-  it('takes every transition in its table, and no other', () => {
-    expect([...run.taken].sort()).toEqual([...tableTriples(ipmccMachine)].sort());
-  });
-
-  it('reaches every state, its own ROLLING included, by a shortest path', () => {
-    expect([...run.reached].sort()).toEqual(Object.keys(ipmccMachine.root.states).sort());
-    expect(run.reached).toContain('ROLLING');
-  });
-
-  describe('refuses, changing nothing, every event its state has no row for', () => {
-    for (const state of Object.keys(ipmccMachine.root.states)) {
-      it(`in ${state}`, () => {
-        const snapshot = run.exemplars.get(state);
-        expect(snapshot, `the model reached ${state}`).toBeDefined();
-        const refused = STRATEGY_EVENT_TYPES.filter((type) => !acceptedEvents(ipmccMachine, state).includes(type));
-        for (const type of refused) {
-          const event = { type, time: 0, actor: 'x', reason: 'y', message: 'z', clientOrderId: 'c', errorClass: 'UNKNOWN', order: null } as unknown as StrategyEvent;
-          const next = step(snapshot!, event);
-          expect(next.value).toBe(state);
-          expect(next.context).toBe(snapshot!.context);
-          expect(refusalReason(ipmccMachine, state, type)).toContain(`${state} does not accept ${type}`);
-        }
-      });
-    }
-  });
-});
+describeStrategyModel('IPMCC', ipmccMachine, run);
 
 describe('the IPMCC entry rules at their boundaries', () => {
   const entersOn = (bar: MarketBar) => step(reach(tick(at(ENTRY_DAY, 9, 31))), tick(bar)).value === 'VALIDATION';

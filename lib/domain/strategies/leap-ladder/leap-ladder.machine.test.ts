@@ -1,4 +1,3 @@
-import { adjacencyMapToArray, getAdjacencyMap } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { createActor, transition, type AnyMachineSnapshot } from 'xstate';
 import { addDays, isTradingDay, nextTradingDay, nyParts, nyTime } from '../../market/calendar';
@@ -6,10 +5,10 @@ import { roundToStrike } from '../../market/instruments';
 import { findExpiry } from '../../market/option-chain';
 import { quoteOption } from '../../market/option-pricing';
 import type { MarketBar } from '../../market/types';
-import { STRATEGY_EVENT_TYPES, type StrategyContext, type StrategyEvent } from '../lifecycle/types';
-import { acceptedEvents, refusalReason } from '../machine-graph';
+import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { marketValue } from '../position';
-import { barAt, exploreModel, fillsFor, initialSnapshot, modelEvents, serializeForModel, tableTriples, tick, update } from '../testing/model';
+import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { describeStrategyModel } from '../testing/model-suite';
 import { leapLadderMachine } from './leap-ladder.machine';
 import {
   LEAP_LADDER_DEFAULTS,
@@ -75,67 +74,29 @@ function twoRungs(): AnyMachineSnapshot {
 const run = exploreModel(leapLadderMachine, input, ladderBars);
 
 /**
- * The same model from a two-rung ladder. From one rung (where the exploration above holds every position it
- * reaches) a close is one leg; from two it fills leg by leg, which the lifecycle's rows also cover.
- */
-function transitionsFrom(snapshot: AnyMachineSnapshot): Set<string> {
-  const edges = adjacencyMapToArray(
-    getAdjacencyMap(leapLadderMachine, {
-      fromState: snapshot,
-      events: (state: AnyMachineSnapshot) => modelEvents(state, ladderBars),
-      serializeState: serializeForModel,
-      serializeEvent: (event: { type: string }) => JSON.stringify(event),
-    }),
-  );
-  const taken = new Set<string>();
-  for (const { state, event, nextState } of edges) {
-    if (state.value !== nextState.value || state.context !== nextState.context) taken.add(`${state.value} -> ${nextState.value} on ${event.type}`);
-  }
-  return taken;
-}
-
-/**
  * Rows of the shared table no broker reply can take here: they need an order with some legs filled and
  * others not, and the ladder's entry (the first rung) and builds (the next rung) are one-leg orders, filled
  * whole or not at all.
  */
 const ONE_LEG_ROWS = ['ENTERING -> ENTERING on order.updated', 'BUILDING -> BUILDING on order.updated', 'BUILDING -> DEFENSIVE_EXIT on order.updated'];
 
-describe('the LEAP ladder machine, as a model', () => {
-  it('takes every transition in its table but the part-fill rows of its one-leg orders, and no other', () => {
-    const taken = new Set([...run.taken, ...transitionsFrom(twoRungs())]);
-    const table = tableTriples(leapLadderMachine);
-    expect(ONE_LEG_ROWS.every((row) => table.has(row))).toBe(true);
-    expect([...taken].sort()).toEqual([...table].filter((row) => !ONE_LEG_ROWS.includes(row)).sort());
-  });
+/**
+ * The model from one rung (where the exploration holds every position it reaches) closes one leg; from two
+ * rungs a close fills leg by leg, which the lifecycle's rows also cover. Both runs together are the model.
+ */
+const fromTwoRungs = exploreModel(leapLadderMachine, input, ladderBars, { fromState: twoRungs() });
+const ladderRun = { ...run, taken: new Set([...run.taken, ...fromTwoRungs.taken]) };
 
-  it('sends its entry and every build as one-leg orders, which is why those rows cannot be taken', () => {
+describeStrategyModel('LEAP ladder', leapLadderMachine, ladderRun, {
+  rows: ONE_LEG_ROWS,
+  because: 'part fills of its one-leg orders',
+});
+
+describe('the LEAP ladder machine, beyond the shared model', () => {
+  it('sends its entry and every build as one-leg orders, which is why their part-fill rows cannot be taken', () => {
     expect(contextOf(run.exemplars.get('ENTERING')!).order?.legs).toHaveLength(1);
     expect(contextOf(run.exemplars.get('BUILDING')!).order?.legs).toHaveLength(1);
     expect(contextOf(step(twoRungs(), tick(at(buildDay(twoRungs()), 10, 30)))).order?.legs).toHaveLength(1);
-  });
-
-  it('reaches every state, BUILDING and ROLLING included, by a shortest path', () => {
-    expect([...run.reached].sort()).toEqual(Object.keys(leapLadderMachine.root.states).sort());
-    expect(run.reached).toContain('BUILDING');
-    expect(run.reached).toContain('ROLLING');
-  });
-
-  describe('refuses, changing nothing, every event its state has no row for', () => {
-    for (const state of Object.keys(leapLadderMachine.root.states)) {
-      it(`in ${state}`, () => {
-        const snapshot = run.exemplars.get(state);
-        expect(snapshot, `the model reached ${state}`).toBeDefined();
-        const refused = STRATEGY_EVENT_TYPES.filter((type) => !acceptedEvents(leapLadderMachine, state).includes(type));
-        for (const type of refused) {
-          const event = { type, time: 0, actor: 'x', reason: 'y', message: 'z', clientOrderId: 'c', errorClass: 'UNKNOWN', order: null } as unknown as StrategyEvent;
-          const next = step(snapshot!, event);
-          expect(next.value).toBe(state);
-          expect(next.context).toBe(snapshot!.context);
-          expect(refusalReason(leapLadderMachine, state, type)).toContain(`${state} does not accept ${type}`);
-        }
-      });
-    }
   });
 });
 

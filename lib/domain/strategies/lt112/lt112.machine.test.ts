@@ -5,10 +5,10 @@ import { addDays, nyTime } from '../../market/calendar';
 import { findExpiry, findStrikeByDelta } from '../../market/option-chain';
 import { quoteOption } from '../../market/option-pricing';
 import type { MarketBar } from '../../market/types';
-import { STRATEGY_EVENT_TYPES, type StrategyContext, type StrategyEvent } from '../lifecycle/types';
-import { acceptedEvents, refusalReason } from '../machine-graph';
+import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { positionPnl } from '../position';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tableTriples, tick, update } from '../testing/model';
+import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { describeStrategyModel } from '../testing/model-suite';
 import { lt112Machine } from './lt112.machine';
 import { LT112_DEFAULTS, lt112MaxProfit, lt112Rules, lt112Strikes, type LT112Settings } from './lt112.rules';
 
@@ -67,33 +67,7 @@ const held = () => strikesOf(contextOf(active()));
 const restore = (snapshot: AnyMachineSnapshot) =>
   createActor(lt112Machine, { input, snapshot: JSON.parse(JSON.stringify(lt112Machine.getPersistedSnapshot(snapshot))) }).start();
 
-describe('the LT112 machine, as a model', () => {
-  it('takes every transition in its table, and no other', () => {
-    expect([...run.taken].sort()).toEqual([...tableTriples(lt112Machine)].sort());
-  });
-
-  it('reaches every state, DEFENSIVE_21DTE included, by a shortest path', () => {
-    expect([...run.reached].sort()).toEqual(Object.keys(lt112Machine.root.states).sort());
-    expect(run.reached).toContain('DEFENSIVE_21DTE');
-  });
-
-  describe('refuses, changing nothing, every event its state has no row for', () => {
-    for (const state of Object.keys(lt112Machine.root.states)) {
-      it(`in ${state}`, () => {
-        const snapshot = run.exemplars.get(state);
-        expect(snapshot, `the model reached ${state}`).toBeDefined();
-        const refused = STRATEGY_EVENT_TYPES.filter((type) => !acceptedEvents(lt112Machine, state).includes(type));
-        for (const type of refused) {
-          const event = { type, time: 0, actor: 'x', reason: 'y', message: 'z', clientOrderId: 'c', errorClass: 'UNKNOWN', order: null } as unknown as StrategyEvent;
-          const next = step(snapshot!, event);
-          expect(next.value).toBe(state);
-          expect(next.context).toBe(snapshot!.context);
-          expect(refusalReason(lt112Machine, state, type)).toContain(`${state} does not accept ${type}`);
-        }
-      });
-    }
-  });
-});
+describeStrategyModel('LT112', lt112Machine, run);
 
 describe('the LT112 rules at their boundaries', () => {
   const entersOn = (bar: MarketBar) => step(reach(tick(at(WEDNESDAY, 9, 31))), tick(bar)).value === 'VALIDATION';

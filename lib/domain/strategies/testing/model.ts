@@ -120,10 +120,11 @@ export function exploreModel(
   machine: AnyStateMachine,
   input: unknown,
   strategyBars: (context: Context) => MarketBar[],
-  limit = 1_000_000,
+  { fromState, limit = 1_000_000 }: { fromState?: AnyMachineSnapshot; limit?: number } = {},
 ): ModelRun {
   const options = {
     input,
+    fromState,
     events: (snapshot: AnyMachineSnapshot) => modelEvents(snapshot, strategyBars),
     serializeState: serializeForModel,
     serializeEvent: (event: { type: string }) => JSON.stringify(event),

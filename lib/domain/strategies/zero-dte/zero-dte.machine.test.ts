@@ -3,9 +3,8 @@ import { createActor, transition, type AnyMachineSnapshot } from 'xstate';
 import { nyTime } from '../../market/calendar';
 import type { MarketBar } from '../../market/types';
 import type { StrategyContext, StrategyEvent } from '../lifecycle/types';
-import { acceptedEvents, refusalReason } from '../machine-graph';
-import { STRATEGY_EVENT_TYPES } from '../lifecycle/types';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tableTriples, tick, update } from '../testing/model';
+import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { describeStrategyModel } from '../testing/model-suite';
 import { ZERO_DTE_DEFAULTS, zeroDteLegs, type ZeroDteSettings } from './zero-dte.rules';
 import { zeroDteMachine } from './zero-dte.machine';
 
@@ -48,32 +47,7 @@ function active(): AnyMachineSnapshot {
   return step(snapshot, { type: 'order.updated', order: update(order, 'FILLED', fillsFor(order.legs, at(FRIDAY, 10, 31)), at(FRIDAY, 10, 31).time) });
 }
 
-describe('the 0DTE Friday machine, as a model', () => {
-  it('takes every transition in its table, and no other', () => {
-    expect([...run.taken].sort()).toEqual([...tableTriples(zeroDteMachine)].sort());
-  });
-
-  it('reaches every state of the shared lifecycle by a shortest path', () => {
-    expect([...run.reached].sort()).toEqual(zeroDteMachine.root.states ? Object.keys(zeroDteMachine.root.states).sort() : []);
-  });
-
-  describe('refuses, changing nothing, every event its state has no row for', () => {
-    for (const state of Object.keys(zeroDteMachine.root.states)) {
-      it(`in ${state}`, () => {
-        const snapshot = run.exemplars.get(state);
-        expect(snapshot, `the model reached ${state}`).toBeDefined();
-        const refused = STRATEGY_EVENT_TYPES.filter((type) => !acceptedEvents(zeroDteMachine, state).includes(type));
-        for (const type of refused) {
-          const event = { type, time: 0, actor: 'x', reason: 'y', message: 'z', clientOrderId: 'c', errorClass: 'UNKNOWN', order: null } as unknown as StrategyEvent;
-          const next = step(snapshot!, event);
-          expect(next.value).toBe(state);
-          expect(next.context).toBe(snapshot!.context);
-          expect(refusalReason(zeroDteMachine, state, type)).toContain(`${state} does not accept ${type}`);
-        }
-      });
-    }
-  });
-});
+describeStrategyModel('0DTE Friday', zeroDteMachine, run);
 
 describe('the 0DTE Friday rules at their boundaries', () => {
   const entersOn = (bar: MarketBar) => step(reach(tick(at(FRIDAY, 9, 31))), tick(bar)).value === 'VALIDATION';
