@@ -1,7 +1,7 @@
 /** The model tests every strategy machine shares (tests only): coverage of its table, and refusals. */
 import { describe, expect, it } from 'vitest';
 import { transition, type AnyStateMachine } from 'xstate';
-import { STRATEGY_EVENT_TYPES, type StrategyEvent } from '../lifecycle/types';
+import { LIFECYCLE_STATES, STRATEGY_EVENT_TYPES, type StrategyEvent } from '../lifecycle/types';
 import { acceptedEvents, refusalReason } from '../machine-graph';
 import { tableTriples, type ModelRun } from './model';
 
@@ -24,6 +24,10 @@ export function describeStrategyModel(name: string, machine: AnyStateMachine, ru
       const exempt = exemption?.rows ?? [];
       expect(exempt.every((row) => table.has(row))).toBe(true);
       expect([...run.taken].sort()).toEqual([...table].filter((row) => !exempt.includes(row)).sort());
+    });
+
+    it('has every state of the shared lifecycle', () => {
+      expect(states).toEqual(expect.arrayContaining([...LIFECYCLE_STATES]));
     });
 
     it('reaches every state, its own included, by a shortest path', () => {
