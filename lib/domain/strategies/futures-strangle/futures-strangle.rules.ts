@@ -4,15 +4,14 @@ import { daysToExpiry, findExpiry, findStrikeByDelta, strikeGrid } from '../../m
 import type { MarketBar, OptionContract, OptionRight, OrderLeg } from '../../market/types';
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
 import { closingLegsFor, positionPnl, type Position, type PositionLeg } from '../position';
+import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
 
-const minuteOf = (hour: number, minute: number): number => hour * 60 + minute;
-const minuteOfDay = z.number().int().min(0).max(24 * 60);
 
 /** The futures strangle's numbers (DESIGN.md). Times are New York wall-clock minutes of the day; both window ends are inclusive. */
 export const futuresStrangleSettingsSchema = z
   .object({
-    entryFromMinute: minuteOfDay.default(minuteOf(10, 0)),
-    entryUntilMinute: minuteOfDay.default(minuteOf(11, 0)),
+    entryFromMinute: minuteOfDaySchema.default(minuteOf(10, 0)),
+    entryUntilMinute: minuteOfDaySchema.default(minuteOf(11, 0)),
     /** The expiry window: the listed /ES expiry closest to `targetDte` with days to expiry in [minDte, maxDte]. */
     minDte: z.number().int().positive().default(45),
     maxDte: z.number().int().positive().default(60),
@@ -45,11 +44,6 @@ export const futuresStrangleSettingsSchema = z
 
 export type FuturesStrangleSettings = z.infer<typeof futuresStrangleSettingsSchema>;
 export const FUTURES_STRANGLE_DEFAULTS: FuturesStrangleSettings = futuresStrangleSettingsSchema.parse({});
-
-export function isInEntryWindow(time: number, settings: FuturesStrangleSettings): boolean {
-  const { date, minuteOfDay: minute } = nyParts(time);
-  return isTradingDay(date) && minute >= settings.entryFromMinute && minute <= settings.entryUntilMinute;
-}
 
 export function isVixInEntryRange(vix: number, settings: FuturesStrangleSettings): boolean {
   return vix >= settings.vixMin && vix <= settings.vixMax;

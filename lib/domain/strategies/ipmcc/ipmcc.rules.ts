@@ -6,9 +6,8 @@ import { comboMid, quoteOption } from '../../market/option-pricing';
 import type { MarketBar, OptionContract, OrderLeg, Underlying } from '../../market/types';
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
 import { closingLegsFor, positionPnl, type PositionLeg } from '../position';
+import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
 
-const minuteOf = (hour: number, minute: number): number => hour * 60 + minute;
-const minuteOfDay = z.number().int().min(0).max(24 * 60);
 const days = z.number().int().nonnegative();
 
 export const IPMCC_UNDERLYINGS = ['QQQ', 'SPY', 'IWM'] as const satisfies readonly Underlying[];
@@ -17,9 +16,9 @@ export const IPMCC_UNDERLYINGS = ['QQQ', 'SPY', 'IWM'] as const satisfies readon
 export const ipmccSettingsSchema = z
   .object({
     underlying: z.enum(IPMCC_UNDERLYINGS).default('QQQ'),
-    entryFromMinute: minuteOfDay.default(minuteOf(10, 0)),
+    entryFromMinute: minuteOfDaySchema.default(minuteOf(10, 0)),
     /** Inclusive: the 11:00 bar may still enter. */
-    entryUntilMinute: minuteOfDay.default(minuteOf(11, 0)),
+    entryUntilMinute: minuteOfDaySchema.default(minuteOf(11, 0)),
     /** Exclusive lower bound: below it premiums are too thin to sell. */
     vixAbove: z.number().nonnegative().default(12),
     /** Inclusive upper bound for an entry. */
@@ -62,11 +61,6 @@ type Context = StrategyContext<IpmccSettings>;
 
 const clock = (minute: number): string => `${Math.floor(minute / 60)}:${String(minute % 60).padStart(2, '0')}`;
 const today = (bar: MarketBar): NyDate => nyParts(bar.time).date;
-
-export function isInEntryWindow(time: number, settings: IpmccSettings): boolean {
-  const { date, minuteOfDay: minute } = nyParts(time);
-  return isTradingDay(date) && minute >= settings.entryFromMinute && minute <= settings.entryUntilMinute;
-}
 
 export function isVixInEntryRange(vix: number, settings: IpmccSettings): boolean {
   return vix > settings.vixAbove && vix <= settings.vixAtMost;

@@ -6,9 +6,8 @@ import { quoteOption } from '../../market/option-pricing';
 import type { MarketBar, OptionContract, OrderLeg } from '../../market/types';
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
 import { positionPnl, type Position, type PositionLeg } from '../position';
+import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
 
-const minuteOf = (hour: number, minute: number): number => hour * 60 + minute;
-const minuteOfDay = z.number().int().min(0).max(24 * 60);
 const days = z.number().int().nonnegative();
 
 /** The LEAP put ladder is an SPY hedge. */
@@ -25,9 +24,9 @@ export const leapLadderSettingsSchema = z
     portfolioValue: z.number().positive().default(100_000),
     /** The whole ladder's budget as a fraction of the portfolio, split evenly across the rungs. */
     budgetFraction: z.number().positive().max(1).default(0.05),
-    entryFromMinute: minuteOfDay.default(minuteOf(10, 0)),
+    entryFromMinute: minuteOfDaySchema.default(minuteOf(10, 0)),
     /** Inclusive: the 11:00 bar may still buy. */
-    entryUntilMinute: minuteOfDay.default(minuteOf(11, 0)),
+    entryUntilMinute: minuteOfDaySchema.default(minuteOf(11, 0)),
     /** Inclusive: rungs are bought (entry and builds) only while protection is this cheap. */
     vixAtMost: z.number().positive().default(30),
     /** Rung n (counting from 0) is due this many days x n after the ladder opened. */
@@ -57,15 +56,10 @@ const today = (bar: MarketBar): NyDate => nyParts(bar.time).date;
 
 export const rungWindow = (s: LeapLadderSettings): ExpiryWindow => ({ minDays: s.leapMinDays, maxDays: s.leapMaxDays, targetDays: s.leapTargetDays });
 
-export function isInBuyWindow(time: number, settings: LeapLadderSettings): boolean {
-  const { date, minuteOfDay: minute } = nyParts(time);
-  return isTradingDay(date) && minute >= settings.entryFromMinute && minute <= settings.entryUntilMinute;
-}
-
 /** Why no rung may be bought on this bar (empty: it may). Shared by the entry and every build. */
 export function buyProblems(bar: MarketBar, settings: LeapLadderSettings): string[] {
   const problems: string[] = [];
-  if (!isInBuyWindow(bar.time, settings)) {
+  if (!isInEntryWindow(bar.time, settings)) {
     problems.push(`outside the trading-day ${clock(settings.entryFromMinute)}-${clock(settings.entryUntilMinute)} ET window`);
   }
   if (!(bar.vix <= settings.vixAtMost)) problems.push(`VIX ${bar.vix} is above ${settings.vixAtMost}: protection is too dear`);

@@ -5,17 +5,16 @@ import { daysToExpiry, findExpiry, findStrikeByDelta, strikeGrid } from '../../m
 import type { MarketBar, OrderLeg } from '../../market/types';
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
 import { positionPnl, type Position, type PositionLeg } from '../position';
+import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
 
-const minuteOf = (hour: number, minute: number): number => hour * 60 + minute;
-const minuteOfDay = z.number().int().min(0).max(24 * 60);
 const absDelta = z.number().positive().lt(1);
 
 /** The LT112 rules' numbers (DESIGN.md). Times are New York wall-clock minutes of the day; both window ends are inclusive. */
 export const lt112SettingsSchema = z
   .object({
     weekday: z.number().int().min(1).max(5).default(3),
-    entryFromMinute: minuteOfDay.default(minuteOf(10, 0)),
-    entryUntilMinute: minuteOfDay.default(minuteOf(10, 30)),
+    entryFromMinute: minuteOfDaySchema.default(minuteOf(10, 0)),
+    entryUntilMinute: minuteOfDaySchema.default(minuteOf(10, 30)),
     /** The expiry window: the listed expiry closest to `targetDte` with days to expiry in [minDte, maxDte]. */
     minDte: z.number().int().positive().default(102),
     maxDte: z.number().int().positive().default(122),
@@ -48,11 +47,6 @@ export const lt112SettingsSchema = z
 
 export type LT112Settings = z.infer<typeof lt112SettingsSchema>;
 export const LT112_DEFAULTS: LT112Settings = lt112SettingsSchema.parse({});
-
-export function isInEntryWindow(time: number, settings: LT112Settings): boolean {
-  const { date, weekday, minuteOfDay: minute } = nyParts(time);
-  return weekday === settings.weekday && isTradingDay(date) && minute >= settings.entryFromMinute && minute <= settings.entryUntilMinute;
-}
 
 export function isVixInEntryRange(vix: number, settings: LT112Settings): boolean {
   return vix >= settings.vixMin && vix <= settings.vixMax;

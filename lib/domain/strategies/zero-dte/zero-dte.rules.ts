@@ -1,20 +1,19 @@
 import { z } from 'zod';
-import { isTradingDay, nyParts } from '../../market/calendar';
+import { nyParts } from '../../market/calendar';
 import { comboMid } from '../../market/option-pricing';
 import type { MarketBar, OrderLeg } from '../../market/types';
 import type { Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
 import { positionPnl } from '../position';
+import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
 
-const minuteOf = (hour: number, minute: number): number => hour * 60 + minute;
-const minuteOfDay = z.number().int().min(0).max(24 * 60);
 
 /** The 0DTE Friday rules' numbers (DESIGN.md). Times are New York wall-clock minutes of the day. */
 export const zeroDteSettingsSchema = z
   .object({
     weekday: z.number().int().min(1).max(5).default(5),
-    entryFromMinute: minuteOfDay.default(minuteOf(10, 30)),
+    entryFromMinute: minuteOfDaySchema.default(minuteOf(10, 30)),
     /** Inclusive: "no entry after 11:00" still allows the 11:00 bar. */
-    entryUntilMinute: minuteOfDay.default(minuteOf(11, 0)),
+    entryUntilMinute: minuteOfDaySchema.default(minuteOf(11, 0)),
     /** Exclusive lower bound: VIX must be above it. */
     vixAbove: z.number().positive().default(22),
     /** Inclusive upper bound: entries are suspended above it. */
@@ -29,9 +28,9 @@ export const zeroDteSettingsSchema = z
     profitTarget: z.number().positive().max(1).default(0.5),
     /** Exit defensively once the loss reaches this multiple of the credit. */
     stopLossMultiple: z.number().positive().default(2),
-    managingFromMinute: minuteOfDay.default(minuteOf(15, 30)),
+    managingFromMinute: minuteOfDaySchema.default(minuteOf(15, 30)),
     /** MANAGING closes whatever is left at this minute, well before the 16:00 expiry. */
-    closeByMinute: minuteOfDay.default(minuteOf(15, 45)),
+    closeByMinute: minuteOfDaySchema.default(minuteOf(15, 45)),
     /** Below this net credit per share the structure is not worth its risk. */
     minCredit: z.number().nonnegative().default(0.05),
   })
@@ -43,11 +42,6 @@ export type ZeroDteSettings = z.infer<typeof zeroDteSettingsSchema>;
 export const ZERO_DTE_DEFAULTS: ZeroDteSettings = zeroDteSettingsSchema.parse({});
 
 export type ZeroDteStructure = 'IRON_CONDOR' | 'PUT_SPREAD' | 'CALL_SPREAD';
-
-export function isInEntryWindow(time: number, settings: ZeroDteSettings): boolean {
-  const { date, weekday, minuteOfDay: minute } = nyParts(time);
-  return weekday === settings.weekday && isTradingDay(date) && minute >= settings.entryFromMinute && minute <= settings.entryUntilMinute;
-}
 
 export function isVixInEntryRange(vix: number, settings: ZeroDteSettings): boolean {
   return vix > settings.vixAbove && vix <= settings.vixAtMost;
