@@ -377,8 +377,10 @@ export function createStrategyMachine<Settings>({ rules, shape, stateDescription
       }),
       startOperatorRecovery: assign(({ event, context }) => {
         const time = eventTime(event, context);
+        // The operator has dealt with the cause: the cycle's error and entry-attempt budgets start again.
         return {
           errorCount: 0,
+          entryAttempts: 0,
           order: null,
           recovery: { cause: 'OPERATOR' as const, since: time, attempts: 0, nextAttemptAt: time, order: context.order ?? context.recovery?.order ?? null },
           lastReason: 'reason' in event ? event.reason : 'operator recovery',

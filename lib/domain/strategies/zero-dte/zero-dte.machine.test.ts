@@ -185,3 +185,25 @@ describe('the 0DTE Friday machine recovering an entry', () => {
     expect(step(recovered, tick(at(FRIDAY, 14, 0))).value).toBe('EXITING');
   });
 });
+
+describe('the 0DTE Friday circuit breaker', () => {
+  it('opens at the third rejected entry of the day, and an operator recovery lets the day start again', () => {
+    let snapshot = reach(tick(at(FRIDAY, 10, 29)));
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      snapshot = step(step(snapshot, tick(at(FRIDAY, 10, 28 + 2 * attempt))), tick(at(FRIDAY, 10, 29 + 2 * attempt)));
+      const order = contextOf(snapshot).order!;
+      expect(order.clientOrderId).toBe(`${ID}:${FRIDAY}:entry:${attempt}`);
+      snapshot = step(snapshot, { type: 'order.updated', order: update(order, 'REJECTED', [], at(FRIDAY, 10, 29 + 2 * attempt).time) });
+    }
+    expect(snapshot.value).toBe('ERROR');
+    expect(step(snapshot, tick(at(FRIDAY, 10, 40))).value).toBe('ERROR');
+
+    const recovering = step(snapshot, { type: 'operator.recover', actor: 'dana', reason: 'limits reset', time: at(FRIDAY, 10, 41).time });
+    expect(recovering.value).toBe('RECOVERY');
+    const inDoubt = contextOf(recovering).recovery!.order!;
+    const waiting = step(recovering, { type: 'recovery.checked', order: update(inDoubt, 'REJECTED', [], at(FRIDAY, 10, 41).time), time: at(FRIDAY, 10, 41).time });
+    expect(waiting.value).toBe('WAITING');
+    expect(contextOf(waiting).errorCount).toBe(0);
+    expect(step(waiting, tick(at(FRIDAY, 10, 42))).value).toBe('VALIDATION');
+  });
+});
