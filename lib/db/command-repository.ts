@@ -45,6 +45,21 @@ export class CommandRepository {
     await this.db.operatorCommand.update({ where: { id }, data: { status, outcome, completedAt: new Date() } });
   }
 
+  /**
+   * Fails the commands a stopped server left half-executed. Whether each took effect is in the strategy's
+   * history; running it again blindly could act twice, so an operator decides.
+   */
+  async failInterrupted(): Promise<number> {
+    return this.db.operatorCommand.updateMany({
+      where: { status: 'executing' },
+      data: {
+        status: 'failed',
+        outcome: 'interrupted: the server stopped while executing it; check the history before repeating it',
+        completedAt: new Date(),
+      },
+    }).then((result) => result.count);
+  }
+
   async recent(limit = 50): Promise<CommandRecord[]> {
     return this.db.operatorCommand.findMany({ orderBy: { id: 'desc' }, take: limit });
   }

@@ -204,4 +204,14 @@ describe('the engine against PostgreSQL', () => {
     });
     expect(await db.strategy.count({ where: { id: 'bad' } })).toBe(0);
   });
+
+  it('fails a command a stopped server left executing, instead of running it a second time', async () => {
+    const engine = await loadEngine();
+    const command = await engine.commands.create({ type: 'EMERGENCY_HALT', strategyId: null, actor: 'frank', reason: 'interrupted halt' });
+    await db.operatorCommand.update({ where: { id: command.id }, data: { status: 'executing' } });
+    await engine.start();
+    await engine.stop();
+    expect(await engine.commands.find(command.id)).toMatchObject({ status: 'failed', outcome: expect.stringContaining('interrupted') });
+    expect(engine.systemMode).toBe('RUNNING');
+  });
 });

@@ -103,6 +103,8 @@ export class Engine {
    */
   async start(): Promise<void> {
     await this.recoverInFlightOrders();
+    // One engine per database until leases land: whatever was executing belonged to a server that stopped.
+    await this.commands.failInterrupted();
     await this.refreshFaults();
     this.unsubscribe = await this.options.hub.subscribe(
       (change) => {
