@@ -24,8 +24,8 @@ async function reset(): Promise<void> {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** A year of one-minute bars through the whole engine (every strategy, the paper broker, PostgreSQL), no UI. */
-async function simulate(): Promise<void> {
+/** An engine on an emptied bench database, its clock driven by hand (speed is unused). */
+async function freshEngine(): Promise<{ hub: NotificationHub; engine: Engine }> {
   await reset();
   const hub = new NotificationHub(BENCH_DATABASE_URL);
   const engine = await Engine.load({
@@ -34,6 +34,12 @@ async function simulate(): Promise<void> {
     log: createLogger('silent'),
     simulation: { start: Date.parse('2026-01-02T09:30:00-05:00'), seed: 7, scenario: 'calm', speed: 1 },
   });
+  return { hub, engine };
+}
+
+/** A year of one-minute bars through the whole engine (every strategy, the paper broker, PostgreSQL), no UI. */
+async function simulate(): Promise<void> {
+  const { hub, engine } = await freshEngine();
   const bars = TRADING_DAYS * BARS_PER_DAY;
   const firstBar = engine.clock.currentBar.time;
   const heapBefore = process.memoryUsage().heapUsed;
@@ -54,14 +60,7 @@ async function simulate(): Promise<void> {
 
 /** The hot path: one statement per transition (update with version check + append), vs Prisma's interactive transaction. */
 async function writePath(): Promise<void> {
-  await reset();
-  const hub = new NotificationHub(BENCH_DATABASE_URL);
-  const engine = await Engine.load({
-    db,
-    hub,
-    log: createLogger('silent'),
-    simulation: { start: Date.parse('2026-01-02T09:30:00-05:00'), seed: 7, scenario: 'calm', speed: 1 },
-  });
+  const { hub, engine } = await freshEngine();
   const runner = engine.allRunners()[0]!;
   const snapshot = JSON.parse(JSON.stringify({ value: 'WAITING', context: runner.context })) as Prisma.InputJsonObject;
   let version = runner.currentVersion;
