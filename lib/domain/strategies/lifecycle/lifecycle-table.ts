@@ -25,7 +25,23 @@ const row = (from: string, event: StrategyEventType, to: string, guard?: GuardRe
 });
 
 const decision = (next: string): GuardRef => ({ type: 'isDecision', params: { next } });
-const resolvesTo = (next: string): GuardRef => ({ type: 'recoveryResolvesTo', params: { next } });
+const resolvesTo = (next: string): GuardRef => ({ type: 'isRecoveryOutcome', params: { next } });
+
+/** What each shared state is for, as the strategy page shows it (a strategy may describe its own states). */
+export const LIFECYCLE_STATE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  INITIALIZING: 'Start-up validation: waits for usable market data.',
+  WAITING: "Flat: waits for the entry signal and the coordinator's permit.",
+  VALIDATION: 'Checks the proposed order against the next bar: fresh sane data, prices, permit.',
+  ENTERING: 'The entry order is out, all legs as one; a failure rolls back (filled legs unwound).',
+  ACTIVE: 'Holds the position and manages it bar by bar.',
+  MANAGING: 'Time-based management before the exit.',
+  DEFENSIVE_EXIT: 'Risk-triggered close of every leg.',
+  EXITING: 'Planned close of every leg.',
+  COMPLETE: 'The cycle is closed; waits for the next one.',
+  ERROR: 'Stopped: the circuit breaker opened or a failure is not understood. Only an operator clears it.',
+  RECOVERY: 'Settles the order in doubt at the broker, with retries and backoff, for at most 30 minutes.',
+  EMERGENCY_EXIT: 'Flattens the position under an emergency halt.',
+};
 
 /** The shape of a strategy beyond the shared lifecycle. */
 export interface LifecycleShape {
@@ -70,7 +86,7 @@ export function lifecycleRows(shape: LifecycleShape): TransitionRow[] {
 
     row('WAITING', 'market.tick', 'VALIDATION', 'hasEntrySignal', 'proposeEntry'),
 
-    row('VALIDATION', 'market.tick', 'ENTERING', 'isProposalValid', 'sendEntryOrder'),
+    row('VALIDATION', 'market.tick', 'ENTERING', 'isProposalValid', 'startEntry'),
     row('VALIDATION', 'market.tick', 'WAITING', undefined, 'discardProposal'),
 
     row('ENTERING', 'order.updated', 'ACTIVE', 'isEntryFilled', 'applyOrderUpdate', 'openPosition'),

@@ -9,7 +9,7 @@ import { quoteOption } from '../../market/option-pricing';
 import type { EpochMs, LegFill, MarketBar, OrderLeg } from '../../market/types';
 import type { OrderUpdate, PendingOrder, StrategyContext, StrategyEvent } from '../lifecycle/types';
 import { machineGraph } from '../machine-graph';
-import { MAX_ERRORS } from '../lifecycle/create-strategy-machine';
+import { MAX_ERRORS } from '../lifecycle/lifecycle-limits';
 import { isFlat } from '../position';
 
 const MINUTE = 60_000;
