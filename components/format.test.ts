@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatMarketTime, formatMoney, formatPosition, formatTimeInState } from '@/components/format';
 import type { StrategySummary } from '@/lib/api/contract';
+import { MINUTE_MS } from '@/lib/domain/market/time';
 
 describe('formatMarketTime', () => {
   it('shows the time in New York, whatever the zone of the ISO string', () => {
@@ -16,8 +17,8 @@ describe('formatMarketTime', () => {
 describe('formatDuration', () => {
   it('shows minutes, then hours and minutes, then days and hours', () => {
     expect(formatDuration(59_000)).toBe('0m');
-    expect(formatDuration(12 * 60_000)).toBe('12m');
-    expect(formatDuration(65 * 60_000)).toBe('1h 05m');
+    expect(formatDuration(12 * MINUTE_MS)).toBe('12m');
+    expect(formatDuration(65 * MINUTE_MS)).toBe('1h 05m');
     expect(formatDuration((3 * 24 + 4) * 3_600_000)).toBe('3d 04h');
   });
 

@@ -1,4 +1,5 @@
 import type { StrategySummary } from '@/lib/api/contract';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@/lib/domain/market/time';
 
 const MARKET_TIME_ZONE = 'America/New_York';
 
@@ -38,10 +39,6 @@ const money = new Intl.NumberFormat('en-US', {
 export function formatMoney(dollars: number): string {
   return money.format(dollars);
 }
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 
 /** A length of time as "12m", "1h 05m" or "3d 04h"; market bars are one minute apart, so no seconds. */
 export function formatDuration(ms: number): string {

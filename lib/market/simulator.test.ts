@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { isMarketOpen, nyParts, nyTime, sessionClose, sessionOpen } from '../domain/market/calendar';
+import { MINUTE_MS } from '../domain/market/time';
 import { UNDERLYINGS, type MarketBar, type Underlying } from '../domain/market/types';
 import { SCENARIO_NAMES, SCENARIOS } from './scenarios';
 import { createSimulatorState, currentBar, nextBar, VIX_CEILING, VIX_FLOOR, type SimulatorState } from './simulator';
 
-const MINUTE_MS = 60_000;
 
 function run(state: SimulatorState, count: number): { bars: MarketBar[]; state: SimulatorState } {
   const bars: MarketBar[] = [];

@@ -1,5 +1,6 @@
 import { isMarketOpen, nextSessionOpen, nyParts } from '../domain/market/calendar';
 import { INSTRUMENTS } from '../domain/market/instruments';
+import { MINUTE_MS } from '../domain/market/time';
 import type { EpochMs, MarketBar, Underlying, UnderlyingBar } from '../domain/market/types';
 import { nextNormal, seedState } from '../domain/random';
 import {
@@ -71,7 +72,6 @@ const FOLLOWERS: Readonly<Record<'QQQ' | 'IWM', Follower>> = {
   IWM: follower(1.2, 0.85),
 };
 
-const MINUTE_MS = 60_000;
 const MINUTES_PER_SESSION = 390;
 const YEARS_PER_TRADING_MINUTE = 1 / (252 * MINUTES_PER_SESSION);
 const SQRT_YEARS_PER_TRADING_MINUTE = Math.sqrt(YEARS_PER_TRADING_MINUTE);

@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './time';
 import type { EpochMs } from './types';
 
 /** A New York calendar date, `YYYY-MM-DD`. */
@@ -12,10 +13,6 @@ export interface NyParts {
   /** Minutes since New York midnight: 09:30 is 570. */
   readonly minuteOfDay: number;
 }
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 const OPEN_MINUTE = 9 * 60 + 30;
 const CLOSE_MINUTE = 16 * 60;

@@ -2,9 +2,9 @@ import { blackScholes } from './black-scholes';
 import { addDays, isTradingDay, type NyDate } from './calendar';
 import { INSTRUMENTS, strikeBounds } from './instruments';
 import { impliedVolatility, quoteOption, RISK_FREE_RATE, yearsToExpiry, type OptionQuote } from './option-pricing';
+import { DAY_MS } from './time';
 import type { MarketBar, OptionRight, Underlying } from './types';
 
-const DAY_MS = 86_400_000;
 const FRIDAY = 5;
 
 function epochDay(date: NyDate): number {

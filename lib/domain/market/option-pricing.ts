@@ -1,6 +1,7 @@
 import { blackScholes } from './black-scholes';
 import { isTradingDay, nyParts, sessionClose, sessionOpen, type NyDate } from './calendar';
 import { INSTRUMENTS } from './instruments';
+import { DAY_MS, MINUTE_MS } from './time';
 import type { EpochMs, LegFill, MarketBar, OptionContract, OrderLeg } from './types';
 
 /** Continuously compounded rate used for every simulated quote. */
@@ -8,8 +9,6 @@ export const RISK_FREE_RATE = 0.04;
 
 /** Volatility is quoted per year of 252 sessions of 390 minutes: time only passes while the market trades. */
 const TRADING_MINUTES_PER_YEAR = 252 * 390;
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 const MIN_SPREAD = 0.01;
 const SPREAD_FRACTION = 0.02;
 const TRADING_DAYS_PER_YEAR = 252;

@@ -3,6 +3,7 @@ import { createActor, transition, type AnyMachineSnapshot } from 'xstate';
 import { addDays, nyTime } from '../../market/calendar';
 import { findExpiry, findStrikeByDelta } from '../../market/option-chain';
 import { quoteOption } from '../../market/option-pricing';
+import { MINUTE_MS } from '../../market/time';
 import type { MarketBar, OptionContract } from '../../market/types';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { positionPnl } from '../position';
@@ -278,10 +279,10 @@ describe('the futures strangle machine stored and restored', () => {
     const restored = restore(rolling());
     const order = contextOf(restored.getSnapshot()).order!;
     const bar = onDte(35, testingPut(putStrike()));
-    restored.send({ type: 'system.restored', time: bar.time + 60_000 });
+    restored.send({ type: 'system.restored', time: bar.time + MINUTE_MS });
     expect(restored.getSnapshot().value).toBe('RECOVERY');
     expect(contextOf(restored.getSnapshot()).recovery?.order?.clientOrderId).toBe(order.clientOrderId);
-    restored.send({ type: 'recovery.checked', order: update(order, 'FILLED', fillsFor(order.legs, bar), bar.time), time: bar.time + 60_000 });
+    restored.send({ type: 'recovery.checked', order: update(order, 'FILLED', fillsFor(order.legs, bar), bar.time), time: bar.time + MINUTE_MS });
     const { value, context } = restored.getSnapshot();
     expect(value).toBe('ACTIVE');
     const legs = (context as Context).position!.legs;
@@ -295,8 +296,8 @@ describe('the futures strangle machine stored and restored', () => {
     const settle = (filled: (fills: ReturnType<typeof fillsFor>) => ReturnType<typeof fillsFor>) => {
       const restored = restore(rolling());
       const order = contextOf(restored.getSnapshot()).order!;
-      restored.send({ type: 'system.restored', time: bar.time + 60_000 });
-      restored.send({ type: 'recovery.checked', order: update(order, 'CANCELLED', filled(fillsFor(order.legs, bar)), bar.time), time: bar.time + 60_000 });
+      restored.send({ type: 'system.restored', time: bar.time + MINUTE_MS });
+      restored.send({ type: 'recovery.checked', order: update(order, 'CANCELLED', filled(fillsFor(order.legs, bar)), bar.time), time: bar.time + MINUTE_MS });
       return restored.getSnapshot();
     };
     const boughtBackOnly = settle((fills) => fills.slice(0, 1));

@@ -6,13 +6,12 @@ import { adjacencyMapToArray, getAdjacencyMap, getShortestPaths } from '@xstate/
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { ALLOWED } from '../../coordinator';
 import { quoteOption } from '../../market/option-pricing';
+import { MINUTE_MS } from '../../market/time';
 import type { EpochMs, LegFill, MarketBar, OrderLeg } from '../../market/types';
 import type { OrderUpdate, PendingOrder, StrategyContext, StrategyEvent } from '../lifecycle/types';
 import { machineGraph } from '../machine-graph';
 import { MAX_ERRORS } from '../lifecycle/lifecycle-limits';
 import { isFlat } from '../position';
-
-const MINUTE = 60_000;
 
 /** A full bar from SPY's price; the other underlyings follow (QQQ, IWM by ratio; ES = SPY x 10). */
 export function barAt(time: EpochMs, spy: number, vix: number, spyOpen = spy): MarketBar {
@@ -75,13 +74,13 @@ export function modelEvents(snapshot: AnyMachineSnapshot, strategyBars: (context
     for (const errorClass of ['CONNECTION', 'TIMEOUT', 'UNKNOWN'] as const) {
       events.push({ type: 'order.failed', clientOrderId: order.clientOrderId, errorClass, message: `${errorClass.toLowerCase()} failure`, time: base.time });
     }
-    events.push(tick({ ...base, time: order.deadline + MINUTE }));
+    events.push(tick({ ...base, time: order.deadline + MINUTE_MS }));
     events.push({ type: 'system.restored', time: now });
   }
   if (recovery) {
     events.push({ type: 'recovery.checked', order: null, time: now });
     events.push({ type: 'recovery.failed', message: 'broker unreachable', time: now });
-    events.push(tick({ ...base, time: recovery.since + 31 * MINUTE }));
+    events.push(tick({ ...base, time: recovery.since + 31 * MINUTE_MS }));
     if (recovery.order) {
       const fills = fillsFor(recovery.order.legs, base);
       events.push({ type: 'recovery.checked', order: update(recovery.order, 'FILLED', fills, now), time: now });

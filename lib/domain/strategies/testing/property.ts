@@ -5,11 +5,10 @@
  */
 import fc from 'fast-check';
 import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { MINUTE_MS } from '../../market/time';
 import type { LegFill, MarketBar } from '../../market/types';
 import type { OrderUpdate, PendingOrder, StrategyContext, StrategyEvent } from '../lifecycle/types';
 import { fillsFor, tick } from './model';
-
-const MINUTE = 60_000;
 
 export type Step =
   | { kind: 'tick'; minutes: number; move: number; vix: number; halted: boolean }
@@ -118,7 +117,7 @@ export function playSteps({ machine, input, startBar }: PropertyOptions, steps: 
         const spy = Math.max(50, Math.round(bar.underlyings.SPY.price * (1 + step.move) * 100) / 100);
         const ratio = spy / bar.underlyings.SPY.price;
         const scaled = (u: 'QQQ' | 'IWM' | 'ES') => ({ ...bar.underlyings[u], price: Math.round(bar.underlyings[u].price * ratio * 100) / 100 });
-        bar = { time: bar.time + step.minutes * MINUTE, vix: Math.round(step.vix * 100) / 100, underlyings: { SPY: { ...bar.underlyings.SPY, price: spy }, QQQ: scaled('QQQ'), IWM: scaled('IWM'), ES: scaled('ES') } };
+        bar = { time: bar.time + step.minutes * MINUTE_MS, vix: Math.round(step.vix * 100) / 100, underlyings: { SPY: { ...bar.underlyings.SPY, price: spy }, QQQ: scaled('QQQ'), IWM: scaled('IWM'), ES: scaled('ES') } };
         send(tick(bar, step.halted ? 'HALTED' : 'RUNNING', step.halted ? { allowed: false, reasons: ['system is HALTED'] } : { allowed: true, reasons: [] }));
         break;
       }
