@@ -180,7 +180,7 @@ describe('the engine against PostgreSQL', () => {
     const engine = await Engine.load({ db, hub, log, simulation: SIMULATION });
     expect(engine.allRunners().map((runner) => runner.record.kind).sort()).toEqual(['FUTURES_STRANGLE', 'IPMCC', 'LEAP_LADDER', 'LT112', 'ZERO_DTE']);
     const rows = await db.strategy.findMany({ where: { kind: 'LT112' } });
-    expect(rows[0]?.settings).toMatchObject({ weekday: 3, minDte: 102, maxDte: 122, vixMin: 12, vixMax: 35 });
+    expect(rows[0]?.settings).toMatchObject({ weekday: 3, minDte: 102, maxDte: 122, entryVix: { atLeast: 12, atMost: 35 } });
   });
 
   it('runs two instances of one kind side by side, each on its own settings and order ids', async () => {
@@ -198,9 +198,9 @@ describe('the engine against PostgreSQL', () => {
 
   it('refuses an instance with invalid settings, naming the setting, and stores nothing', async () => {
     const engine = await loadEngine();
-    await expect(engine.addStrategy({ id: 'bad', kind: 'ZERO_DTE', settings: { contracts: 0, vixAbove: 'high' } })).rejects.toMatchObject({
+    await expect(engine.addStrategy({ id: 'bad', kind: 'ZERO_DTE', settings: { contracts: 0, entryVix: { above: 'high' } } })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
-      message: expect.stringMatching(/contracts.*vixAbove|vixAbove.*contracts/),
+      message: expect.stringMatching(/contracts.*entryVix\.above|entryVix\.above.*contracts/),
     });
     expect(await db.strategy.count({ where: { id: 'bad' } })).toBe(0);
   });

@@ -1,4 +1,6 @@
+import { nyParts } from '../market/calendar';
 import { contractMultiplier } from '../market/instruments';
+import { daysToExpiry } from '../market/option-chain';
 import { quoteOption } from '../market/option-pricing';
 import type { EpochMs, LegFill, MarketBar, OptionContract, OrderLeg } from '../market/types';
 
@@ -74,4 +76,10 @@ export function marketValue(position: Position, bar: MarketBar): number {
 /** P&L in dollars of the whole cycle so far at mid: the cash taken in plus what the open legs are worth. */
 export function positionPnl(position: Position, bar: MarketBar): number {
   return roundCents(position.cash + marketValue(position, bar));
+}
+
+/** Calendar days from the bar's New York date to the nearest expiry `position` holds; null for a flat position. */
+export function positionDte(position: Position, bar: MarketBar): number | null {
+  const nearest = position.legs.map((leg) => leg.contract.expiry).sort()[0];
+  return nearest === undefined ? null : daysToExpiry(nearest, nyParts(bar.time).date);
 }

@@ -3,8 +3,9 @@ import { isTradingDay, nyParts } from '../../market/calendar';
 import { daysToExpiry, findExpiry, findStrikeByDelta, strikeGrid } from '../../market/option-chain';
 import type { MarketBar, OptionContract, OptionRight, OrderLeg } from '../../market/types';
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
-import { closingLegsFor, positionPnl, type Position, type PositionLeg } from '../position';
+import { closingLegsFor, positionDte, positionPnl, type Position, type PositionLeg } from '../position';
 import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
+import { vixRangeProblem, vixRangeSchema } from '../vix-range';
 
 
 /** The futures strangle's numbers (DESIGN.md). Times are New York wall-clock minutes of the day; both window ends are inclusive. */
@@ -18,9 +19,8 @@ export const futuresStrangleSettingsSchema = z
     targetDte: z.number().int().positive().default(52),
     /** |delta| of both shorts, at entry and for the new short of a roll. */
     shortDelta: z.number().positive().lt(0.5).default(0.16),
-    /** Inclusive VIX range for an entry. */
-    vixMin: z.number().positive().default(15),
-    vixMax: z.number().positive().default(40),
+    /** VIX at least 15 and at most 40. */
+    entryVix: vixRangeSchema({ atLeast: 15, atMost: 40 }),
     contracts: z.number().int().positive().max(100).default(1),
     /** Take profit at this fraction of the credit while more than `managingDte` days remain. */
     profitTarget: z.number().positive().max(1).default(0.5),
@@ -39,15 +39,10 @@ export const futuresStrangleSettingsSchema = z
   })
   .refine((s) => s.entryFromMinute <= s.entryUntilMinute, 'the entry window must not end before it starts')
   .refine((s) => s.minDte <= s.targetDte && s.targetDte <= s.maxDte, 'the target DTE must lie in the expiry window')
-  .refine((s) => s.vixMin <= s.vixMax, 'the VIX range is empty')
   .refine((s) => s.exitDte < s.managingDte, 'MANAGING must begin before the 21 DTE exit');
 
 export type FuturesStrangleSettings = z.infer<typeof futuresStrangleSettingsSchema>;
 export const FUTURES_STRANGLE_DEFAULTS: FuturesStrangleSettings = futuresStrangleSettingsSchema.parse({});
-
-export function isVixInEntryRange(vix: number, settings: FuturesStrangleSettings): boolean {
-  return vix >= settings.vixMin && vix <= settings.vixMax;
-}
 
 /**
  * How far /ES is from a short strike towards it, as a fraction of /ES: (ES - strike) / ES for a put,
@@ -124,11 +119,6 @@ function mostTestedShort(position: Position, es: number, settings: FuturesStrang
   return tested[0] ?? null;
 }
 
-function positionDte(position: Position, bar: MarketBar): number | null {
-  const expiry = position.legs.map((leg) => leg.contract.expiry).sort()[0];
-  return expiry === undefined ? null : daysToExpiry(expiry, nyParts(bar.time).date);
-}
-
 type Context = StrategyContext<FuturesStrangleSettings>;
 
 export const futuresStrangleRules: StrategyRules<FuturesStrangleSettings> = {
@@ -142,7 +132,8 @@ export const futuresStrangleRules: StrategyRules<FuturesStrangleSettings> = {
   entryProblems({ settings }: Context, bar) {
     const problems: string[] = [];
     if (!isInEntryWindow(bar.time, settings)) problems.push('outside the 10:00-11:00 ET entry window of a trading day');
-    if (!isVixInEntryRange(bar.vix, settings)) problems.push(`VIX ${bar.vix} is outside ${settings.vixMin}-${settings.vixMax}`);
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     return problems;
   },
 
@@ -163,7 +154,8 @@ export const futuresStrangleRules: StrategyRules<FuturesStrangleSettings> = {
 
   validate({ settings }: Context, proposal, bar) {
     const problems: string[] = [];
-    if (!isVixInEntryRange(bar.vix, settings)) problems.push(`VIX ${bar.vix} left the entry range`);
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     problems.push(...testedProblems(proposal.legs, bar, settings));
     return problems;
   },

@@ -141,7 +141,7 @@ describe('the IPMCC entry rules at their boundaries', () => {
     expect(legs.map((leg) => leg.contract.underlying)).toEqual(['SPY', 'SPY']);
     expect(ipmccSettingsSchema.safeParse({ underlying: 'IWM' }).success).toBe(true);
     expect(ipmccSettingsSchema.safeParse({ underlying: 'ES' }).success).toBe(false);
-    expect(ipmccSettingsSchema.safeParse({ vixAbove: 40, vixAtMost: 30 }).success).toBe(false);
+    expect(ipmccSettingsSchema.safeParse({ entryVix: { above: 40, atMost: 30 } }).success).toBe(false);
   });
 
   it('sends both legs as one order and holds exactly what filled, at a debit', () => {

@@ -7,6 +7,7 @@ import type { MarketBar, OptionContract, OrderLeg, Underlying } from '../../mark
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
 import { closingLegsFor, positionPnl, type PositionLeg } from '../position';
 import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
+import { vixRangeProblem, vixRangeSchema } from '../vix-range';
 
 const days = z.number().int().nonnegative();
 
@@ -19,10 +20,8 @@ export const ipmccSettingsSchema = z
     entryFromMinute: minuteOfDaySchema.default(minuteOf(10, 0)),
     /** Inclusive: the 11:00 bar may still enter. */
     entryUntilMinute: minuteOfDaySchema.default(minuteOf(11, 0)),
-    /** Exclusive lower bound: below it premiums are too thin to sell. */
-    vixAbove: z.number().nonnegative().default(12),
-    /** Inclusive upper bound for an entry. */
-    vixAtMost: z.number().positive().default(40),
+    /** VIX above 12 (below it premiums are too thin to sell) and at most 40. */
+    entryVix: vixRangeSchema({ above: 12, atMost: 40 }),
     leapMinDays: days.default(365),
     leapMaxDays: days.default(730),
     leapTargetDays: days.default(540),
@@ -48,7 +47,6 @@ export const ipmccSettingsSchema = z
     managingLeapDte: days.default(120),
   })
   .refine((s) => s.entryFromMinute <= s.entryUntilMinute, 'the entry window must not end before it starts')
-  .refine((s) => s.vixAbove < s.vixAtMost, 'the VIX entry range is empty')
   .refine((s) => s.leapMinDays <= s.leapTargetDays && s.leapTargetDays <= s.leapMaxDays, 'the LEAP target must lie in its window')
   .refine((s) => s.shortMinDays <= s.shortTargetDays && s.shortTargetDays <= s.shortMaxDays, 'the short call target must lie in its window')
   .refine((s) => s.shortMaxDays > s.rollAtDte, 'a new short call must have more days to go than the roll threshold')
@@ -61,10 +59,6 @@ type Context = StrategyContext<IpmccSettings>;
 
 const clock = (minute: number): string => `${Math.floor(minute / 60)}:${String(minute % 60).padStart(2, '0')}`;
 const today = (bar: MarketBar): NyDate => nyParts(bar.time).date;
-
-export function isVixInEntryRange(vix: number, settings: IpmccSettings): boolean {
-  return vix > settings.vixAbove && vix <= settings.vixAtMost;
-}
 
 export const leapWindow = (s: IpmccSettings): ExpiryWindow => ({ minDays: s.leapMinDays, maxDays: s.leapMaxDays, targetDays: s.leapTargetDays });
 
@@ -158,9 +152,8 @@ export const ipmccRules: StrategyRules<IpmccSettings> = {
     if (!isInEntryWindow(bar.time, settings)) {
       problems.push(`outside the trading-day ${clock(settings.entryFromMinute)}-${clock(settings.entryUntilMinute)} ET entry window`);
     }
-    if (!isVixInEntryRange(bar.vix, settings)) {
-      problems.push(`VIX ${bar.vix} is not above ${settings.vixAbove} and at most ${settings.vixAtMost}`);
-    }
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     return problems;
   },
 
@@ -179,7 +172,8 @@ export const ipmccRules: StrategyRules<IpmccSettings> = {
 
   validate({ settings }: Context, proposal, bar) {
     const problems: string[] = [];
-    if (!isVixInEntryRange(bar.vix, settings)) problems.push(`VIX ${bar.vix} left the entry range`);
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     const [leap, short] = proposal.legs;
     if (leap && short && !(short.contract.strike > leap.contract.strike)) {
       problems.push(`the short strike ${short.contract.strike} is not above the LEAP strike ${leap.contract.strike}`);

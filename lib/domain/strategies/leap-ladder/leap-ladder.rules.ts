@@ -7,6 +7,7 @@ import type { MarketBar, OptionContract, OrderLeg } from '../../market/types';
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
 import { positionPnl, type Position, type PositionLeg } from '../position';
 import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
+import { vixRangeProblem, vixRangeSchema } from '../vix-range';
 
 const days = z.number().int().nonnegative();
 
@@ -27,8 +28,8 @@ export const leapLadderSettingsSchema = z
     entryFromMinute: minuteOfDaySchema.default(minuteOf(10, 0)),
     /** Inclusive: the 11:00 bar may still buy. */
     entryUntilMinute: minuteOfDaySchema.default(minuteOf(11, 0)),
-    /** Inclusive: rungs are bought (entry and builds) only while protection is this cheap. */
-    vixAtMost: z.number().positive().default(30),
+    /** Rungs are bought (entry and builds) only while protection is cheap: VIX at most 30. */
+    entryVix: vixRangeSchema({ atMost: 30 }),
     /** Rung n (counting from 0) is due this many days x n after the ladder opened. */
     buildIntervalDays: days.min(1).default(28),
     /** A rung with this many days or fewer to expiry is rolled out. */
@@ -62,7 +63,8 @@ export function buyProblems(bar: MarketBar, settings: LeapLadderSettings): strin
   if (!isInEntryWindow(bar.time, settings)) {
     problems.push(`outside the trading-day ${clock(settings.entryFromMinute)}-${clock(settings.entryUntilMinute)} ET window`);
   }
-  if (!(bar.vix <= settings.vixAtMost)) problems.push(`VIX ${bar.vix} is above ${settings.vixAtMost}: protection is too dear`);
+  const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+  if (vixProblem) problems.push(`${vixProblem}: protection is too dear`);
   return problems;
 }
 
@@ -160,7 +162,8 @@ export const leapLadderRules: StrategyRules<LeapLadderSettings> = {
 
   validate({ settings }: Context, proposal, bar) {
     const problems: string[] = [];
-    if (!(bar.vix <= settings.vixAtMost)) problems.push(`VIX ${bar.vix} left the entry range`);
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     for (const leg of proposal.legs) {
       if (!(quoteOption(leg.contract, bar).mid > 0)) problems.push(`${describeLeg(leg)} has no price`);
     }

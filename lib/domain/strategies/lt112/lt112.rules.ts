@@ -4,8 +4,9 @@ import { contractMultiplier } from '../../market/instruments';
 import { daysToExpiry, findExpiry, findStrikeByDelta, strikeGrid } from '../../market/option-chain';
 import type { MarketBar, OrderLeg } from '../../market/types';
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
-import { positionPnl, type Position, type PositionLeg } from '../position';
+import { positionDte, positionPnl, type Position, type PositionLeg } from '../position';
 import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
+import { vixRangeProblem, vixRangeSchema } from '../vix-range';
 
 const absDelta = z.number().positive().lt(1);
 
@@ -19,9 +20,8 @@ export const lt112SettingsSchema = z
     minDte: z.number().int().positive().default(102),
     maxDte: z.number().int().positive().default(122),
     targetDte: z.number().int().positive().default(112),
-    /** Inclusive VIX range for an entry. */
-    vixMin: z.number().positive().default(12),
-    vixMax: z.number().positive().default(35),
+    /** VIX at least 12 and at most 35. */
+    entryVix: vixRangeSchema({ atLeast: 12, atMost: 35 }),
     /** The 1-1-2: buy one put at this |delta| ... */
     longPutDelta: absDelta.default(0.25),
     /** ... sell one below it at this |delta| ... */
@@ -41,16 +41,11 @@ export const lt112SettingsSchema = z
   })
   .refine((s) => s.entryFromMinute <= s.entryUntilMinute, 'the entry window must not end before it starts')
   .refine((s) => s.minDte <= s.targetDte && s.targetDte <= s.maxDte, 'the target DTE must lie in the expiry window')
-  .refine((s) => s.vixMin <= s.vixMax, 'the VIX range is empty')
   .refine((s) => s.longPutDelta > s.shortPutDelta && s.shortPutDelta > s.nakedPutDelta, 'the deltas must fall from the long put to the naked puts')
   .refine((s) => s.defensiveDte < s.managingDte, 'MANAGING must begin before the 21 DTE close');
 
 export type LT112Settings = z.infer<typeof lt112SettingsSchema>;
 export const LT112_DEFAULTS: LT112Settings = lt112SettingsSchema.parse({});
-
-export function isVixInEntryRange(vix: number, settings: LT112Settings): boolean {
-  return vix >= settings.vixMin && vix <= settings.vixMax;
-}
 
 /** The highest listed strike strictly below `strike`, or null at the bottom of the grid. */
 function strikeBelow(grid: readonly number[], strike: number): number | null {
@@ -103,18 +98,15 @@ interface HeldStructure {
   readonly long: PositionLeg | null;
   readonly short: PositionLeg | null;
   readonly naked: PositionLeg | null;
-  readonly expiry: string | null;
 }
 
 function heldStructure(position: Position): HeldStructure {
   const longs = position.legs.filter((leg) => leg.quantity > 0 && leg.contract.right === 'P');
   const shorts = position.legs.filter((leg) => leg.quantity < 0 && leg.contract.right === 'P').sort((a, b) => b.contract.strike - a.contract.strike);
-  const expiries = position.legs.map((leg) => leg.contract.expiry).sort();
   return {
     long: longs.sort((a, b) => b.contract.strike - a.contract.strike)[0] ?? null,
     short: shorts.length > 1 ? (shorts[0] ?? null) : null,
     naked: shorts[shorts.length - 1] ?? null,
-    expiry: expiries[0] ?? null,
   };
 }
 
@@ -127,12 +119,6 @@ export function lt112MaxProfit(position: Position): number | null {
   const { long, short } = heldStructure(position);
   if (!long || !short) return null;
   return (long.contract.strike - short.contract.strike) * contractMultiplier('SPY') * long.quantity + position.entryCash;
-}
-
-/** Days from the bar's New York date to the position's (earliest) expiry; null for a position with no legs. */
-function positionDte(position: Position, bar: MarketBar): number | null {
-  const { expiry } = heldStructure(position);
-  return expiry === null ? null : daysToExpiry(expiry, nyParts(bar.time).date);
 }
 
 type Context = StrategyContext<LT112Settings>;
@@ -148,7 +134,8 @@ export const lt112Rules: StrategyRules<LT112Settings> = {
   entryProblems({ settings }: Context, bar) {
     const problems: string[] = [];
     if (!isInEntryWindow(bar.time, settings)) problems.push('outside the Wednesday 10:00-10:30 ET entry window');
-    if (!isVixInEntryRange(bar.vix, settings)) problems.push(`VIX ${bar.vix} is outside ${settings.vixMin}-${settings.vixMax}`);
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     return problems;
   },
 
@@ -166,7 +153,8 @@ export const lt112Rules: StrategyRules<LT112Settings> = {
 
   validate({ settings }: Context, proposal, bar) {
     const problems: string[] = [];
-    if (!isVixInEntryRange(bar.vix, settings)) problems.push(`VIX ${bar.vix} left the entry range`);
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     const nakedStrike = Math.min(...proposal.legs.map((leg) => leg.contract.strike));
     const spot = bar.underlyings.SPY.price;
     if (spot <= nakedStrike) problems.push(`SPY ${spot} is already at or below the naked put ${nakedStrike}`);

@@ -5,6 +5,7 @@ import type { MarketBar, OrderLeg } from '../../market/types';
 import type { Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
 import { positionPnl } from '../position';
 import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
+import { vixRangeProblem, vixRangeSchema } from '../vix-range';
 
 
 /** The 0DTE Friday rules' numbers (DESIGN.md). Times are New York wall-clock minutes of the day. */
@@ -14,10 +15,8 @@ export const zeroDteSettingsSchema = z
     entryFromMinute: minuteOfDaySchema.default(minuteOf(10, 30)),
     /** Inclusive: "no entry after 11:00" still allows the 11:00 bar. */
     entryUntilMinute: minuteOfDaySchema.default(minuteOf(11, 0)),
-    /** Exclusive lower bound: VIX must be above it. */
-    vixAbove: z.number().positive().default(22),
-    /** Inclusive upper bound: entries are suspended above it. */
-    vixAtMost: z.number().positive().default(35),
+    /** VIX must be above 22; entries are suspended above 35. */
+    entryVix: vixRangeSchema({ above: 22, atMost: 35 }),
     /** |SPY move since the open| below this: iron condor. */
     condorMaxMove: z.number().positive().default(0.002),
     /** |move| above this: a spread on the side the market moved away from. Between the two: no trade. */
@@ -35,17 +34,12 @@ export const zeroDteSettingsSchema = z
     minCredit: z.number().nonnegative().default(0.05),
   })
   .refine((s) => s.entryFromMinute <= s.entryUntilMinute, 'the entry window must not end before it starts')
-  .refine((s) => s.vixAbove < s.vixAtMost, 'the VIX range is empty')
   .refine((s) => s.condorMaxMove <= s.directionalMinMove, 'the condor move must not exceed the directional move');
 
 export type ZeroDteSettings = z.infer<typeof zeroDteSettingsSchema>;
 export const ZERO_DTE_DEFAULTS: ZeroDteSettings = zeroDteSettingsSchema.parse({});
 
 export type ZeroDteStructure = 'IRON_CONDOR' | 'PUT_SPREAD' | 'CALL_SPREAD';
-
-export function isVixInEntryRange(vix: number, settings: ZeroDteSettings): boolean {
-  return vix > settings.vixAbove && vix <= settings.vixAtMost;
-}
 
 /** The expected one-day move: price x VIX/100 x sqrt(1/252). */
 export function expectedDailyMove(spot: number, vix: number): number {
@@ -113,9 +107,8 @@ export const zeroDteRules: StrategyRules<ZeroDteSettings> = {
   entryProblems({ settings }: Context, bar) {
     const problems: string[] = [];
     if (!isInEntryWindow(bar.time, settings)) problems.push('outside the Friday 10:30-11:00 ET entry window');
-    if (!isVixInEntryRange(bar.vix, settings)) {
-      problems.push(`VIX ${bar.vix} is not above ${settings.vixAbove} and at most ${settings.vixAtMost}`);
-    }
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     return problems;
   },
 
@@ -134,7 +127,8 @@ export const zeroDteRules: StrategyRules<ZeroDteSettings> = {
 
   validate({ settings }: Context, proposal, bar) {
     const problems: string[] = [];
-    if (!isVixInEntryRange(bar.vix, settings)) problems.push(`VIX ${bar.vix} left the entry range`);
+    const vixProblem = vixRangeProblem(bar.vix, settings.entryVix);
+    if (vixProblem) problems.push(vixProblem);
     const breach = shortStrikeBreach(signedLegs(proposal.legs), bar);
     if (breach) problems.push(`already breached: ${breach}`);
     const credit = comboMid(proposal.legs, bar);
