@@ -3,6 +3,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { loadEnv } = await import('./lib/env');
   if (!loadEnv().ENGINE_ENABLED) return;
-  const { bootEngine } = await import('./lib/engine/boot');
+  const { bootEngine } = await import('./lib/server/boot-engine');
   await bootEngine();
 }

@@ -6,7 +6,9 @@ import { createDb } from '../lib/db/client';
 import type { Prisma } from '../lib/db/generated/client';
 import { migrate } from '../lib/db/migrate';
 import { NotificationHub } from '../lib/db/notifications';
-import { Engine } from '../lib/engine/engine';
+import { StrategyRepository } from '../lib/db/strategy-repository';
+import type { Engine } from '../lib/engine/engine';
+import { loadEngine } from '../lib/server/load-engine';
 import { createLogger } from '../lib/log';
 import { TRUNCATE_ALL_TABLES } from '../lib/db/reset';
 
@@ -17,6 +19,7 @@ const WRITES = Number(process.env.BENCH_WRITES ?? 2_000);
 const BARS_PER_DAY = 390;
 
 const db = createDb(BENCH_DATABASE_URL);
+const strategies = new StrategyRepository(db);
 
 async function reset(): Promise<void> {
   await db.$executeRawUnsafe(TRUNCATE_ALL_TABLES);
@@ -28,7 +31,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 async function freshEngine(): Promise<{ hub: NotificationHub; engine: Engine }> {
   await reset();
   const hub = new NotificationHub(BENCH_DATABASE_URL);
-  const engine = await Engine.load({
+  const engine = await loadEngine({
     db,
     hub,
     log: createLogger('silent'),
@@ -67,7 +70,7 @@ async function writePath(): Promise<void> {
 
   const oneStatementStart = performance.now();
   for (let i = 0; i < WRITES; i += 1) {
-    version = await engine.strategies.recordTransition({
+    version = await strategies.recordTransition({
       strategyId: runner.id,
       expectedVersion: version,
       fromState: 'WAITING',

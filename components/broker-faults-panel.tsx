@@ -5,8 +5,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
-import { brokerFaultsResponseSchema } from '@/lib/api/contract';
-import { brokerFaultsChangeSchema, type BrokerFaults, type BrokerFaultsChange } from '@/lib/broker/faults';
+import { brokerFaultsChangeBody, brokerFaultsResponseSchema, type BrokerFaults, type BrokerFaultsChange } from '@/lib/api/contract';
 import { BROKER_FAULTS_URL, brokerFaultQueries, fetchParsed } from '@/lib/client/queries';
 
 const TOGGLES = [
@@ -82,7 +81,7 @@ export function BrokerFaultsPanel() {
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const parsed = brokerFaultsChangeSchema.safeParse(changedFaults(shown, current));
+    const parsed = brokerFaultsChangeBody.safeParse(changedFaults(shown, current));
     if (!parsed.success) {
       setInvalid(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
       return;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { brokerFaultsSchema } from '../broker/faults';
+import { SYSTEM_MODES } from '../domain/system-mode';
+import { brokerFaultsChangeSchema, brokerFaultsSchema, type BrokerFaults, type BrokerFaultsChange } from '../domain/venue-faults';
 
 /**
  * The HTTP contract between route handlers and the browser: request bodies are parsed with these on the
@@ -15,8 +16,7 @@ export const reasonSchema = z
 export const operatorActionBody = z.strictObject({ reason: reasonSchema });
 export type OperatorActionBody = z.infer<typeof operatorActionBody>;
 
-export const systemModeSchema = z.enum(['RUNNING', 'HALTED']);
-export type SystemMode = z.infer<typeof systemModeSchema>;
+export const systemModeSchema = z.enum(SYSTEM_MODES);
 
 export const systemSchema = z.object({
   mode: systemModeSchema,
@@ -134,6 +134,10 @@ export const strategyDetailSchema = z.object({
 });
 export type StrategyDetail = z.infer<typeof strategyDetailSchema>;
 
+/** `PUT /api/paper-broker/faults` (demo only): the faults to change; the others stay as they are. */
+export const brokerFaultsChangeBody = brokerFaultsChangeSchema;
+export type { BrokerFaults, BrokerFaultsChange };
+
 /** `GET` and `PUT /api/paper-broker/faults` (demo only): the paper broker's injected faults as they now stand. */
 export const brokerFaultsResponseSchema = z.object({ faults: brokerFaultsSchema });
 export type BrokerFaultsResponse = z.infer<typeof brokerFaultsResponseSchema>;
@@ -157,16 +161,4 @@ export const commandResponseSchema = z.object({ command: commandSchema });
 export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /** What `GET /api/events` sends as each Server-Sent Event's data: a change notification, never the data itself. */
-export const changeEventSchema = z.object({
-  table: z.enum([
-    'transition',
-    'event_refusal',
-    'strategy_error',
-    'operator_command',
-    'system_state',
-    'market_clock',
-    'paper_broker_settings',
-  ]),
-  strategyId: z.string().nullish(),
-});
-export type ChangeEvent = z.infer<typeof changeEventSchema>;
+export { changeEventSchema, type ChangeEvent } from '../domain/change-event';

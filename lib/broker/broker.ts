@@ -1,14 +1,8 @@
-import type { ComboFill, ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg, Underlying } from '../domain/market/types';
-
-/**
- * WORKING: accepted, nothing filled yet. PARTIALLY_FILLED: some legs filled (legged execution only).
- * FILLED: every leg filled. REJECTED and CANCELLED are final; either may come after some legs filled.
- */
-export type BrokerOrderStatus = 'WORKING' | 'PARTIALLY_FILLED' | 'FILLED' | 'REJECTED' | 'CANCELLED';
+import type { ComboFill, ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg, OrderStatus, Underlying } from '../domain/market/types';
 
 export interface BrokerOrder {
   readonly clientOrderId: string;
-  readonly status: BrokerOrderStatus;
+  readonly status: OrderStatus;
   readonly legs: readonly OrderLeg[];
   /** Fills so far, one per filled leg, in leg order. Empty for an untouched order. */
   readonly legFills: readonly LegFill[];

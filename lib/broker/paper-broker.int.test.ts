@@ -7,9 +7,9 @@ import { nyTime } from '../domain/market/calendar';
 import { comboNetCredit, quoteOption } from '../domain/market/option-pricing';
 import type { ComboOrder, MarketBar, OrderLeg, Underlying } from '../domain/market/types';
 import { BrokerConnectionError, BrokerTimeoutError, type BrokerOrder } from './broker';
-import { NO_FAULTS, type BrokerFaultsChange } from './faults';
+import { NO_FAULTS, type BrokerFaultsChange } from '../domain/venue-faults';
 import { PaperBroker } from './paper-broker';
-import { PaperBrokerSettingsRepository } from './paper-broker-settings';
+import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 
 const TODAY = '2026-11-20';
 const db: Db = testDb();

@@ -1,21 +1,11 @@
-import { z } from 'zod';
 import type { Db } from '../db/client';
-import type { Prisma } from '../db/generated/client';
+import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
+import { PaperVenueRepository, type LegFillWrite, type PaperVenueTransaction, type VenueOrder } from '../db/paper-venue-repository';
 import { isMarketOpen, sessionClose } from '../domain/market/calendar';
 import { comboNetCredit, quoteOption } from '../domain/market/option-pricing';
 import type { ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg } from '../domain/market/types';
-import {
-  BrokerConnectionError,
-  BrokerTimeoutError,
-  type Broker,
-  type BrokerOrder,
-  type BrokerOrderStatus,
-  type BrokerPosition,
-} from './broker';
-import type { BrokerFaults } from './faults';
-import { PaperBrokerSettingsRepository } from './paper-broker-settings';
-
-type Tx = Prisma.TransactionClient;
+import type { BrokerFaults } from '../domain/venue-faults';
+import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder, type BrokerPosition } from './broker';
 
 export interface PaperBrokerOptions {
   /**
@@ -29,42 +19,6 @@ export interface PaperBrokerOptions {
 const MINUTE_MS = 60_000;
 const OPEN_STATUSES = ['WORKING', 'PARTIALLY_FILLED'] as const;
 export const STALE_QUOTES_REASON = 'stale quotes: no fills on stale data';
-
-/** JSON has no NaN or Infinity: an invalid number an order was sent with is stored as null and read back as NaN. */
-const storedNumber = z
-  .number()
-  .nullable()
-  .transform((value) => value ?? Number.NaN);
-
-const storedLegsSchema = z.array(
-  z.object({
-    contract: z.object({
-      underlying: z.enum(['SPY', 'QQQ', 'IWM', 'ES']),
-      expiry: z.string(),
-      strike: storedNumber,
-      right: z.enum(['C', 'P']),
-    }),
-    side: z.enum(['BUY', 'SELL']),
-    quantity: storedNumber,
-  }),
-);
-
-const statusSchema = z.enum(['WORKING', 'PARTIALLY_FILLED', 'FILLED', 'REJECTED', 'CANCELLED']) satisfies z.ZodType<BrokerOrderStatus>;
-
-const positionRowSchema = z.object({
-  underlying: z.enum(['SPY', 'QQQ', 'IWM', 'ES']),
-  expiry: z.string(),
-  strike: z.number(),
-  right: z.enum(['C', 'P']),
-  quantity: z.int(),
-  averagePrice: z.number(),
-});
-
-const ORDER_WITH_FILLS = {
-  fills: { orderBy: { legIndex: 'asc' }, select: { legIndex: true, price: true, marketTime: true } },
-} as const satisfies Prisma.PaperOrderInclude;
-
-type OrderRecord = Prisma.PaperOrderGetPayload<{ include: typeof ORDER_WITH_FILLS }>;
 
 /** A malformed expiry date is the caller's bug and throws (from the calendar) rather than rejecting. */
 function legProblem(leg: OrderLeg, index: number, time: EpochMs): string | null {
@@ -94,80 +48,46 @@ function rejectionReason(order: ComboOrder, bar: MarketBar, faults: BrokerFaults
 /** The venue's quotes are stale when the bar says so, or while the fault is on even if the engine forgot to mark the bar. */
 const isStale = (bar: MarketBar, faults: BrokerFaults): boolean => Boolean(bar.isStale) || faults.staleQuotes;
 
-function toBrokerOrder(record: OrderRecord): BrokerOrder {
-  const legs = storedLegsSchema.parse(record.legs);
-  const status = statusSchema.parse(record.status);
-  const legFills: LegFill[] = record.fills.map(({ legIndex, price }) => {
-    const leg = legs[legIndex];
-    if (!leg) throw new Error(`paper order ${record.clientOrderId} has a fill for leg ${legIndex}, which it does not have`);
+function toBrokerOrder(order: VenueOrder): BrokerOrder {
+  const legFills: LegFill[] = order.fills.map(({ legIndex, price }) => {
+    const leg = order.legs[legIndex];
+    if (!leg) throw new Error(`paper order ${order.clientOrderId} has a fill for leg ${legIndex}, which it does not have`);
     return { leg, price };
   });
   const fill =
-    status === 'FILLED'
+    order.status === 'FILLED'
       ? {
-          clientOrderId: record.clientOrderId,
-          time: Math.max(...record.fills.map(({ marketTime }) => marketTime.getTime())),
+          clientOrderId: order.clientOrderId,
+          time: Math.max(...order.fills.map(({ marketTime }) => marketTime.getTime())),
           fills: legFills,
           netCredit: comboNetCredit(legFills),
         }
       : null;
   return {
-    clientOrderId: record.clientOrderId,
-    status,
-    legs,
+    clientOrderId: order.clientOrderId,
+    status: order.status,
+    legs: order.legs,
     legFills,
     fill,
-    rejectReason: record.rejectReason,
-    updatedAt: record.updatedAt.getTime(),
+    rejectReason: order.rejectReason,
+    updatedAt: order.updatedAt.getTime(),
   };
 }
 
-async function readOrder(db: Db | Tx, clientOrderId: string): Promise<BrokerOrder | null> {
-  const record = await db.paperOrder.findUnique({ where: { clientOrderId }, include: ORDER_WITH_FILLS });
-  return record && toBrokerOrder(record);
-}
-
 /**
- * Fills legs `from` onwards at this bar's mids (only the next one when legged), each fill with its position
- * change, and moves the order to PARTIALLY_FILLED (next leg due on the next bar) or FILLED.
- * Positions: signed quantities; the average price moves only when a position grows (or flips, to the new
- * price); a position that reaches zero is deleted.
+ * Fills legs `from` onwards at this bar's mids (only the next one when legged), and moves the order to
+ * PARTIALLY_FILLED (next leg due on the next bar) or FILLED.
  */
-async function fillLegs(tx: Tx, orderId: bigint, legs: readonly OrderLeg[], from: number, bar: MarketBar, isLegged: boolean) {
+async function fillLegs(venue: PaperVenueTransaction, orderId: bigint, legs: readonly OrderLeg[], from: number, bar: MarketBar, isLegged: boolean) {
   const until = isLegged ? Math.min(from + 1, legs.length) : legs.length;
-  const time = new Date(bar.time);
-  for (let index = from; index < until; index += 1) {
-    const leg = legs[index];
+  const fills: LegFillWrite[] = [];
+  for (let legIndex = from; legIndex < until; legIndex += 1) {
+    const leg = legs[legIndex];
     if (!leg) break;
-    const { contract, side, quantity } = leg;
-    const price = quoteOption(contract, bar).mid;
-    const signed = side === 'BUY' ? quantity : -quantity;
-    await tx.$executeRaw`
-      WITH fill AS (
-        INSERT INTO paper_fill (order_id, leg_index, underlying, expiry, strike, "right", side, quantity, price, market_time)
-        VALUES (${orderId}, ${index}, ${contract.underlying}, ${contract.expiry}, ${contract.strike}, ${contract.right},
-                ${side}, ${quantity}, ${price}, ${time})
-      )
-      INSERT INTO paper_position AS p (underlying, expiry, strike, "right", quantity, average_price, updated_at)
-      VALUES (${contract.underlying}, ${contract.expiry}, ${contract.strike}, ${contract.right}, ${signed}, ${price}, ${time})
-      ON CONFLICT (underlying, expiry, strike, "right") DO UPDATE SET
-        quantity = p.quantity + EXCLUDED.quantity,
-        average_price = CASE
-          WHEN sign(p.quantity) = sign(EXCLUDED.quantity)
-            THEN (abs(p.quantity) * p.average_price + abs(EXCLUDED.quantity) * EXCLUDED.average_price)
-                 / (abs(p.quantity) + abs(EXCLUDED.quantity))
-          WHEN abs(EXCLUDED.quantity) > abs(p.quantity) THEN EXCLUDED.average_price
-          ELSE p.average_price
-        END,
-        updated_at = EXCLUDED.updated_at`;
+    fills.push({ legIndex, leg, price: quoteOption(leg.contract, bar).mid });
   }
-  await tx.$executeRaw`DELETE FROM paper_position WHERE quantity = 0`;
   const isDone = until >= legs.length;
-  await tx.$executeRaw`
-    UPDATE paper_order
-       SET status = ${isDone ? 'FILLED' : 'PARTIALLY_FILLED'}, updated_at = ${time},
-           fills_due_at = ${isDone ? null : new Date(bar.time + MINUTE_MS)}
-     WHERE id = ${orderId}`;
+  await venue.fillLegs(orderId, fills, new Date(bar.time), isDone ? null : new Date(bar.time + MINUTE_MS));
 }
 
 /**
@@ -178,6 +98,7 @@ async function fillLegs(tx: Tx, orderId: bigint, legs: readonly OrderLeg[], from
  * Call `onBar` on every bar so working orders advance.
  */
 export class PaperBroker implements Broker {
+  private readonly venue: PaperVenueRepository;
   private readonly settings: PaperBrokerSettingsRepository;
   private cachedFaults: BrokerFaults | null = null;
   /**
@@ -189,9 +110,10 @@ export class PaperBroker implements Broker {
   private providedRejections = { armed: 0, used: 0 };
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly options: PaperBrokerOptions = {},
   ) {
+    this.venue = new PaperVenueRepository(db);
     this.settings = new PaperBrokerSettingsRepository(db);
   }
 
@@ -211,31 +133,30 @@ export class PaperBroker implements Broker {
     const { clientOrderId } = order;
     const time = new Date(bar.time);
 
-    const outcome = await this.db.$transaction(async (tx) => {
+    const outcome = await this.venue.transaction(async (venue) => {
       // A concurrent insert of the same id waits for the first to commit, then does nothing: one order.
-      const inserted = await tx.$queryRaw<{ id: bigint }[]>`
-        INSERT INTO paper_order (client_order_id, status, legs, reject_reason, submitted_at, updated_at, fills_due_at)
-        VALUES (${clientOrderId}, ${rejection ? 'REJECTED' : 'WORKING'}, ${JSON.stringify(order.legs)}::jsonb, ${rejection},
-                ${time}, ${time}, ${fillsDueAt})
-        ON CONFLICT (client_order_id) DO NOTHING
-        RETURNING id`;
-      const id = inserted[0]?.id;
-      if (id === undefined) return { isNew: false, faultsAfter: null };
+      const id = await venue.insertOrder({
+        clientOrderId,
+        status: rejection ? 'REJECTED' : 'WORKING',
+        legs: order.legs,
+        rejectReason: rejection,
+        time,
+        fillsDueAt,
+      });
+      if (id === null) return { isNew: false, faultsAfter: null };
 
-      const faultsAfter = rejection ? null : await this.takeInjectedRejection(tx, faults);
+      const faultsAfter = rejection ? null : await this.takeInjectedRejection(venue, faults);
       if (faultsAfter) {
-        await tx.$executeRaw`
-          UPDATE paper_order SET status = 'REJECTED', reject_reason = ${faults.rejectReason}, fills_due_at = NULL
-           WHERE id = ${id}`;
+        await venue.rejectOrder(id, faults.rejectReason);
       } else if (!rejection && dueAt === bar.time) {
-        await fillLegs(tx, id, order.legs, 0, bar, faults.legged);
+        await fillLegs(venue, id, order.legs, 0, bar, faults.legged);
       }
       return { isNew: true, faultsAfter };
     });
 
     if (outcome.faultsAfter && !this.options.faults) this.cachedFaults = outcome.faultsAfter;
     if (outcome.isNew) this.nextDueAt = undefined;
-    const placed = await readOrder(this.db, clientOrderId);
+    const placed = await this.readOrder(clientOrderId);
     if (!placed) throw new Error(`paper order ${clientOrderId} vanished after it was placed`);
     if (outcome.isNew && faults.timeout) {
       throw new BrokerTimeoutError(
@@ -247,31 +168,24 @@ export class PaperBroker implements Broker {
 
   async findOrder(clientOrderId: string): Promise<BrokerOrder | null> {
     await this.reachableFaults();
-    return readOrder(this.db, clientOrderId);
+    return this.readOrder(clientOrderId);
   }
 
   async cancel(clientOrderId: string, bar: MarketBar): Promise<BrokerOrder | null> {
     await this.reachableFaults();
-    return this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: bigint; status: string; legCount: number; fillCount: number }[]>`
-        SELECT o.id, o.status, jsonb_array_length(o.legs) AS "legCount",
-               (SELECT count(*)::int FROM paper_fill f WHERE f.order_id = o.id) AS "fillCount"
-          FROM paper_order o
-         WHERE o.client_order_id = ${clientOrderId}
-           FOR UPDATE`;
-      const row = rows[0];
-      if (!row) return null;
-      if (isOpen(row.status)) {
+    const settled = await this.venue.transaction(async (venue) => {
+      const locked = await venue.lockOrder(clientOrderId);
+      if (!locked) return null;
+      if (isOpen(locked.status)) {
         const reason =
-          row.fillCount === 0
+          locked.fillCount === 0
             ? 'cancelled by the client before any leg filled'
-            : `cancelled by the client after ${row.fillCount} of ${row.legCount} legs filled; those stay filled`;
-        await tx.$executeRaw`
-          UPDATE paper_order SET status = 'CANCELLED', reject_reason = ${reason}, updated_at = ${new Date(bar.time)}, fills_due_at = NULL
-           WHERE id = ${row.id}`;
+            : `cancelled by the client after ${locked.fillCount} of ${locked.legs.length} legs filled; those stay filled`;
+        await venue.cancelOrder(locked.id, reason, new Date(bar.time));
       }
-      return readOrder(tx, clientOrderId);
+      return venue.findOrder(clientOrderId);
     });
+    return settled && toBrokerOrder(settled);
   }
 
   /**
@@ -283,53 +197,38 @@ export class PaperBroker implements Broker {
     const faults = await this.reachableFaults();
     if (!isMarketOpen(bar.time) || isStale(bar, faults)) return [];
     if (this.nextDueAt === null || (this.nextDueAt !== undefined && bar.time < this.nextDueAt)) return [];
-    const time = new Date(bar.time);
-    const due = await this.db.$queryRaw<{ id: bigint }[]>`
-      SELECT id FROM paper_order
-       WHERE status IN ('WORKING', 'PARTIALLY_FILLED') AND fills_due_at <= ${time}
-       ORDER BY id`;
     const changed: BrokerOrder[] = [];
-    for (const { id } of due) {
-      const order = await this.db.$transaction((tx) => this.advance(tx, id, bar, faults));
-      if (order) changed.push(order);
+    for (const id of await this.venue.dueOrderIds(new Date(bar.time))) {
+      const order = await this.venue.transaction((venue) => this.advance(venue, id, bar, faults));
+      if (order) changed.push(toBrokerOrder(order));
     }
-    const [next] = await this.db.$queryRaw<{ next: Date | null }[]>`
-      SELECT min(fills_due_at) AS next FROM paper_order WHERE status IN ('WORKING', 'PARTIALLY_FILLED')`;
-    this.nextDueAt = next?.next ? next.next.getTime() : null;
+    this.nextDueAt = (await this.venue.nextDueAt())?.getTime() ?? null;
     return changed;
   }
 
   async positions(): Promise<BrokerPosition[]> {
     await this.reachableFaults();
-    const rows = await this.db.paperPosition.findMany({
-      orderBy: [{ underlying: 'asc' }, { expiry: 'asc' }, { strike: 'asc' }, { right: 'asc' }],
-      select: { underlying: true, expiry: true, strike: true, right: true, quantity: true, averagePrice: true },
-    });
-    return rows.map((row) => positionRowSchema.parse(row));
+    return this.venue.positions();
+  }
+
+  private async readOrder(clientOrderId: string): Promise<BrokerOrder | null> {
+    const order = await this.venue.findOrder(clientOrderId);
+    return order && toBrokerOrder(order);
   }
 
   /** Locks the order and fills its next legs, unless another server advanced it first. */
-  private async advance(tx: Tx, id: bigint, bar: MarketBar, faults: BrokerFaults): Promise<BrokerOrder | null> {
-    const time = new Date(bar.time);
-    const rows = await tx.$queryRaw<{ clientOrderId: string; legs: unknown; fillCount: number }[]>`
-      SELECT o.client_order_id AS "clientOrderId", o.legs,
-             (SELECT count(*)::int FROM paper_fill f WHERE f.order_id = o.id) AS "fillCount"
-        FROM paper_order o
-       WHERE o.id = ${id} AND o.status IN ('WORKING', 'PARTIALLY_FILLED') AND o.fills_due_at <= ${time}
-         FOR UPDATE`;
-    const row = rows[0];
-    if (!row) return null;
-    const legs = storedLegsSchema.parse(row.legs);
-    const expired = legs.findIndex((leg, index) => index >= row.fillCount && bar.time >= sessionClose(leg.contract.expiry));
+  private async advance(venue: PaperVenueTransaction, id: bigint, bar: MarketBar, faults: BrokerFaults): Promise<VenueOrder | null> {
+    const locked = await venue.lockDueOrder(id, new Date(bar.time));
+    if (!locked) return null;
+    const { legs, fillCount } = locked;
+    const expired = legs.findIndex((leg, index) => index >= fillCount && bar.time >= sessionClose(leg.contract.expiry));
     if (expired >= 0) {
-      const reason = `leg ${expired + 1} expired before it filled; ${row.fillCount} of ${legs.length} legs filled and stay filled`;
-      await tx.$executeRaw`
-        UPDATE paper_order SET status = 'CANCELLED', reject_reason = ${reason}, updated_at = ${time}, fills_due_at = NULL
-         WHERE id = ${id}`;
+      const reason = `leg ${expired + 1} expired before it filled; ${fillCount} of ${legs.length} legs filled and stay filled`;
+      await venue.cancelOrder(id, reason, new Date(bar.time));
     } else {
-      await fillLegs(tx, id, legs, row.fillCount, bar, faults.legged);
+      await fillLegs(venue, id, legs, fillCount, bar, faults.legged);
     }
-    return readOrder(tx, row.clientOrderId);
+    return venue.findOrder(locked.clientOrderId);
   }
 
   /** The faults in force; throws when the connection is (injected as) dropped, before anything is read or written. */
@@ -340,9 +239,9 @@ export class PaperBroker implements Broker {
   }
 
   /** Counts one injected rejection down; returns the faults after it, or null when none is armed. */
-  private async takeInjectedRejection(tx: Tx, faults: BrokerFaults): Promise<BrokerFaults | null> {
+  private async takeInjectedRejection(venue: PaperVenueTransaction, faults: BrokerFaults): Promise<BrokerFaults | null> {
     if (!this.options.faults) {
-      return faults.rejectNext > 0 ? new PaperBrokerSettingsRepository(tx).takeRejection() : null;
+      return faults.rejectNext > 0 ? venue.takeRejection() : null;
     }
     if (faults.rejectNext !== this.providedRejections.armed) this.providedRejections = { armed: faults.rejectNext, used: 0 };
     if (this.providedRejections.used >= this.providedRejections.armed) return null;

@@ -1,47 +1,44 @@
+import { z } from 'zod';
+import { COMMAND_STATUSES, COMMAND_TYPES, type CommandRecord, type CommandStore, type NewCommand } from '../engine/ports';
 import type { Db } from './client';
 
-export type CommandType = 'DEFENSIVE_EXIT' | 'RECOVER' | 'EMERGENCY_HALT' | 'RESUME';
-export type CommandStatus = 'pending' | 'executing' | 'done' | 'rejected' | 'failed';
+/** A command row as read: its type and status are checked, not assumed. */
+const commandRowSchema = z.object({
+  id: z.bigint(),
+  type: z.enum(COMMAND_TYPES),
+  strategyId: z.string().nullable(),
+  actor: z.string(),
+  reason: z.string(),
+  status: z.enum(COMMAND_STATUSES),
+  outcome: z.string().nullable(),
+});
 
-export interface CommandRecord {
-  readonly id: bigint;
-  readonly type: string;
-  readonly strategyId: string | null;
-  readonly actor: string;
-  readonly reason: string;
-  readonly status: string;
-  readonly outcome: string | null;
-}
+const SELECTED = { id: true, type: true, strategyId: true, actor: true, reason: true, status: true, outcome: true } as const;
 
-export interface NewCommand {
-  readonly type: CommandType;
-  readonly strategyId: string | null;
-  readonly actor: string;
-  readonly reason: string;
-}
+const toRecord = (row: unknown): CommandRecord => commandRowSchema.parse(row);
 
 /** Operator commands: any server writes them, the engine claims and executes them, the row is the audit trail. */
-export class CommandRepository {
+export class CommandRepository implements CommandStore {
   constructor(private readonly db: Db) {}
 
   async create(command: NewCommand): Promise<CommandRecord> {
-    return this.db.operatorCommand.create({ data: { ...command, status: 'pending' } });
+    return toRecord(await this.db.operatorCommand.create({ data: { ...command, status: 'pending' }, select: SELECTED }));
   }
 
   async find(id: bigint): Promise<CommandRecord | null> {
-    return this.db.operatorCommand.findUnique({ where: { id } });
+    const row = await this.db.operatorCommand.findUnique({ where: { id }, select: SELECTED });
+    return row && toRecord(row);
   }
 
-  /** Claims the oldest pending command; concurrent claimers never get the same one. */
   async claimNext(): Promise<CommandRecord | null> {
-    const rows = await this.db.$queryRaw<CommandRecord[]>`
+    const rows = await this.db.$queryRaw<unknown[]>`
       UPDATE operator_command SET status = 'executing'
        WHERE id = (SELECT id FROM operator_command WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING id, type, strategy_id AS "strategyId", actor, reason, status, outcome`;
-    return rows[0] ?? null;
+    return rows[0] === undefined ? null : toRecord(rows[0]);
   }
 
-  async complete(id: bigint, status: Exclude<CommandStatus, 'pending' | 'executing'>, outcome: string): Promise<void> {
+  async complete(id: bigint, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void> {
     await this.db.operatorCommand.update({ where: { id }, data: { status, outcome, completedAt: new Date() } });
   }
 
@@ -50,17 +47,19 @@ export class CommandRepository {
    * history; running it again blindly could act twice, so an operator decides.
    */
   async failInterrupted(): Promise<number> {
-    return this.db.operatorCommand.updateMany({
+    const result = await this.db.operatorCommand.updateMany({
       where: { status: 'executing' },
       data: {
         status: 'failed',
         outcome: 'interrupted: the server stopped while executing it; check the history before repeating it',
         completedAt: new Date(),
       },
-    }).then((result) => result.count);
+    });
+    return result.count;
   }
 
   async recent(limit = 50): Promise<CommandRecord[]> {
-    return this.db.operatorCommand.findMany({ orderBy: { id: 'desc' }, take: limit });
+    const rows = await this.db.operatorCommand.findMany({ orderBy: { id: 'desc' }, take: limit, select: SELECTED });
+    return rows.map(toRecord);
   }
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { changeEventSchema, type ChangeEvent } from '../api/contract';
+import { changeEventSchema, type ChangeEvent } from '../domain/change-event';
+import type { ChangeFeed } from '../engine/ports';
 
 export const CHANNEL = 'wheelhouse';
 const RECONNECT_DELAY_MS = 1_000;
@@ -12,7 +13,7 @@ type Listener = (event: ChangeEvent) => void;
  * engine). After a lost connection it reconnects and tells subscribers with `onReconnect`, since
  * notifications sent meanwhile are gone: they must re-read what they show.
  */
-export class NotificationHub {
+export class NotificationHub implements ChangeFeed {
   private readonly emitter = new EventEmitter();
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;

@@ -1,78 +1,34 @@
+import type { ErrorWrite, NewStrategy, RefusalWrite, StrategyRecord, StrategyStore, TransitionWrite } from '../engine/ports';
+import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { AppError } from '../errors';
 import type { Db } from './client';
 
-export interface StrategyRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly settings: unknown;
-  readonly state: string;
-  readonly snapshot: unknown;
-  readonly version: number;
-  readonly stateSince: Date;
-}
-
-export interface TransitionWrite {
-  readonly strategyId: string;
-  /** The version the writer last read; the write is refused when the row has moved on. */
-  readonly expectedVersion: number;
-  readonly fromState: string;
-  readonly toState: string;
-  readonly snapshot: unknown;
-  readonly eventType: string;
-  readonly eventPayload: unknown;
-  readonly actor: string;
-  readonly reason: string | null;
-  readonly marketTime: Date;
-}
-
-export interface NewStrategy {
-  readonly id: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly settings: unknown;
-  readonly state: string;
-  readonly snapshot: unknown;
-  readonly marketTime: Date;
-}
-
-export interface RefusalWrite {
-  readonly strategyId: string;
-  readonly state: string;
-  readonly eventType: string;
-  readonly eventPayload: unknown;
-  readonly actor: string;
-  readonly reason: string;
-  readonly marketTime: Date;
-}
-
-export interface ErrorWrite {
-  readonly strategyId: string;
-  readonly state: string;
-  readonly type: string;
-  readonly message: string;
-  readonly context: unknown;
-  readonly positionSnapshot: unknown;
-  readonly marketTime: Date;
-}
-
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
+const SELECTED = { id: true, name: true, kind: true, settings: true, state: true, snapshot: true, version: true, stateSince: true } as const;
+
+/** A strategy row with its snapshot checked: a row that is not a strategy snapshot fails here, naming the strategy. */
+function toRecord(row: Omit<StrategyRecord, 'snapshot'> & { snapshot: unknown }): StrategyRecord {
+  return { ...row, snapshot: parseStoredSnapshot(row.id, row.snapshot) };
+}
+
 /** Strategies, their transitions, refusals and errors. The transition write is the engine's hot path. */
-export class StrategyRepository {
+export class StrategyRepository implements StrategyStore {
   constructor(private readonly db: Db) {}
 
   async list(): Promise<StrategyRecord[]> {
-    return this.db.strategy.findMany({ orderBy: { createdAt: 'asc' } });
+    const rows = await this.db.strategy.findMany({ orderBy: { createdAt: 'asc' }, select: SELECTED });
+    return rows.map(toRecord);
   }
 
   async find(id: string): Promise<StrategyRecord | null> {
-    return this.db.strategy.findUnique({ where: { id } });
+    const row = await this.db.strategy.findUnique({ where: { id }, select: SELECTED });
+    return row && toRecord(row);
   }
 
   /** Creates the strategy with its first history row (seq 1, from nothing), in one statement. */
   async create(strategy: NewStrategy): Promise<StrategyRecord> {
-    const rows = await this.db.$queryRaw<StrategyRecord[]>`
+    const rows = await this.db.$queryRaw<(Omit<StrategyRecord, 'snapshot'> & { snapshot: unknown })[]>`
       WITH s AS (
         INSERT INTO strategy (id, name, kind, settings, state, snapshot, version, state_since)
         VALUES (${strategy.id}, ${strategy.name}, ${strategy.kind}, ${json(strategy.settings)}::jsonb, ${strategy.state},
@@ -85,7 +41,7 @@ export class StrategyRepository {
       SELECT * FROM s`;
     const created = rows[0];
     if (!created) throw new Error(`strategy ${strategy.id} was not created`);
-    return created;
+    return toRecord(created);
   }
 
   /**

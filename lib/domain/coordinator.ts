@@ -2,8 +2,7 @@
  * The coordinator (the design's UnifiedStateManager): strategies learn about each other through a pure
  * decision, recomputed for every bar and shown beside each strategy in the dashboard.
  */
-
-export type SystemMode = 'RUNNING' | 'HALTED';
+import type { SystemMode } from './system-mode';
 
 export interface EntryPermit {
   readonly allowed: boolean;
@@ -20,6 +19,14 @@ export interface StrategyView {
 export interface World {
   readonly systemMode: SystemMode;
   readonly strategies: readonly StrategyView[];
+}
+
+/**
+ * The world as the coordinator sees it, built in one place for the engine (from its runners) and the
+ * dashboard (from the stored rows), so both decide from the same view.
+ */
+export function worldOf(systemMode: SystemMode, strategies: Iterable<StrategyView>): World {
+  return { systemMode, strategies: Array.from(strategies, ({ id, name, kind, state }) => ({ id, name, kind, state })) };
 }
 
 /** States in which one strategy's trouble must stop every other strategy from opening risk. */

@@ -4,7 +4,10 @@ import { NotificationHub } from '../db/notifications';
 import { nyParts } from '../domain/market/calendar';
 import { createLogger } from '../log';
 import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
-import { Engine, type SimulationSettings } from './engine';
+import { CommandRepository } from '../db/command-repository';
+import { StrategyRepository } from '../db/strategy-repository';
+import { loadEngine } from '../server/load-engine';
+import type { Engine, SimulationSettings } from './engine';
 
 const SIMULATION: SimulationSettings = {
   start: Date.parse('2026-11-20T09:30:00-05:00'),
@@ -14,10 +17,12 @@ const SIMULATION: SimulationSettings = {
 };
 
 const db: Db = testDb();
+const strategies = new StrategyRepository(db);
+const commands = new CommandRepository(db);
 const hub = new NotificationHub(TEST_DATABASE_URL);
 const log = createLogger('silent');
 
-const loadEngine = () => Engine.load({ db, hub, log, simulation: SIMULATION, initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }] });
+const startEngine = () => loadEngine({ db, hub, log, simulation: SIMULATION, initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }] });
 
 /** Plays bars until `until` says stop (or `limit` bars), returning how many were played. */
 async function play(engine: Engine, until: () => boolean, limit = 5_000): Promise<number> {
@@ -41,7 +46,7 @@ afterAll(async () => {
 
 describe('the engine against PostgreSQL', () => {
   it('gives a fresh database one 0DTE strategy, INITIALIZING until the first usable bar, with its creation in the history', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     expect(engine.allRunners().map((runner) => [runner.id, runner.state])).toEqual([[ZERO_DTE, 'INITIALIZING']]);
     await engine.playBar(engine.clock.advance());
     expect(engine.runner(ZERO_DTE)!.state).toBe('WAITING');
@@ -53,7 +58,7 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('stores a whole Friday as transitions with gap-free sequence numbers, matching the strategy row', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     await play(engine, () => runner.state === 'COMPLETE');
     const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'asc' } });
@@ -70,7 +75,7 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('restores the same state, position and history in a new engine after a stop', async () => {
-    const first = await loadEngine();
+    const first = await startEngine();
     const runner = first.runner(ZERO_DTE)!;
     await play(first, () => runner.state === 'ACTIVE');
     const position = runner.context.position;
@@ -78,7 +83,7 @@ describe('the engine against PostgreSQL', () => {
     await first.stop();
     const historyBefore = await db.transition.count({ where: { strategyId: ZERO_DTE } });
 
-    const second = await loadEngine();
+    const second = await startEngine();
     const restored = second.runner(ZERO_DTE)!;
     expect(restored.state).toBe('ACTIVE');
     expect(restored.context.position).toEqual(position);
@@ -92,14 +97,14 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('refuses a write from a stale version and writes nothing of it', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     await play(engine, () => runner.state === 'ACTIVE');
     const before = await db.strategy.findUniqueOrThrow({ where: { id: ZERO_DTE } });
     const count = await db.transition.count();
 
     await expect(
-      engine.strategies.recordTransition({
+      strategies.recordTransition({
         strategyId: ZERO_DTE,
         expectedVersion: before.version - 1,
         fromState: 'ACTIVE',
@@ -119,20 +124,20 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('keeps the history append-only: stored transitions cannot be changed or deleted', async () => {
-    await loadEngine();
+    await startEngine();
     await expect(db.transition.updateMany({ data: { reason: 'rewritten' } })).rejects.toThrow();
     await expect(db.transition.deleteMany()).rejects.toThrow();
     expect(await db.transition.count()).toBe(1);
   });
 
   it('executes an operator defensive exit under the operator name and reason', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     await play(engine, () => runner.state === 'ACTIVE');
-    const command = await engine.commands.create({ type: 'DEFENSIVE_EXIT', strategyId: ZERO_DTE, actor: 'alice', reason: 'Fed headline' });
+    const command = await commands.create({ type: 'DEFENSIVE_EXIT', strategyId: ZERO_DTE, actor: 'alice', reason: 'Fed headline' });
     await engine.drainCommands();
 
-    expect(await engine.commands.find(command.id)).toMatchObject({ status: 'done' });
+    expect(await commands.find(command.id)).toMatchObject({ status: 'done' });
     expect(runner.state).toBe('COMPLETE');
     const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'desc' }, take: 2 });
     expect(rows.map((row) => [row.fromState, row.toState, row.actor])).toEqual([
@@ -143,12 +148,12 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('rejects a defensive exit for a flat strategy, records the refusal, and changes nothing', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     await engine.playBar(engine.clock.advance());
-    const command = await engine.commands.create({ type: 'DEFENSIVE_EXIT', strategyId: ZERO_DTE, actor: 'bob', reason: 'oops' });
+    const command = await commands.create({ type: 'DEFENSIVE_EXIT', strategyId: ZERO_DTE, actor: 'bob', reason: 'oops' });
     await engine.drainCommands();
 
-    const done = await engine.commands.find(command.id);
+    const done = await commands.find(command.id);
     expect(done).toMatchObject({ status: 'rejected' });
     expect(done?.outcome).toContain('WAITING does not accept operator.defensiveExit');
     expect(engine.runner(ZERO_DTE)!.state).toBe('WAITING');
@@ -157,15 +162,15 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('halts: the open position exits, no later Friday enters, and the halt outlives the engine', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     await play(engine, () => runner.state === 'ACTIVE');
-    await engine.commands.create({ type: 'EMERGENCY_HALT', strategyId: null, actor: 'carol', reason: 'risk off' });
+    await commands.create({ type: 'EMERGENCY_HALT', strategyId: null, actor: 'carol', reason: 'risk off' });
     await engine.drainCommands();
     expect(runner.state).toBe('COMPLETE');
     await engine.stop();
 
-    const restarted = await loadEngine();
+    const restarted = await startEngine();
     expect(restarted.systemMode).toBe('HALTED');
     const haltedRunner = restarted.runner(ZERO_DTE)!;
     const haltedAt = restarted.clock.currentBar.time;
@@ -177,14 +182,14 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('gives a fresh database one instance of each of the five kinds, each with its default settings', async () => {
-    const engine = await Engine.load({ db, hub, log, simulation: SIMULATION });
+    const engine = await loadEngine({ db, hub, log, simulation: SIMULATION });
     expect(engine.allRunners().map((runner) => runner.record.kind).sort()).toEqual(['FUTURES_STRANGLE', 'IPMCC', 'LEAP_LADDER', 'LT112', 'ZERO_DTE']);
     const rows = await db.strategy.findMany({ where: { kind: 'LT112' } });
     expect(rows[0]?.settings).toMatchObject({ weekday: 3, minDte: 102, maxDte: 122, entryVix: { atLeast: 12, atMost: 35 } });
   });
 
   it('runs two instances of one kind side by side, each on its own settings and order ids', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const twin = await engine.addStrategy({ id: 'zero-dte-two-lots', kind: 'ZERO_DTE', name: '0DTE two lots', settings: { contracts: 2 } });
     const original = engine.runner(ZERO_DTE)!;
     await play(engine, () => original.state === 'ACTIVE' && twin.state === 'ACTIVE');
@@ -197,7 +202,7 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('refuses an instance with invalid settings, naming the setting, and stores nothing', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     await expect(engine.addStrategy({ id: 'bad', kind: 'ZERO_DTE', settings: { contracts: 0, entryVix: { above: 'high' } } })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       message: expect.stringMatching(/contracts.*entryVix\.above|entryVix\.above.*contracts/),
@@ -206,12 +211,12 @@ describe('the engine against PostgreSQL', () => {
   });
 
   it('fails a command a stopped server left executing, instead of running it a second time', async () => {
-    const engine = await loadEngine();
-    const command = await engine.commands.create({ type: 'EMERGENCY_HALT', strategyId: null, actor: 'frank', reason: 'interrupted halt' });
+    const engine = await startEngine();
+    const command = await commands.create({ type: 'EMERGENCY_HALT', strategyId: null, actor: 'frank', reason: 'interrupted halt' });
     await db.operatorCommand.update({ where: { id: command.id }, data: { status: 'executing' } });
     await engine.start();
     await engine.stop();
-    expect(await engine.commands.find(command.id)).toMatchObject({ status: 'failed', outcome: expect.stringContaining('interrupted') });
+    expect(await commands.find(command.id)).toMatchObject({ status: 'failed', outcome: expect.stringContaining('interrupted') });
     expect(engine.systemMode).toBe('RUNNING');
   });
 });

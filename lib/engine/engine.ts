@@ -1,12 +1,7 @@
 import type { Broker } from '../broker/broker';
-import { PaperBroker } from '../broker/paper-broker';
-import type { Db } from '../db/client';
-import { CommandRepository, type CommandRecord } from '../db/command-repository';
-import type { NotificationHub } from '../db/notifications';
-import { StrategyRepository } from '../db/strategy-repository';
-import { SystemRepository } from '../db/system-repository';
-import { canEnter, type SystemMode, type World } from '../domain/coordinator';
+import { canEnter, worldOf, type World } from '../domain/coordinator';
 import type { MarketBar } from '../domain/market/types';
+import type { SystemMode } from '../domain/system-mode';
 import { marketDataProblems } from '../domain/strategies/lifecycle/market-data';
 import { DEFAULT_STRATEGIES, strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
@@ -19,7 +14,9 @@ import { emergencyHalt } from './commands/emergency-halt';
 import { recover } from './commands/recover';
 import { resume } from './commands/resume';
 import { MarketClock } from './market-clock';
+import type { ChangeFeed, CommandRecord, EngineStores, StrategyStore, SystemStore, VenueFaults } from './ports';
 import { orderUpdateOf, restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
+import { TradingMode } from './trading-mode';
 
 /** How often the market clock is saved (and announced to live pages), in real milliseconds. */
 const CLOCK_SAVE_INTERVAL_MS = 1_000;
@@ -34,12 +31,14 @@ export interface SimulationSettings {
 }
 
 export interface EngineOptions {
-  readonly db: Db;
-  readonly hub: NotificationHub;
+  readonly stores: EngineStores;
+  /** Announcements of new operator commands and of changed venue faults. */
+  readonly changes: ChangeFeed;
+  readonly broker: Broker;
+  /** The simulated venue's injected faults, followed when the broker is the paper broker. */
+  readonly venueFaults?: VenueFaults;
   readonly log: Logger;
   readonly simulation: SimulationSettings;
-  /** Defaults to the paper broker on the same database, whose injected faults the engine also follows. */
-  readonly broker?: Broker;
   /** What a fresh database starts with; one strategy of each kind unless given. */
   readonly initialStrategies?: readonly { id: string; kind: string }[];
 }
@@ -49,44 +48,32 @@ export interface EngineOptions {
  * executes operator commands, and saves the clock. Every transition is stored before it takes effect.
  */
 export class Engine {
-  readonly strategies: StrategyRepository;
-  readonly system: SystemRepository;
-  readonly commands: CommandRepository;
   private readonly runners = new Map<string, StrategyRunner>();
-  private mode: SystemMode = 'RUNNING';
   private commandQueue: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private lastClockSave = 0;
   /** Whether the current bars are unusable (stale quotes or bad data): one error record per episode. */
   private dataProblem: string | null = null;
   private staleQuotes = false;
-  private readonly paperBroker: PaperBroker | null;
 
   private constructor(
     private readonly options: EngineOptions,
     readonly clock: MarketClock,
-    private readonly broker: Broker,
-  ) {
-    this.paperBroker = broker instanceof PaperBroker ? broker : null;
-    this.strategies = new StrategyRepository(options.db);
-    this.system = new SystemRepository(options.db);
-    this.commands = new CommandRepository(options.db);
-  }
+    private readonly mode: TradingMode,
+  ) {}
 
   /** Loads (or on a fresh database, creates) the clock, the system mode and every strategy. Does not start the clock. */
   static async load(options: EngineOptions): Promise<Engine> {
-    const system = new SystemRepository(options.db);
-    const strategies = new StrategyRepository(options.db);
+    const { strategies, system } = options.stores;
     const clockState = await loadClockState(system, strategies, options.simulation);
     const clock = new MarketClock(clockState, options.simulation.speed);
-    const engine = new Engine(options, clock, options.broker ?? new PaperBroker(options.db));
-    engine.mode = (await system.system()).mode;
+    const engine = new Engine(options, clock, await TradingMode.load(system));
     await engine.loadStrategies();
     return engine;
   }
 
   get systemMode(): SystemMode {
-    return this.mode;
+    return this.mode.current;
   }
 
   runner(id: string): StrategyRunner | undefined {
@@ -104,9 +91,9 @@ export class Engine {
   async start(): Promise<void> {
     await this.recoverInFlightOrders();
     // One engine per database until leases land: whatever was executing belonged to a server that stopped.
-    await this.commands.failInterrupted();
+    await this.options.stores.commands.failInterrupted();
     await this.refreshFaults();
-    this.unsubscribe = await this.options.hub.subscribe(
+    this.unsubscribe = await this.options.changes.subscribe(
       (change) => {
         if (change.table === 'operator_command') void this.drainCommands();
         if (change.table === 'paper_broker_settings') void this.refreshFaults();
@@ -118,7 +105,7 @@ export class Engine {
     );
     await this.drainCommands();
     this.clock.start((bar) => this.playBar(bar));
-    this.options.log.info({ strategies: this.runners.size, mode: this.mode, speed: this.options.simulation.speed }, 'engine started');
+    this.options.log.info({ strategies: this.runners.size, mode: this.mode.current, speed: this.options.simulation.speed }, 'engine started');
   }
 
   /** Stops the clock, lets queued work finish, and saves the clock so a restart continues from here. */
@@ -144,7 +131,7 @@ export class Engine {
     const results = await Promise.allSettled(
       this.allRunners().map((runner) =>
         runner.send(
-          { type: 'market.tick', bar, permit: canEnter(viewOf(runner), world), systemMode: this.mode },
+          { type: 'market.tick', bar, permit: canEnter(runner, world), systemMode: this.mode.current },
           { actor: SYSTEM_ACTOR, marketTime: bar.time },
         ),
       ),
@@ -162,7 +149,7 @@ export class Engine {
   private async advanceBrokerOrders(bar: MarketBar): Promise<void> {
     let changed;
     try {
-      changed = await this.broker.onBar(bar);
+      changed = await this.options.broker.onBar(bar);
     } catch (error) {
       this.options.log.warn({ err: error }, 'broker did not advance orders');
       return;
@@ -183,7 +170,7 @@ export class Engine {
     if (!problem) return;
     await Promise.all(
       this.allRunners().map((runner) =>
-        this.strategies.recordError({
+        this.options.stores.strategies.recordError({
           strategyId: runner.id,
           state: runner.state,
           type: 'MARKET_DATA',
@@ -197,9 +184,10 @@ export class Engine {
   }
 
   private async refreshFaults(): Promise<void> {
-    if (!this.paperBroker) return;
+    const { venueFaults } = this.options;
+    if (!venueFaults) return;
     try {
-      this.staleQuotes = (await this.paperBroker.refreshFaults()).staleQuotes;
+      this.staleQuotes = (await venueFaults.refreshFaults()).staleQuotes;
     } catch (error) {
       this.options.log.warn({ err: error }, 'broker faults not read');
     }
@@ -217,7 +205,8 @@ export class Engine {
   /** Executes pending operator commands one at a time, in the order they were given. */
   drainCommands(): Promise<void> {
     const run = this.commandQueue.then(async () => {
-      for (let command = await this.commands.claimNext(); command; command = await this.commands.claimNext()) {
+      const { commands } = this.options.stores;
+      for (let command = await commands.claimNext(); command; command = await commands.claimNext()) {
         await this.execute(command);
       }
     });
@@ -232,34 +221,27 @@ export class Engine {
       result = await this.dispatch(command, marketTime);
     } catch (error) {
       this.options.log.error({ err: error, commandId: command.id.toString() }, 'command failed');
-      await this.commands.complete(command.id, 'failed', error instanceof Error ? error.message : String(error));
+      await this.options.stores.commands.complete(command.id, 'failed', error instanceof Error ? error.message : String(error));
       return;
     }
-    await this.commands.complete(command.id, result.status, result.outcome);
+    await this.options.stores.commands.complete(command.id, result.status, result.outcome);
   }
 
   private async dispatch(command: CommandRecord, marketTime: number): Promise<CommandResult> {
     switch (command.type) {
       case 'DEFENSIVE_EXIT':
         return defensiveExit({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
-      case 'EMERGENCY_HALT': {
-        this.mode = 'HALTED';
-        return emergencyHalt({ command, system: this.system, runners: this.allRunners(), marketTime });
-      }
+      case 'EMERGENCY_HALT':
+        return emergencyHalt({ command, mode: this.mode, runners: this.allRunners(), marketTime });
       case 'RECOVER':
         return recover({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
-      case 'RESUME': {
-        const result = await resume({ command, system: this.system });
-        if (result.status === 'done') this.mode = 'RUNNING';
-        return result;
-      }
-      default:
-        return { status: 'rejected', outcome: `unknown command ${command.type}` };
+      case 'RESUME':
+        return resume({ command, mode: this.mode });
     }
   }
 
   private world(): World {
-    return { systemMode: this.mode, strategies: this.allRunners().map(viewOf) };
+    return worldOf(this.mode.current, this.runners.values());
   }
 
   /**
@@ -275,7 +257,7 @@ export class Engine {
       throw new AppError('VALIDATION_FAILED', `invalid ${kind} settings: ${problems}`);
     }
     const snapshot = restoreSnapshot(definition.machine, null, id, parsed.data);
-    const record = await this.strategies.create({
+    const record = await this.options.stores.strategies.create({
       id,
       name: name ?? definition.defaultName,
       kind,
@@ -290,7 +272,7 @@ export class Engine {
   }
 
   private async loadStrategies(): Promise<void> {
-    const records = await this.strategies.list();
+    const records = await this.options.stores.strategies.list();
     for (const record of records) {
       this.runners.set(record.id, new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps()));
     }
@@ -300,8 +282,8 @@ export class Engine {
 
   private runnerDeps() {
     return {
-      strategies: this.strategies,
-      broker: this.broker,
+      strategies: this.options.stores.strategies,
+      broker: this.options.broker,
       log: this.options.log,
       currentBar: () => (this.staleQuotes ? { ...this.clock.currentBar, isStale: true } : this.clock.currentBar),
     };
@@ -310,12 +292,8 @@ export class Engine {
   private async saveClock(): Promise<void> {
     this.lastClockSave = performance.now();
     const state = this.clock.simulatorState;
-    await this.system.saveMarketClock(new Date(state.time), state);
+    await this.options.stores.system.saveMarketClock(new Date(state.time), state);
   }
-}
-
-function viewOf(runner: StrategyRunner) {
-  return { id: runner.id, name: runner.record.name, kind: runner.record.kind, state: runner.state };
 }
 
 /**
@@ -323,8 +301,8 @@ function viewOf(runner: StrategyRunner) {
  * resumes from the latest stored transition so market time never runs backwards against the history.
  */
 async function loadClockState(
-  system: SystemRepository,
-  strategies: StrategyRepository,
+  system: SystemStore,
+  strategies: StrategyStore,
   simulation: SimulationSettings,
 ): Promise<SimulatorState> {
   const saved = await system.marketClock();

@@ -1,21 +1,24 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { NO_FAULTS, type BrokerFaults } from '../broker/faults';
+import { NO_FAULTS, type BrokerFaults } from '../domain/venue-faults';
 import { PaperBroker } from '../broker/paper-broker';
 import type { Db } from '../db/client';
 import { NotificationHub } from '../db/notifications';
 import { createLogger } from '../log';
 import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
-import { Engine, type SimulationSettings } from './engine';
+import { CommandRepository } from '../db/command-repository';
+import { loadEngine } from '../server/load-engine';
+import type { Engine, SimulationSettings } from './engine';
 
 const ZERO_DTE = 'zero-dte-friday';
 const db: Db = testDb();
+const commands = new CommandRepository(db);
 const hub = new NotificationHub(TEST_DATABASE_URL);
 const log = createLogger('silent');
 const simulation: SimulationSettings = { start: Date.parse('2026-11-20T10:00:00-05:00'), seed: 20261120, scenario: 'calm', speed: 0.0001 };
 
 let faults: BrokerFaults;
-const loadEngine = () =>
-  Engine.load({
+const startEngine = () =>
+  loadEngine({
     db,
     hub,
     log,
@@ -48,7 +51,7 @@ afterAll(async () => {
 
 describe('recovery against the paper broker', () => {
   it('rolls a rejected entry back to WAITING with an error record, and enters on a later bar under a new order id', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     faults = { ...faults, rejectNext: 1 };
     await playUntil(engine, () => runner.state === 'ACTIVE');
@@ -63,7 +66,7 @@ describe('recovery against the paper broker', () => {
   });
 
   it('goes to RECOVERY when the broker cannot be reached, and settles flat once it is back, sending nothing twice', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     faults = { ...faults, dropConnection: true };
     await playUntil(engine, () => runner.state === 'RECOVERY');
@@ -78,7 +81,7 @@ describe('recovery against the paper broker', () => {
   });
 
   it('cancels each timed-out order at the broker and rolls the entry back, until the third trips the breaker', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     faults = { ...faults, timeout: true };
     await playUntil(engine, () => runner.state === 'ERROR');
@@ -92,14 +95,14 @@ describe('recovery against the paper broker', () => {
     // The third order is still in doubt: the breaker keeps it, and the operator's recovery settles it.
     expect(runner.context.order?.clientOrderId).toBe(orders[2]?.clientOrderId);
     faults = { ...faults, timeout: false };
-    await engine.commands.create({ type: 'RECOVER', strategyId: ZERO_DTE, actor: 'erin', reason: 'venue back' });
+    await commands.create({ type: 'RECOVER', strategyId: ZERO_DTE, actor: 'erin', reason: 'venue back' });
     await engine.drainCommands();
     expect(runner.state).toBe('WAITING');
     expect((await db.paperOrder.findMany({ orderBy: { id: 'asc' } })).map((order) => order.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
   });
 
   it('opens the circuit breaker at the third error in a cycle; only an operator clears it', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     faults = { ...faults, rejectNext: 3 };
     await playUntil(engine, () => runner.state === 'ERROR');
@@ -109,7 +112,7 @@ describe('recovery against the paper broker', () => {
     await playUntil(engine, () => true, 30);
     expect(runner.state).toBe('ERROR');
 
-    await engine.commands.create({ type: 'RECOVER', strategyId: ZERO_DTE, actor: 'dana', reason: 'venue issue resolved' });
+    await commands.create({ type: 'RECOVER', strategyId: ZERO_DTE, actor: 'dana', reason: 'venue issue resolved' });
     await engine.drainCommands();
     expect(runner.state).toBe('WAITING');
     const rows = await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'desc' }, take: 2 });
@@ -120,7 +123,7 @@ describe('recovery against the paper broker', () => {
   });
 
   it('after a restart mid-entry, settles the order in flight at the broker and unwinds the legs that filled', async () => {
-    const first = await loadEngine();
+    const first = await startEngine();
     faults = { ...faults, legged: true };
     const runner = first.runner(ZERO_DTE)!;
     await playUntil(first, () => runner.state === 'ENTERING' && (runner.context.position?.legs.length ?? 0) >= 1);
@@ -128,7 +131,7 @@ describe('recovery against the paper broker', () => {
     await first.stop();
 
     faults = { ...NO_FAULTS };
-    const second = await loadEngine();
+    const second = await startEngine();
     await second.start();
     const restored = second.runner(ZERO_DTE)!;
     await playUntil(second, () => restored.state === 'COMPLETE' || restored.state === 'WAITING');
@@ -141,7 +144,7 @@ describe('recovery against the paper broker', () => {
   });
 
   it('holds every strategy on stale quotes, with one MARKET_DATA error for the whole episode', async () => {
-    const engine = await loadEngine();
+    const engine = await startEngine();
     faults = { ...faults, staleQuotes: true };
     await engine.start();
     await playUntil(engine, () => engine.clock.currentBar.time > Date.parse('2026-11-20T11:05:00-05:00'));

@@ -1,12 +1,13 @@
 import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder } from '../broker/broker';
-import type { StrategyRecord, StrategyRepository } from '../db/strategy-repository';
 import type { MarketBar } from '../domain/market/types';
+import { contextOf, stateOf } from '../domain/strategies/lifecycle/strategy-snapshot';
 import type { OrderUpdate, StrategyContext, StrategyEvent } from '../domain/strategies/lifecycle/types';
 import { refusalReason } from '../domain/strategies/machine-graph';
 import { strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
+import type { StrategyRecord, StrategyStore } from './ports';
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -24,7 +25,7 @@ export type SendOutcome =
   | { readonly kind: 'conflict'; readonly reason: string };
 
 export interface RunnerDeps {
-  readonly strategies: StrategyRepository;
+  readonly strategies: StrategyStore;
   readonly broker: Broker;
   readonly log: Logger;
   /** The latest market bar, for pricing orders sent outside a tick (operator commands, restores). */
@@ -35,15 +36,6 @@ export interface RunnerDeps {
 const OBSERVATIONS: ReadonlySet<string> = new Set(['market.tick']);
 
 type Context = StrategyContext<unknown>;
-
-function contextOf(snapshot: AnyMachineSnapshot): Context {
-  return snapshot.context as Context;
-}
-
-function stateOf(snapshot: AnyMachineSnapshot): string {
-  if (typeof snapshot.value !== 'string') throw new Error('strategy machines have flat states');
-  return snapshot.value;
-}
 
 /** The broker's order as the machine's `order.updated` payload. */
 export function orderUpdateOf(order: BrokerOrder): OrderUpdate {
@@ -91,6 +83,14 @@ export class StrategyRunner {
 
   get id(): string {
     return this.record.id;
+  }
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  get kind(): string {
+    return this.record.kind;
   }
 
   get state(): string {

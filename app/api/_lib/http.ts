@@ -1,9 +1,8 @@
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 import type { Command } from '@/lib/api/contract';
-import type { CommandRecord } from '@/lib/db/command-repository';
 import { AppError, type AppErrorCode } from '@/lib/errors';
-import { serverContext } from '@/lib/server-context';
+import { serverContext } from '@/lib/server/context';
 
 const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -47,21 +46,9 @@ export async function parseBody<T extends z.ZodType>(request: Request, schema: T
   return parsed.data;
 }
 
-export function commandView(command: CommandRecord): Command {
-  return {
-    id: command.id.toString(),
-    type: command.type,
-    strategyId: command.strategyId,
-    actor: command.actor,
-    reason: command.reason,
-    status: command.status as Command['status'],
-    outcome: command.outcome,
-  };
-}
-
 /** 200 when the engine carried the command out, 409 when it refused (with its reason), 202 while still pending. */
-export function commandResponse(command: CommandRecord): NextResponse {
+export function commandResponse(command: Command): NextResponse {
   if (command.status === 'rejected') return errorResponse('COMMAND_REJECTED', command.outcome ?? 'rejected', 409);
   if (command.status === 'failed') return errorResponse('COMMAND_FAILED', command.outcome ?? 'failed', 500);
-  return NextResponse.json({ command: commandView(command) }, { status: command.status === 'done' ? 200 : 202 });
+  return NextResponse.json({ command }, { status: command.status === 'done' ? 200 : 202 });
 }

@@ -1,4 +1,4 @@
-import { serverContext } from '@/lib/server-context';
+import { watchChanges } from '@/lib/use-cases/watch-changes';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +9,6 @@ const HEARTBEAT_MS = 15_000;
  * connection. A `resync` event after a lost connection tells the page to re-read everything.
  */
 export async function GET(request: Request): Promise<Response> {
-  const { hub } = serverContext();
   const encoder = new TextEncoder();
   let cleanup: () => void = () => undefined;
   const stream = new ReadableStream<Uint8Array>({
@@ -21,7 +20,7 @@ export async function GET(request: Request): Promise<Response> {
           cleanup();
         }
       };
-      const unsubscribe = await hub.subscribe(
+      const unsubscribe = await watchChanges(
         (change) => write(`data: ${JSON.stringify(change)}\n\n`),
         () => write('event: resync\ndata: {}\n\n'),
       );

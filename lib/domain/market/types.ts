@@ -2,9 +2,8 @@
 export type EpochMs = number;
 
 /** The underlyings Wheelhouse trades options on. ES is the E-mini S&P 500 future (/ES). */
-export type Underlying = 'SPY' | 'QQQ' | 'IWM' | 'ES';
-
-export const UNDERLYINGS: readonly Underlying[] = ['SPY', 'QQQ', 'IWM', 'ES'];
+export const UNDERLYINGS = ['SPY', 'QQQ', 'IWM', 'ES'] as const;
+export type Underlying = (typeof UNDERLYINGS)[number];
 
 export interface UnderlyingBar {
   /** Last price at the bar's close. */
@@ -42,6 +41,13 @@ export interface OrderLeg {
   readonly side: Side;
   readonly quantity: number;
 }
+
+/**
+ * An order at the venue. WORKING: accepted, nothing filled yet. PARTIALLY_FILLED: some legs filled (legged
+ * execution only). FILLED: every leg filled. REJECTED and CANCELLED are final; either may come after some legs filled.
+ */
+export const ORDER_STATUSES = ['WORKING', 'PARTIALLY_FILLED', 'FILLED', 'REJECTED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** A multi-leg order sent as one. */
 export interface ComboOrder {

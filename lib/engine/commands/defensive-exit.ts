@@ -1,4 +1,4 @@
-import type { CommandRecord } from '../../db/command-repository';
+import type { CommandRecord } from '../ports';
 import type { StrategyRunner } from '../strategy-runner';
 import type { CommandResult } from './command-result';
 
@@ -17,11 +17,11 @@ export async function defensiveExit({ command, runner, marketTime }: DefensiveEx
   );
   switch (outcome.kind) {
     case 'transitioned':
-      return { status: 'done', outcome: `${runner.record.name}: ${outcome.from} -> ${outcome.to}; now ${runner.state}` };
+      return { status: 'done', outcome: `${runner.name}: ${outcome.from} -> ${outcome.to}; now ${runner.state}` };
     case 'refused':
     case 'conflict':
       return { status: 'rejected', outcome: outcome.reason };
     case 'unchanged':
-      return { status: 'rejected', outcome: `${runner.record.name} did not change state` };
+      return { status: 'rejected', outcome: `${runner.name} did not change state` };
   }
 }

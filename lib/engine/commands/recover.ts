@@ -1,4 +1,4 @@
-import type { CommandRecord } from '../../db/command-repository';
+import type { CommandRecord } from '../ports';
 import type { StrategyRunner } from '../strategy-runner';
 import type { CommandResult } from './command-result';
 
@@ -15,7 +15,7 @@ export async function recover({ command, runner, marketTime }: RecoverOptions): 
     { type: 'operator.recover', actor: command.actor, reason: command.reason, time: marketTime },
     { actor: command.actor, reason: command.reason, marketTime },
   );
-  if (outcome.kind === 'transitioned') return { status: 'done', outcome: `${runner.record.name}: ${outcome.from} -> ${outcome.to}; now ${runner.state}` };
-  if (outcome.kind === 'unchanged') return { status: 'rejected', outcome: `${runner.record.name} did not change state` };
+  if (outcome.kind === 'transitioned') return { status: 'done', outcome: `${runner.name}: ${outcome.from} -> ${outcome.to}; now ${runner.state}` };
+  if (outcome.kind === 'unchanged') return { status: 'rejected', outcome: `${runner.name} did not change state` };
   return { status: 'rejected', outcome: outcome.reason };
 }

@@ -1,5 +1,6 @@
-import type { EntryPermit, SystemMode } from '../../coordinator';
-import type { EpochMs, LegFill, MarketBar, OrderLeg } from '../../market/types';
+import type { EntryPermit } from '../../coordinator';
+import type { SystemMode } from '../../system-mode';
+import type { EpochMs, LegFill, MarketBar, OrderLeg, OrderStatus } from '../../market/types';
 import type { Position } from '../position';
 
 /** The shared lifecycle's states: every strategy's machine has them all, and may add its own. */
@@ -96,7 +97,7 @@ export type MarketTickEvent = {
 /** The broker's view of one of our orders, as the engine last read it. */
 export interface OrderUpdate {
   readonly clientOrderId: string;
-  readonly status: 'WORKING' | 'PARTIALLY_FILLED' | 'FILLED' | 'REJECTED' | 'CANCELLED';
+  readonly status: OrderStatus;
   readonly legFills: readonly LegFill[];
   readonly reason: string | null;
   readonly time: EpochMs;

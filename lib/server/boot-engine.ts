@@ -1,5 +1,6 @@
-import { serverContext } from '../server-context';
-import { Engine } from './engine';
+import type { Engine } from '../engine/engine';
+import { serverContext } from './context';
+import { loadEngine } from './load-engine';
 
 const globalForEngine = globalThis as typeof globalThis & { wheelhouseEngine?: Promise<Engine> };
 
@@ -11,7 +12,7 @@ export function bootEngine(): Promise<Engine> {
 
 async function startEngine(): Promise<Engine> {
   const { env, db, hub, log } = serverContext();
-  const engine = await Engine.load({
+  const engine = await loadEngine({
     db,
     hub,
     log,
@@ -26,7 +27,10 @@ async function startEngine(): Promise<Engine> {
   await engine.start();
   const shutdown = (signal: NodeJS.Signals) => {
     log.info({ signal }, 'stopping engine');
-    engine.stop().finally(() => process.exit(0));
+    engine
+      .stop()
+      .catch((error: unknown) => log.error({ err: error }, 'engine did not stop cleanly'))
+      .finally(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -1,6 +1,6 @@
-import type { Db } from '../db/client';
-import type { Prisma } from '../db/generated/client';
-import { brokerFaultsChangeSchema, brokerFaultsSchema, type BrokerFaults, type BrokerFaultsChange } from './faults';
+import type { Db } from './client';
+import type { Prisma } from './generated/client';
+import { brokerFaultsChangeSchema, brokerFaultsSchema, type BrokerFaults, type BrokerFaultsChange } from '../domain/venue-faults';
 
 /** The client, or an open transaction when the change must commit with other writes. */
 type Sql = Db | Prisma.TransactionClient;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokerFaultsChangeSchema, brokerFaultsSchema, NO_FAULTS } from './faults';
+import { brokerFaultsChangeSchema, brokerFaultsSchema, NO_FAULTS } from './venue-faults';
 
 describe('broker faults', () => {
   it('default to no faults at all', () => {

@@ -1,0 +1,147 @@
+/**
+ * What the engine needs from the world outside it, as small interfaces: lib/db's repositories implement
+ * the stores, the notification hub the change feed; unit tests pass in-memory fakes (./testing/).
+ */
+import type { ChangeEvent } from '../domain/change-event';
+import type { StoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
+import type { SystemMode } from '../domain/system-mode';
+
+export interface StrategyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly settings: unknown;
+  readonly state: string;
+  /** The xstate persisted snapshot, checked as it was read. */
+  readonly snapshot: StoredSnapshot;
+  readonly version: number;
+  readonly stateSince: Date;
+}
+
+export interface NewStrategy {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly settings: unknown;
+  readonly state: string;
+  readonly snapshot: unknown;
+  readonly marketTime: Date;
+}
+
+export interface TransitionWrite {
+  readonly strategyId: string;
+  /** The version the writer last read; the write is refused when the row has moved on. */
+  readonly expectedVersion: number;
+  readonly fromState: string;
+  readonly toState: string;
+  readonly snapshot: unknown;
+  readonly eventType: string;
+  readonly eventPayload: unknown;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly marketTime: Date;
+}
+
+export interface RefusalWrite {
+  readonly strategyId: string;
+  readonly state: string;
+  readonly eventType: string;
+  readonly eventPayload: unknown;
+  readonly actor: string;
+  readonly reason: string;
+  readonly marketTime: Date;
+}
+
+export interface ErrorWrite {
+  readonly strategyId: string;
+  readonly state: string;
+  readonly type: string;
+  readonly message: string;
+  readonly context: unknown;
+  readonly positionSnapshot: unknown;
+  readonly marketTime: Date;
+}
+
+/** Strategies and their history. */
+export interface StrategyStore {
+  list(): Promise<StrategyRecord[]>;
+  find(id: string): Promise<StrategyRecord | null>;
+  /** Creates the strategy with its first history row. */
+  create(strategy: NewStrategy): Promise<StrategyRecord>;
+  /**
+   * Stores a transition and moves the strategy row, atomically, only from `expectedVersion`; otherwise
+   * writes nothing and throws AppError STALE_VERSION. Returns the new version (the transition's seq).
+   */
+  recordTransition(write: TransitionWrite): Promise<number>;
+  recordRefusal(refusal: RefusalWrite): Promise<void>;
+  recordError(error: ErrorWrite): Promise<void>;
+  /** The latest market time any transition was stored at. */
+  latestMarketTime(): Promise<Date | null>;
+}
+
+export interface SystemRecord {
+  readonly mode: SystemMode;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly changedAt: Date;
+}
+
+export interface MarketClockRecord {
+  readonly time: Date;
+  readonly state: unknown;
+}
+
+/** The trading mode and the simulated market's saved clock. */
+export interface SystemStore {
+  current(): Promise<SystemRecord>;
+  setMode(mode: SystemMode, actor: string, reason: string): Promise<SystemRecord>;
+  marketClock(): Promise<MarketClockRecord | null>;
+  saveMarketClock(time: Date, state: unknown): Promise<void>;
+}
+
+export const COMMAND_TYPES = ['DEFENSIVE_EXIT', 'RECOVER', 'EMERGENCY_HALT', 'RESUME'] as const;
+export type CommandType = (typeof COMMAND_TYPES)[number];
+export const COMMAND_STATUSES = ['pending', 'executing', 'done', 'rejected', 'failed'] as const;
+export type CommandStatus = (typeof COMMAND_STATUSES)[number];
+
+export interface CommandRecord {
+  readonly id: bigint;
+  readonly type: CommandType;
+  readonly strategyId: string | null;
+  readonly actor: string;
+  readonly reason: string;
+  readonly status: CommandStatus;
+  readonly outcome: string | null;
+}
+
+export interface NewCommand {
+  readonly type: CommandType;
+  readonly strategyId: string | null;
+  readonly actor: string;
+  readonly reason: string;
+}
+
+/** Operator commands, as the engine executes them. */
+export interface CommandStore {
+  /** Claims the oldest pending command; concurrent claimers never get the same one. */
+  claimNext(): Promise<CommandRecord | null>;
+  complete(id: bigint, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void>;
+  /** Fails the commands a stopped server left executing; returns how many. */
+  failInterrupted(): Promise<number>;
+}
+
+/** Announcements of stored changes. `onReconnect`: announcements may have been missed, re-read. */
+export interface ChangeFeed {
+  subscribe(listener: (change: ChangeEvent) => void, onReconnect?: () => void): Promise<() => void>;
+}
+
+/** The simulated venue's injected faults, as far as the engine follows them: stale quotes mark every bar stale. */
+export interface VenueFaults {
+  refreshFaults(): Promise<{ readonly staleQuotes: boolean }>;
+}
+
+export interface EngineStores {
+  readonly strategies: StrategyStore;
+  readonly system: SystemStore;
+  readonly commands: CommandStore;
+}

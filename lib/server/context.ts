@@ -1,0 +1,54 @@
+import { getDb, type Db } from '../db/client';
+import { CommandRepository } from '../db/command-repository';
+import { getNotificationHub, type NotificationHub } from '../db/notifications';
+import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
+import { StrategyRepository } from '../db/strategy-repository';
+import { SystemRepository } from '../db/system-repository';
+import { loadEnv, type Env } from '../env';
+import { createLogger, type Logger } from '../log';
+
+/** The repositories, built once per process; use cases and the engine take them from here. */
+export interface Repositories {
+  readonly strategies: StrategyRepository;
+  readonly system: SystemRepository;
+  readonly commands: CommandRepository;
+  readonly brokerSettings: PaperBrokerSettingsRepository;
+}
+
+export interface ServerContext {
+  readonly env: Env;
+  readonly db: Db;
+  readonly hub: NotificationHub;
+  readonly log: Logger;
+  readonly repositories: Repositories;
+}
+
+export function repositoriesFor(db: Db): Repositories {
+  return {
+    strategies: new StrategyRepository(db),
+    system: new SystemRepository(db),
+    commands: new CommandRepository(db),
+    brokerSettings: new PaperBrokerSettingsRepository(db),
+  };
+}
+
+const globalForContext = globalThis as typeof globalThis & { wheelhouseContext?: ServerContext };
+
+/**
+ * The process's shared infrastructure: one database client, one LISTEN connection, one logger, the
+ * repositories. Next.js bundles instrumentation and route handlers separately; globalThis is shared.
+ */
+export function serverContext(): ServerContext {
+  if (!globalForContext.wheelhouseContext) {
+    const env = loadEnv();
+    const db = getDb(env.DATABASE_URL);
+    globalForContext.wheelhouseContext = {
+      env,
+      db,
+      hub: getNotificationHub(env.DATABASE_URL),
+      log: createLogger(env.LOG_LEVEL),
+      repositories: repositoriesFor(db),
+    };
+  }
+  return globalForContext.wheelhouseContext;
+}

@@ -1,0 +1,31 @@
+import type { Broker } from '../broker/broker';
+import { PaperBroker } from '../broker/paper-broker';
+import type { Db } from '../db/client';
+import type { NotificationHub } from '../db/notifications';
+import { Engine, type SimulationSettings } from '../engine/engine';
+import type { Logger } from '../log';
+import { repositoriesFor } from './context';
+
+export interface LoadEngineOptions {
+  readonly db: Db;
+  readonly hub: NotificationHub;
+  readonly log: Logger;
+  readonly simulation: SimulationSettings;
+  /** Defaults to the paper broker on the same database, whose injected faults the engine then follows. */
+  readonly broker?: Broker;
+  readonly initialStrategies?: readonly { id: string; kind: string }[];
+}
+
+/** The engine wired to PostgreSQL: its stores are the repositories, its change feed the LISTEN hub. */
+export function loadEngine({ db, hub, log, simulation, broker, initialStrategies }: LoadEngineOptions): Promise<Engine> {
+  const venue = broker ?? new PaperBroker(db);
+  return Engine.load({
+    stores: repositoriesFor(db),
+    changes: hub,
+    broker: venue,
+    venueFaults: venue instanceof PaperBroker ? venue : undefined,
+    log,
+    simulation,
+    initialStrategies,
+  });
+}

@@ -1,0 +1,16 @@
+import type { Overview } from '../api/contract';
+import { worldOf } from '../domain/coordinator';
+import { serverContext, type ServerContext } from '../server/context';
+import { latestBar, marketView, summarize, systemView } from './dashboard-views';
+
+/** Every strategy with its state, position, P&L and entry permit, the system mode and the market: what the overview shows. */
+export async function readOverview({ repositories, env }: Pick<ServerContext, 'repositories' | 'env'> = serverContext()): Promise<Overview> {
+  const [records, system, bar] = await Promise.all([repositories.strategies.list(), repositories.system.current(), latestBar(repositories)]);
+  const world = worldOf(system.mode, records);
+  return {
+    demoControls: env.DEMO_CONTROLS,
+    system: systemView(system),
+    market: bar ? marketView(bar) : null,
+    strategies: records.map((record) => summarize(record, world, bar)),
+  };
+}
