@@ -49,7 +49,7 @@ export interface EngineOptions {
  */
 export class Engine {
   private readonly runners = new Map<string, StrategyRunner>();
-  private commandQueue: Promise<unknown> = Promise.resolve();
+  private commandQueue: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private lastClockSave = 0;
   /** Whether the current bars are unusable (stale quotes or bad data): one error record per episode. */
@@ -202,7 +202,10 @@ export class Engine {
     );
   }
 
-  /** Executes pending operator commands one at a time, in the order they were given. */
+  /**
+   * Executes pending operator commands one at a time, in the order they were given. Never rejects: a
+   * failure (the database went away) is logged, and the next announcement or reconnect drains again.
+   */
   drainCommands(): Promise<void> {
     const run = this.commandQueue.then(async () => {
       const { commands } = this.options.stores;
@@ -211,7 +214,7 @@ export class Engine {
       }
     });
     this.commandQueue = run.catch((error: unknown) => this.options.log.error({ err: error }, 'command execution failed'));
-    return run;
+    return this.commandQueue;
   }
 
   private async execute(command: CommandRecord): Promise<void> {

@@ -3,6 +3,8 @@ import type { CommandRecord, CommandType } from '../engine/ports';
 import { AppError } from '../errors';
 import { serverContext, type ServerContext } from '../server/context';
 
+export type { CommandType };
+
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['done', 'rejected', 'failed']);
 /** How long a request waits for the engine's answer before it returns the command still pending. */
 const COMMAND_WAIT_MS = 5_000;

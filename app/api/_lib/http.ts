@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 import type { Command } from '@/lib/api/contract';
 import { AppError, type AppErrorCode } from '@/lib/errors';
-import { serverContext } from '@/lib/server/context';
+import { reportUnexpectedFailure } from '@/lib/use-cases/report-failure';
 
 const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -23,7 +23,7 @@ export async function respond(handler: () => Promise<NextResponse>): Promise<Nex
     return await handler();
   } catch (error) {
     if (error instanceof AppError) return errorResponse(error.code, error.message, STATUS_BY_CODE[error.code]);
-    serverContext().log.error({ err: error }, 'request failed');
+    reportUnexpectedFailure(error);
     return errorResponse('INTERNAL', 'internal error', 500);
   }
 }

@@ -1,7 +1,6 @@
 import type { NextResponse } from 'next/server';
 import { operatorActionBody } from '@/lib/api/contract';
-import type { CommandType } from '@/lib/engine/ports';
-import { submitOperatorCommand } from '@/lib/use-cases/submit-operator-command';
+import { submitOperatorCommand, type CommandType } from '@/lib/use-cases/submit-operator-command';
 import { commandResponse, parseBody, respond } from './http';
 import { strategyIdFrom } from './strategy-id';
 

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import type { CommandType } from './ports';
+import { createLogger } from '../log';
+import { Engine, type SimulationSettings } from './engine';
+import { InMemoryBroker } from './testing/in-memory-broker';
+import { InMemoryChangeFeed, inMemoryStores } from './testing/in-memory-stores';
+
+/** A calm Friday shortly before the 0DTE entry window opens (10:30 ET). */
+const SIMULATION: SimulationSettings = { start: Date.parse('2026-11-20T10:20:00-05:00'), seed: 20261120, scenario: 'calm', vix: 24, speed: 1 };
+const ZERO_DTE = 'zero-dte-friday';
+
+async function engineOnFakes() {
+  const stores = inMemoryStores();
+  const broker = new InMemoryBroker();
+  const changes = new InMemoryChangeFeed();
+  const load = () =>
+    Engine.load({ stores, changes, broker, log: createLogger('silent'), simulation: SIMULATION, initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }] });
+  const engine = await load();
+  return { engine, stores, broker, changes, restart: load, runner: () => engine.runner(ZERO_DTE)! };
+}
+
+async function play(engine: Engine, until: () => boolean, limit = 600): Promise<void> {
+  for (let played = 0; played < limit; played += 1) {
+    await engine.playBar(engine.clock.advance());
+    if (until()) return;
+  }
+  throw new Error(`condition not reached in ${limit} bars`);
+}
+
+async function command(setup: Awaited<ReturnType<typeof engineOnFakes>>, type: CommandType, strategyId: string | null, actor = 'carol', reason = 'risk off') {
+  const created = setup.stores.commands.create({ type, strategyId, actor, reason });
+  await setup.engine.drainCommands();
+  return setup.stores.commands.find(created.id)!;
+}
+
+const statesOf = (setup: Awaited<ReturnType<typeof engineOnFakes>>) => setup.stores.strategies.transitions.map((write) => write.toState);
+
+describe('the engine, on in-memory stores', () => {
+  it('enters the 0DTE strategy on the Friday window, storing each transition before adopting it', async () => {
+    const setup = await engineOnFakes();
+    await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+    expect(statesOf(setup)).toEqual(['WAITING', 'VALIDATION', 'ENTERING', 'ACTIVE']);
+    expect(setup.broker.placed).toEqual([`${ZERO_DTE}:2026-11-20:entry:1`]);
+    expect(setup.runner().currentVersion).toBe((await setup.stores.strategies.find(ZERO_DTE))!.version);
+  });
+
+  describe('an emergency halt', () => {
+    it('stores HALTED under the operator\'s name and flattens a held position through EMERGENCY_EXIT', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      const halt = await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off');
+      expect(halt).toMatchObject({ status: 'done', outcome: expect.stringContaining('0DTE Friday exiting') });
+      expect(setup.engine.systemMode).toBe('HALTED');
+      expect(setup.stores.system.record).toMatchObject({ mode: 'HALTED', actor: 'carol', reason: 'risk off' });
+      const exit = setup.stores.strategies.transitions.find((write) => write.toState === 'EMERGENCY_EXIT')!;
+      expect(exit).toMatchObject({ fromState: 'ACTIVE', actor: 'carol', reason: 'Emergency halt: risk off' });
+      expect(setup.runner().state).toBe('COMPLETE');
+      expect(setup.broker.placed.at(-1)).toBe(`${ZERO_DTE}:2026-11-20:close:2`);
+    });
+
+    it('keeps every strategy out from the next bar on, without waiting for a restart', async () => {
+      const control = await engineOnFakes();
+      await play(control.engine, () => control.runner().state === 'ACTIVE');
+
+      const halted = await engineOnFakes();
+      await command(halted, 'EMERGENCY_HALT', null);
+      await play(halted.engine, () => halted.engine.clock.currentBar.time >= control.engine.clock.currentBar.time + 30 * 60_000);
+      expect(statesOf(halted)).toEqual(['WAITING']);
+      expect(halted.broker.placed).toEqual([]);
+    });
+
+    it('leaves the engine RUNNING when HALTED could not be stored, and says the command failed', async () => {
+      const setup = await engineOnFakes();
+      setup.stores.system.setMode = () => Promise.reject(new Error('database unavailable'));
+      const halt = await command(setup, 'EMERGENCY_HALT', null);
+      expect(halt).toMatchObject({ status: 'failed', outcome: 'database unavailable' });
+      expect(setup.engine.systemMode).toBe('RUNNING');
+    });
+  });
+
+  describe('resume', () => {
+    it('leaves HALTED on an operator\'s word, and is refused while already RUNNING', async () => {
+      const setup = await engineOnFakes();
+      await command(setup, 'EMERGENCY_HALT', null);
+      expect(await command(setup, 'RESUME', null, 'dave', 'all clear')).toMatchObject({ status: 'done' });
+      expect(setup.engine.systemMode).toBe('RUNNING');
+      expect(setup.stores.system.record).toMatchObject({ mode: 'RUNNING', actor: 'dave', reason: 'all clear' });
+      expect(await command(setup, 'RESUME', null)).toMatchObject({ status: 'rejected', outcome: 'the system is already RUNNING' });
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+    });
+  });
+
+  describe('defensive exit', () => {
+    it('closes a held position under the operator\'s name and reason', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      const exit = await command(setup, 'DEFENSIVE_EXIT', ZERO_DTE, 'erin', 'Fed headline');
+      expect(exit).toMatchObject({ status: 'done', outcome: '0DTE Friday: ACTIVE -> DEFENSIVE_EXIT; now COMPLETE' });
+      expect(setup.stores.strategies.transitions.find((write) => write.toState === 'DEFENSIVE_EXIT')).toMatchObject({
+        actor: 'erin',
+        reason: 'Fed headline',
+      });
+      expect(setup.runner().context.position).toBeNull();
+    });
+
+    it('is refused where the state does not allow it, and the refusal is recorded with its reason', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'WAITING');
+      const exit = await command(setup, 'DEFENSIVE_EXIT', ZERO_DTE, 'erin', 'nothing held');
+      expect(exit).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('WAITING does not accept operator.defensiveExit') });
+      expect(setup.stores.strategies.refusals).toMatchObject([{ strategyId: ZERO_DTE, state: 'WAITING', eventType: 'operator.defensiveExit', actor: 'erin' }]);
+      expect(setup.runner().state).toBe('WAITING');
+    });
+
+    it('is refused for a strategy this engine does not run', async () => {
+      const setup = await engineOnFakes();
+      expect(await command(setup, 'DEFENSIVE_EXIT', 'no-such-strategy')).toMatchObject({ status: 'rejected', outcome: 'no strategy no-such-strategy is running' });
+    });
+  });
+
+  describe('recover', () => {
+    it('clears the circuit breaker: RECOVERY settles the order in doubt at the broker, then waits flat', async () => {
+      const setup = await engineOnFakes();
+      setup.broker.behaviour = 'reject';
+      await play(setup.engine, () => setup.runner().state === 'ERROR');
+      expect(setup.stores.strategies.errors.map((error) => error.type)).toEqual(['ORDER_REJECTED', 'ORDER_REJECTED', 'ORDER_REJECTED']);
+      const inDoubt = setup.runner().context.order!.clientOrderId;
+
+      setup.broker.behaviour = 'fill';
+      const recover = await command(setup, 'RECOVER', ZERO_DTE, 'dana', 'venue fixed');
+      expect(recover).toMatchObject({ status: 'done', outcome: expect.stringContaining('ERROR -> RECOVERY') });
+      expect(setup.broker.cancelled).toEqual([inDoubt]);
+      expect(setup.runner().state).toBe('WAITING');
+      expect(setup.runner().context.errorCount).toBe(0);
+    });
+
+    it('is refused while nothing is wrong', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'WAITING');
+      expect(await command(setup, 'RECOVER', ZERO_DTE)).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('WAITING does not accept operator.recover') });
+    });
+  });
+
+  it('refuses a write from a stale version: nothing is adopted, the runner reloads, and the next write goes through', async () => {
+    const setup = await engineOnFakes();
+    await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+    setup.stores.strategies.bumpVersion(ZERO_DTE);
+    const written = setup.stores.strategies.transitions.length;
+
+    const stale = await command(setup, 'DEFENSIVE_EXIT', ZERO_DTE);
+    expect(stale).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('no longer at version') });
+    expect(setup.stores.strategies.transitions).toHaveLength(written);
+    expect(setup.runner().state).toBe('ACTIVE');
+    expect(setup.runner().currentVersion).toBe((await setup.stores.strategies.find(ZERO_DTE))!.version);
+
+    expect(await command(setup, 'DEFENSIVE_EXIT', ZERO_DTE)).toMatchObject({ status: 'done' });
+  });
+
+  it('restored with an order in flight, settles it at the broker by its id and never sends it again', async () => {
+    const setup = await engineOnFakes();
+    setup.broker.behaviour = 'work';
+    await play(setup.engine, () => setup.runner().state === 'ENTERING');
+    const entry = setup.runner().context.order!.clientOrderId;
+    await setup.engine.stop();
+
+    const restarted = await setup.restart();
+    await restarted.start();
+    await restarted.stop();
+    expect(setup.broker.placed).toEqual([entry]);
+    expect(setup.broker.cancelled).toEqual([entry]);
+    expect(statesOf(setup).slice(-2)).toEqual(['RECOVERY', 'WAITING']);
+    expect(setup.stores.strategies.transitions.at(-2)).toMatchObject({ fromState: 'ENTERING', eventType: 'system.restored' });
+    expect(restarted.runner(ZERO_DTE)!.state).toBe('WAITING');
+  });
+});

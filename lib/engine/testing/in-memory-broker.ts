@@ -1,0 +1,59 @@
+/**
+ * An in-memory venue for the engine's unit tests (tests only): fills at the bar's mid, idempotent by client
+ * order id as every broker must be, and told per test how to answer.
+ */
+import { quoteOption } from '../../domain/market/option-pricing';
+import type { ComboOrder, MarketBar } from '../../domain/market/types';
+import { BrokerConnectionError, type Broker, type BrokerOrder, type BrokerPosition } from '../../broker/broker';
+
+export type VenueBehaviour = 'fill' | 'work' | 'reject' | 'unreachable';
+
+export class InMemoryBroker implements Broker {
+  behaviour: VenueBehaviour = 'fill';
+  private readonly orders = new Map<string, BrokerOrder>();
+  /** Every call to placeCombo, resends included. */
+  readonly placed: string[] = [];
+  readonly cancelled: string[] = [];
+
+  async placeCombo(order: ComboOrder, bar: MarketBar): Promise<BrokerOrder> {
+    if (this.behaviour === 'unreachable') throw new BrokerConnectionError('venue unreachable (test)');
+    this.placed.push(order.clientOrderId);
+    const existing = this.orders.get(order.clientOrderId);
+    if (existing) return existing;
+    const legFills = this.behaviour === 'fill' ? order.legs.map((leg) => ({ leg, price: quoteOption(leg.contract, bar).mid })) : [];
+    const placed: BrokerOrder = {
+      clientOrderId: order.clientOrderId,
+      status: this.behaviour === 'fill' ? 'FILLED' : this.behaviour === 'reject' ? 'REJECTED' : 'WORKING',
+      legs: order.legs,
+      legFills,
+      fill: null,
+      rejectReason: this.behaviour === 'reject' ? 'rejected (test)' : null,
+      updatedAt: bar.time,
+    };
+    this.orders.set(order.clientOrderId, placed);
+    return placed;
+  }
+
+  async findOrder(clientOrderId: string): Promise<BrokerOrder | null> {
+    return this.orders.get(clientOrderId) ?? null;
+  }
+
+  async cancel(clientOrderId: string, bar: MarketBar): Promise<BrokerOrder | null> {
+    if (this.behaviour === 'unreachable') throw new BrokerConnectionError('venue unreachable (test)');
+    this.cancelled.push(clientOrderId);
+    const order = this.orders.get(clientOrderId);
+    if (!order) return null;
+    if (order.status !== 'WORKING' && order.status !== 'PARTIALLY_FILLED') return order;
+    const cancelled: BrokerOrder = { ...order, status: 'CANCELLED', rejectReason: 'cancelled (test)', updatedAt: bar.time };
+    this.orders.set(clientOrderId, cancelled);
+    return cancelled;
+  }
+
+  async onBar(): Promise<BrokerOrder[]> {
+    return [];
+  }
+
+  async positions(): Promise<BrokerPosition[]> {
+    return [];
+  }
+}

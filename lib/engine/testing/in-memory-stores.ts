@@ -1,0 +1,184 @@
+/**
+ * In-memory stores for the engine's unit tests (tests only). They keep the promises the ports make (the
+ * version check, claim order, JSON round trips of snapshots) so the engine behaves as it does on PostgreSQL.
+ */
+import { parseStoredSnapshot } from '../../domain/strategies/lifecycle/stored-snapshot';
+import type { ChangeEvent } from '../../domain/change-event';
+import type { SystemMode } from '../../domain/system-mode';
+import { AppError } from '../../errors';
+import type {
+  ChangeFeed,
+  CommandRecord,
+  CommandStore,
+  EngineStores,
+  ErrorWrite,
+  MarketClockRecord,
+  NewCommand,
+  NewStrategy,
+  RefusalWrite,
+  StrategyRecord,
+  StrategyStore,
+  SystemRecord,
+  SystemStore,
+  TransitionWrite,
+} from '../ports';
+
+/** What PostgreSQL's jsonb would give back. */
+const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
+
+export class InMemoryStrategyStore implements StrategyStore {
+  private readonly rows = new Map<string, StrategyRecord>();
+  readonly transitions: TransitionWrite[] = [];
+  readonly refusals: RefusalWrite[] = [];
+  readonly errors: ErrorWrite[] = [];
+
+  async list(): Promise<StrategyRecord[]> {
+    return [...this.rows.values()];
+  }
+
+  async find(id: string): Promise<StrategyRecord | null> {
+    return this.rows.get(id) ?? null;
+  }
+
+  async create(strategy: NewStrategy): Promise<StrategyRecord> {
+    if (this.rows.has(strategy.id)) throw new Error(`strategy ${strategy.id} exists`);
+    const record: StrategyRecord = {
+      id: strategy.id,
+      name: strategy.name,
+      kind: strategy.kind,
+      settings: throughJson(strategy.settings),
+      state: strategy.state,
+      snapshot: parseStoredSnapshot(strategy.id, throughJson(strategy.snapshot)),
+      version: 1,
+      stateSince: strategy.marketTime,
+    };
+    this.rows.set(record.id, record);
+    return record;
+  }
+
+  async recordTransition(write: TransitionWrite): Promise<number> {
+    const row = this.rows.get(write.strategyId);
+    if (!row || row.version !== write.expectedVersion) {
+      throw new AppError('STALE_VERSION', `strategy ${write.strategyId} is no longer at version ${write.expectedVersion}`);
+    }
+    const version = row.version + 1;
+    this.rows.set(row.id, {
+      ...row,
+      state: write.toState,
+      snapshot: parseStoredSnapshot(row.id, throughJson(write.snapshot)),
+      version,
+      stateSince: write.marketTime,
+    });
+    this.transitions.push(write);
+    return version;
+  }
+
+  async recordRefusal(refusal: RefusalWrite): Promise<void> {
+    this.refusals.push(refusal);
+  }
+
+  async recordError(error: ErrorWrite): Promise<void> {
+    this.errors.push(error);
+  }
+
+  async latestMarketTime(): Promise<Date | null> {
+    const times = this.transitions.map((write) => write.marketTime.getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : null;
+  }
+
+  /** Another writer moves the row on (a second server, say): the engine's next write from the old version is stale. */
+  bumpVersion(id: string): void {
+    const row = this.rows.get(id);
+    if (!row) throw new Error(`no strategy ${id}`);
+    this.rows.set(id, { ...row, version: row.version + 1 });
+  }
+
+  /** Stores a strategy as a crashed server left it: a given snapshot at a given version. */
+  put(record: Omit<StrategyRecord, 'snapshot'> & { snapshot: unknown }): void {
+    this.rows.set(record.id, { ...record, snapshot: parseStoredSnapshot(record.id, throughJson(record.snapshot)) });
+  }
+}
+
+export class InMemorySystemStore implements SystemStore {
+  record: SystemRecord = { mode: 'RUNNING', actor: 'system', reason: 'first start', changedAt: new Date(0) };
+  clock: MarketClockRecord | null = null;
+  readonly modeChanges: { mode: SystemMode; actor: string; reason: string }[] = [];
+
+  async current(): Promise<SystemRecord> {
+    return this.record;
+  }
+
+  async setMode(mode: SystemMode, actor: string, reason: string): Promise<SystemRecord> {
+    this.record = { mode, actor, reason, changedAt: new Date() };
+    this.modeChanges.push({ mode, actor, reason });
+    return this.record;
+  }
+
+  async marketClock(): Promise<MarketClockRecord | null> {
+    return this.clock;
+  }
+
+  async saveMarketClock(time: Date, state: unknown): Promise<void> {
+    this.clock = { time, state: throughJson(state) };
+  }
+}
+
+export class InMemoryCommandStore implements CommandStore {
+  readonly commands: CommandRecord[] = [];
+
+  /** What a route handler does: a pending command for the engine to claim. */
+  create(command: NewCommand): CommandRecord {
+    const record: CommandRecord = { ...command, id: BigInt(this.commands.length + 1), status: 'pending', outcome: null };
+    this.commands.push(record);
+    return record;
+  }
+
+  find(id: bigint): CommandRecord | undefined {
+    return this.commands.find((command) => command.id === id);
+  }
+
+  async claimNext(): Promise<CommandRecord | null> {
+    const next = this.commands.find((command) => command.status === 'pending');
+    if (!next) return null;
+    return this.update(next.id, { status: 'executing' });
+  }
+
+  async complete(id: bigint, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void> {
+    this.update(id, { status, outcome });
+  }
+
+  async failInterrupted(): Promise<number> {
+    const interrupted = this.commands.filter((command) => command.status === 'executing');
+    for (const command of interrupted) this.update(command.id, { status: 'failed', outcome: 'interrupted' });
+    return interrupted.length;
+  }
+
+  private update(id: bigint, change: Partial<CommandRecord>): CommandRecord {
+    const index = this.commands.findIndex((command) => command.id === id);
+    const updated = { ...this.commands[index]!, ...change };
+    this.commands[index] = updated;
+    return updated;
+  }
+}
+
+export class InMemoryChangeFeed implements ChangeFeed {
+  private readonly listeners = new Set<(change: ChangeEvent) => void>();
+
+  async subscribe(listener: (change: ChangeEvent) => void): Promise<() => void> {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  announce(change: ChangeEvent): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+export function inMemoryStores() {
+  const stores = {
+    strategies: new InMemoryStrategyStore(),
+    system: new InMemorySystemStore(),
+    commands: new InMemoryCommandStore(),
+  };
+  return stores satisfies EngineStores;
+}
