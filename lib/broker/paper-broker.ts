@@ -6,6 +6,7 @@ import { comboNetCredit, quoteOption } from '../domain/market/option-pricing';
 import type { ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg } from '../domain/market/types';
 import type { BrokerFaults } from '../domain/venue-faults';
 import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder, type BrokerPosition } from './broker';
+import { MINUTE_MS } from '../domain/market/time';
 
 export interface PaperBrokerOptions {
   /**
@@ -16,7 +17,6 @@ export interface PaperBrokerOptions {
   readonly faults?: () => BrokerFaults;
 }
 
-const MINUTE_MS = 60_000;
 const OPEN_STATUSES = ['WORKING', 'PARTIALLY_FILLED'] as const;
 export const STALE_QUOTES_REASON = 'stale quotes: no fills on stale data';
 

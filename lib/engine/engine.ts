@@ -6,7 +6,7 @@ import { marketDataProblems } from '../domain/strategies/lifecycle/market-data';
 import { DEFAULT_STRATEGIES, strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import { createSimulatorState, type SimulatorState } from '../market/simulator';
+import { createSimulatorState, simulatorStateSchema, type SimulatorState } from '../market/simulator';
 import type { ScenarioName } from '../market/scenarios';
 import type { CommandResult } from './commands/command-result';
 import { defensiveExit } from './commands/defensive-exit';
@@ -311,7 +311,7 @@ async function loadClockState(
   const saved = await system.marketClock();
   const fresh = (): SimulatorState =>
     createSimulatorState({ start: simulation.start, seed: simulation.seed, vix: simulation.vix, scenario: simulation.scenario });
-  const state = saved ? (saved.state as SimulatorState) : fresh();
+  const state = saved ? simulatorStateSchema.parse(saved.state) : fresh();
   const latest = await strategies.latestMarketTime();
   if (latest && latest.getTime() > state.time) return { ...state, time: latest.getTime() };
   return state;

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MarketBar } from '../domain/market/types';
 import { currentBar, nextBar, type SimulatorState } from '../market/simulator';
+import { MINUTE_MS } from '../domain/market/time';
 
 /** Most bars played in one turn of the loop, so a slow turn never starves the event loop. */
 const MAX_BARS_PER_TURN = 200;
-const MS_PER_BAR = 60_000;
 
 /**
  * The accelerated clock: plays the simulated market's one-minute bars at `speed` market seconds per real
@@ -55,7 +55,7 @@ export class MarketClock {
   }
 
   private async run(onBar: (bar: MarketBar) => Promise<void>): Promise<void> {
-    const barIntervalMs = MS_PER_BAR / this.speed;
+    const barIntervalMs = MINUTE_MS / this.speed;
     let origin = performance.now();
     let played = 0;
     while (this.running) {

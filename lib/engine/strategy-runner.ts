@@ -1,6 +1,7 @@
-import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
 import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder } from '../broker/broker';
 import type { MarketBar } from '../domain/market/types';
+import type { StoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { contextOf, stateOf } from '../domain/strategies/lifecycle/strategy-snapshot';
 import type { OrderUpdate, StrategyContext, StrategyEvent } from '../domain/strategies/lifecycle/types';
 import { refusalReason } from '../domain/strategies/machine-graph';
@@ -72,7 +73,7 @@ export class StrategyRunner {
 
   constructor(
     readonly record: Pick<StrategyRecord, 'id' | 'name' | 'kind' | 'settings'>,
-    snapshot: unknown,
+    snapshot: StoredSnapshot,
     version: number,
     private readonly deps: RunnerDeps,
   ) {
@@ -237,8 +238,14 @@ export class StrategyRunner {
 }
 
 /** A machine snapshot from its stored JSON form (or a fresh one when nothing is stored yet). */
-export function restoreSnapshot(machine: AnyStateMachine, stored: unknown, strategyId: string, settings: unknown): AnyMachineSnapshot {
+export function restoreSnapshot(
+  machine: AnyStateMachine,
+  stored: StoredSnapshot | null,
+  strategyId: string,
+  settings: unknown,
+): AnyMachineSnapshot {
   const input = { strategyId, settings };
-  if (stored === null || stored === undefined) return createActor(machine, { input }).getSnapshot();
-  return createActor(machine, { input, snapshot: stored as AnyMachineSnapshot }).getSnapshot();
+  if (stored === null) return createActor(machine, { input }).getSnapshot();
+  // Checked against storedSnapshotSchema when read; xstate's own snapshot type is not expressible in zod.
+  return createActor(machine, { input, snapshot: stored as unknown as Snapshot<unknown> }).getSnapshot();
 }

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { isMarketOpen, nextSessionOpen, nyParts } from '../domain/market/calendar';
 import { INSTRUMENTS } from '../domain/market/instruments';
+import { marketBarSchema } from '../domain/market/market-bar-schema';
 import { MINUTE_MS } from '../domain/market/time';
 import type { EpochMs, MarketBar, Underlying, UnderlyingBar } from '../domain/market/types';
 import { nextNormal, seedState } from '../domain/random';
@@ -29,6 +31,17 @@ export interface SimulatorState {
   /** Sessions played so far; the session in progress counts, so the first session played is 1. */
   readonly session: number;
 }
+
+/** A saved simulator state, checked where it is read back (the market clock's row): a bad row fails at start, naming the field. */
+export const simulatorStateSchema = z.object({
+  time: z.number(),
+  vix: z.number(),
+  vixMean: z.number(),
+  underlyings: marketBarSchema.shape.underlyings,
+  rng: z.number(),
+  scenario: z.enum(SCENARIO_NAMES),
+  session: z.int().nonnegative(),
+}) satisfies z.ZodType<SimulatorState>;
 
 export type StartPrices = Partial<Record<Exclude<Underlying, 'ES'>, number>>;
 

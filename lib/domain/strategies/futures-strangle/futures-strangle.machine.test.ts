@@ -5,6 +5,7 @@ import { findExpiry, findStrikeByDelta } from '../../market/option-chain';
 import { quoteOption } from '../../market/option-pricing';
 import { MINUTE_MS } from '../../market/time';
 import type { MarketBar, OptionContract } from '../../market/types';
+import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { positionPnl } from '../position';
 import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
@@ -22,6 +23,7 @@ const TUESDAY = '2026-12-29';
 const ID = 'strangle-test';
 const input = { strategyId: ID, settings: FUTURES_STRANGLE_DEFAULTS };
 type Context = StrategyContext<FuturesStrangleSettings>;
+const contextOf = (snapshot: AnyMachineSnapshot): Context => strategyContext<FuturesStrangleSettings>(snapshot);
 
 const EXPIRY = findExpiry('ES', TUESDAY, { minDays: 45, maxDays: 60, targetDays: 52 })!;
 const quarter = (price: number): number => Math.round(price * 4) / 4;
@@ -35,7 +37,6 @@ function at(date: string, hour: number, minute: number, es = 5900, vix = 20): Ma
 const onDte = (dte: number, es = 5900, vix = 20): MarketBar => at(addDays(EXPIRY, -dte), 11, 0, es, vix);
 
 const step = (snapshot: AnyMachineSnapshot, event: StrategyEvent): AnyMachineSnapshot => transition(futuresStrangleMachine, snapshot, event)[0];
-const contextOf = (snapshot: AnyMachineSnapshot) => snapshot.context as Context;
 const fill = (snapshot: AnyMachineSnapshot, bar: MarketBar): AnyMachineSnapshot => {
   const order = contextOf(snapshot).order!;
   return step(snapshot, { type: 'order.updated', order: update(order, 'FILLED', fillsFor(order.legs, bar), bar.time) });

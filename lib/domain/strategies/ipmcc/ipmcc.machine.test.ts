@@ -5,6 +5,7 @@ import { roundToStrike } from '../../market/instruments';
 import { daysToExpiry, findExpiry } from '../../market/option-chain';
 import { quoteOption } from '../../market/option-pricing';
 import type { MarketBar, OrderLeg } from '../../market/types';
+import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { applyFills, emptyPosition, positionPnl } from '../position';
 import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
@@ -27,6 +28,7 @@ const NEXT_DAY = '2026-11-19';
 const ID = 'ipmcc-test';
 const input = { strategyId: ID, settings: IPMCC_DEFAULTS };
 type Context = StrategyContext<IpmccSettings>;
+const contextOf = (snapshot: AnyMachineSnapshot): Context => strategyContext<IpmccSettings>(snapshot);
 
 const at = (date: string, hour: number, minute: number, spy = 590, vix = 20): MarketBar => barAt(nyTime(date, hour, minute), spy, vix);
 /** `bar` with QQQ at exactly `price` (barAt derives QQQ from SPY by ratio). */
@@ -34,7 +36,6 @@ const withQqq = (bar: MarketBar, price: number): MarketBar => ({ ...bar, underly
 const onOrAfter = (date: string): string => (isTradingDay(date) ? date : nextTradingDay(date));
 
 const step = (snapshot: AnyMachineSnapshot, event: StrategyEvent): AnyMachineSnapshot => transition(ipmccMachine, snapshot, event)[0];
-const contextOf = (snapshot: AnyMachineSnapshot) => snapshot.context as Context;
 const filled = (snapshot: AnyMachineSnapshot, bar: MarketBar): AnyMachineSnapshot => {
   const order = contextOf(snapshot).order!;
   return step(snapshot, { type: 'order.updated', order: update(order, 'FILLED', fillsFor(order.legs, bar), bar.time) });

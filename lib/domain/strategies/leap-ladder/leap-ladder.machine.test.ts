@@ -5,6 +5,7 @@ import { roundToStrike } from '../../market/instruments';
 import { findExpiry } from '../../market/option-chain';
 import { quoteOption } from '../../market/option-pricing';
 import type { MarketBar } from '../../market/types';
+import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { marketValue } from '../position';
 import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
@@ -26,12 +27,12 @@ const ID = 'leap-ladder-test';
 const input = { strategyId: ID, settings: LEAP_LADDER_DEFAULTS };
 const LEAP_WINDOW = { minDays: 365, maxDays: 730, targetDays: 540 };
 type Context = StrategyContext<LeapLadderSettings>;
+const contextOf = (snapshot: AnyMachineSnapshot): Context => strategyContext<LeapLadderSettings>(snapshot);
 
 const at = (date: string, hour: number, minute: number, spy = 590, vix = 20): MarketBar => barAt(nyTime(date, hour, minute), spy, vix);
 const onOrAfter = (date: string): string => (isTradingDay(date) ? date : nextTradingDay(date));
 
 const step = (snapshot: AnyMachineSnapshot, event: StrategyEvent): AnyMachineSnapshot => transition(leapLadderMachine, snapshot, event)[0];
-const contextOf = (snapshot: AnyMachineSnapshot) => snapshot.context as Context;
 const filled = (snapshot: AnyMachineSnapshot, bar: MarketBar): AnyMachineSnapshot => {
   const order = contextOf(snapshot).order!;
   return step(snapshot, { type: 'order.updated', order: update(order, 'FILLED', fillsFor(order.legs, bar), bar.time) });

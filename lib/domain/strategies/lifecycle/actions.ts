@@ -7,6 +7,7 @@ import { positionAfter, replyTo } from './order-replies';
 import { backoffMinutes, beginRecovery, resolveRecovery } from './recovery-policy';
 import type { RuleDecisions } from './rule-decisions';
 import type { ErrorClass, StrategyContext } from './types';
+import { MINUTE_MS } from '../../market/time';
 
 /** What an action changes in the context; the machine factory wraps each in xstate's `assign`. */
 export type ContextUpdate<Settings> = (args: LifecycleArgs<Settings>, params: RowParams) => Partial<StrategyContext<Settings>>;
@@ -111,7 +112,7 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
       return { ...withError(context, event.errorClass, event.message), lastReason: `order ${event.clientOrderId} failed: ${event.message}` };
     },
     noteOrderTimeout: ({ context }) => ({
-      ...withError(context, 'TIMEOUT', `order ${context.order?.clientOrderId} did not complete within ${ORDER_TIMEOUT_MS / 60_000} minutes`),
+      ...withError(context, 'TIMEOUT', `order ${context.order?.clientOrderId} did not complete within ${ORDER_TIMEOUT_MS / MINUTE_MS} minutes`),
       lastReason: `order ${context.order?.clientOrderId} timed out`,
     }),
     startRecovery: ({ context, event }) => ({
@@ -138,13 +139,13 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
       const delayMinutes = backoffMinutes(attempts);
       const message = event.type === 'recovery.failed' ? event.message : 'broker unavailable';
       return {
-        recovery: { ...context.recovery, attempts, nextAttemptAt: eventTime(event, context) + delayMinutes * 60_000 },
+        recovery: { ...context.recovery, attempts, nextAttemptAt: eventTime(event, context) + delayMinutes * MINUTE_MS },
         lastError: { errorClass: 'CONNECTION' as const, message },
         lastReason: `recovery attempt ${attempts} failed (${message}): next in ${delayMinutes} min`,
       };
     },
     noteRecoveryTimeout: ({ context }) => ({
-      ...withError(context, 'TIMEOUT', `recovery did not finish within ${RECOVERY_TIMEOUT_MS / 60_000} minutes`),
+      ...withError(context, 'TIMEOUT', `recovery did not finish within ${RECOVERY_TIMEOUT_MS / MINUTE_MS} minutes`),
       recovery: null,
       lastReason: 'recovery timed out: an operator must look',
     }),

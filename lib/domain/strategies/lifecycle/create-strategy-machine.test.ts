@@ -5,7 +5,8 @@ import type { MarketBar, OrderLeg } from '../../market/types';
 import { barAt, initialSnapshot, tick } from '../testing/model';
 import { createStrategyMachine } from './create-strategy-machine';
 import { BASE_SHAPE } from './lifecycle-table';
-import type { StrategyContext, StrategyEvent, StrategyRules } from './types';
+import type { StrategyEvent, StrategyRules } from './types';
+import { contextOf } from './strategy-snapshot';
 
 const FRIDAY = '2026-11-20';
 const bar = (hour: number, minute: number): MarketBar => barAt(nyTime(FRIDAY, hour, minute), 590, 24);
@@ -39,7 +40,6 @@ describe('a machine built from the lifecycle table', () => {
   const { rules, calls } = countingRules();
   const machine = createStrategyMachine({ rules, shape: BASE_SHAPE });
   const step = (snapshot: AnyMachineSnapshot, event: StrategyEvent) => transition(machine, snapshot, event)[0];
-  const contextOf = (snapshot: AnyMachineSnapshot) => snapshot.context as StrategyContext<unknown>;
   const ready = () => step(initialSnapshot(machine, { strategyId: 's1', settings: {} }), tick(bar(10, 0)));
 
   it('asks the rules for a proposal once per entry signal, though a guard and an action both need it', () => {

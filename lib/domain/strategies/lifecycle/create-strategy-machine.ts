@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { lifecycleUpdates } from './actions';
 import { compileStates } from './compile-table';
-import { lifecycleGuards } from './guards';
+import { lifecycleGuards, type RowParams } from './guards';
 import { LIFECYCLE_STATE_DESCRIPTIONS, lifecycleRows, type LifecycleShape } from './lifecycle-table';
 import { ruleDecisions } from './rule-decisions';
 import type { StrategyContext, StrategyEvent, StrategyRules } from './types';
@@ -48,7 +48,7 @@ export function createStrategyMachine<Settings>({ rules, shape, stateDescription
   const decisions = ruleDecisions(rules);
   const updates = lifecycleUpdates(decisions);
   const actions = Object.fromEntries(
-    Object.entries(updates).map(([name, update]) => [name, assign<Context, StrategyEvent, never, StrategyEvent, never>(update)]),
+    Object.entries(updates).map(([name, update]) => [name, assign<Context, StrategyEvent, RowParams, StrategyEvent, never>(update)]),
   );
 
   const machine = setup({

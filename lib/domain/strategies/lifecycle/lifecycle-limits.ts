@@ -1,6 +1,5 @@
 /** The seed's numbers for every strategy: how many errors, attempts and minutes the lifecycle allows. */
-
-const MINUTE_MS = 60_000;
+import { MINUTE_MS } from '../../market/time';
 
 /** The third error in a cycle opens the circuit breaker: ERROR until an operator clears it. */
 export const MAX_ERRORS = 3;

@@ -4,6 +4,7 @@ import { MAX_ENTRY_ATTEMPTS, MAX_PROPOSAL_AGE_MS } from './lifecycle-limits';
 import { marketDataProblems } from './market-data';
 import { resolveRecovery } from './recovery-policy';
 import type { MarketTickEvent, PositionDecision, Proposal, StrategyContext, StrategyEvent, StrategyRules } from './types';
+import { MINUTE_MS } from '../../market/time';
 
 /** An entry signal with its proposal, or every reason there is none. */
 export type EntryEvaluation = { readonly proposal: Proposal } | { readonly problems: readonly string[] };
@@ -62,7 +63,7 @@ export function ruleDecisions<Settings>(rules: StrategyRules<Settings>): RuleDec
     if (dataProblems.length > 0) return dataProblems;
     const problems = [...tick.permit.reasons];
     const age = tick.bar.time - proposal.proposedAt;
-    if (age < 0 || age > MAX_PROPOSAL_AGE_MS) problems.push(`the proposal is ${Math.round(age / 60_000)} minutes old`);
+    if (age < 0 || age > MAX_PROPOSAL_AGE_MS) problems.push(`the proposal is ${Math.round(age / MINUTE_MS)} minutes old`);
     if (rules.cycleKey(tick.bar) !== context.cycle) problems.push('the proposal is from another cycle');
     problems.push(...rules.validate(context, proposal, tick.bar));
     return problems;

@@ -64,7 +64,7 @@ export const strategyContextSchema = z.object({
 
 /** xstate's persisted snapshot of a (flat) strategy machine; xstate's own fields pass through unchanged. */
 export const storedSnapshotSchema = z.looseObject({
-  status: z.string(),
+  status: z.enum(['active', 'done', 'error', 'stopped']),
   value: z.string(),
   context: strategyContextSchema,
 });

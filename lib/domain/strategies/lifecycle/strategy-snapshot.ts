@@ -2,7 +2,8 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { StrategyContext } from './types';
 
 /** A strategy machine's context: every strategy machine is made by the lifecycle factory, so it has this shape. */
-export const contextOf = (snapshot: AnyMachineSnapshot): StrategyContext<unknown> => snapshot.context as StrategyContext<unknown>;
+export const contextOf = <Settings = unknown>(snapshot: AnyMachineSnapshot): StrategyContext<Settings> =>
+  snapshot.context as StrategyContext<Settings>;
 
 /** A strategy machine's state: strategy machines are flat, so it is one state name. */
 export function stateOf(snapshot: AnyMachineSnapshot): string {

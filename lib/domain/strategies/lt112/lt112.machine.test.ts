@@ -12,11 +12,13 @@ import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '..
 import { describeStrategyModel } from '../testing/model-suite';
 import { lt112Machine } from './lt112.machine';
 import { LT112_DEFAULTS, lt112MaxProfit, lt112Rules, lt112Strikes, type LT112Settings } from './lt112.rules';
+import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 
 const WEDNESDAY = '2026-12-02';
 const ID = 'lt112-test';
 const input = { strategyId: ID, settings: LT112_DEFAULTS };
 type Context = StrategyContext<LT112Settings>;
+const contextOf = (snapshot: AnyMachineSnapshot): Context => strategyContext<LT112Settings>(snapshot);
 
 const EXPIRY = findExpiry('SPY', WEDNESDAY, { minDays: 102, maxDays: 122, targetDays: 112 })!;
 /** The New York date `dte` calendar days before the entry's expiry. */
@@ -26,7 +28,6 @@ const at = (date: string, hour: number, minute: number, spy = 590, vix = 20): Ma
 const onDte = (dte: number, spy = 590, vix = 20): MarketBar => at(dteDate(dte), 11, 0, spy, vix);
 
 const step = (snapshot: AnyMachineSnapshot, event: StrategyEvent): AnyMachineSnapshot => transition(lt112Machine, snapshot, event)[0];
-const contextOf = (snapshot: AnyMachineSnapshot) => snapshot.context as Context;
 
 const strikesOf = (context: StrategyContext<unknown>) => {
   const puts = (context.position?.legs ?? []).filter((leg) => leg.contract.right === 'P');

@@ -12,6 +12,7 @@ import type { OrderUpdate, PendingOrder, StrategyContext, StrategyEvent } from '
 import { machineGraph } from '../machine-graph';
 import { MAX_ERRORS } from '../lifecycle/lifecycle-limits';
 import { isFlat } from '../position';
+import { contextOf } from '../lifecycle/strategy-snapshot';
 
 /** A full bar from SPY's price; the other underlyings follow (QQQ, IWM by ratio; ES = SPY x 10). */
 export function barAt(time: EpochMs, spy: number, vix: number, spyOpen = spy): MarketBar {
@@ -44,7 +45,6 @@ export function update(order: PendingOrder, status: OrderUpdate['status'], legFi
 }
 
 type Context = StrategyContext<unknown>;
-const contextOf = (snapshot: AnyMachineSnapshot): Context => snapshot.context as Context;
 
 /**
  * Every kind of event a strategy can receive, made to fit `snapshot`: the strategy's own bars (entry,

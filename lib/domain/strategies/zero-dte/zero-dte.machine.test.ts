@@ -7,17 +7,18 @@ import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '..
 import { describeStrategyModel } from '../testing/model-suite';
 import { ZERO_DTE_DEFAULTS, zeroDteLegs, type ZeroDteSettings } from './zero-dte.rules';
 import { zeroDteMachine } from './zero-dte.machine';
+import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 
 const FRIDAY = '2026-11-20';
 const ID = 'zero-dte-test';
 const input = { strategyId: ID, settings: ZERO_DTE_DEFAULTS };
 type Context = StrategyContext<ZeroDteSettings>;
+const contextOf = (snapshot: AnyMachineSnapshot): Context => strategyContext<ZeroDteSettings>(snapshot);
 
 const at = (date: string, hour: number, minute: number, spy = 590, vix = 24, open = 590): MarketBar =>
   barAt(nyTime(date, hour, minute), spy, vix, open);
 
 const step = (snapshot: AnyMachineSnapshot, event: StrategyEvent): AnyMachineSnapshot => transition(zeroDteMachine, snapshot, event)[0];
-const contextOf = (snapshot: AnyMachineSnapshot) => snapshot.context as Context;
 
 /** The bars that matter to 0DTE in `context`: entry, validation, and for a position its breach, profit, stop and clock. */
 function zeroDteBars(context: StrategyContext<unknown>): MarketBar[] {
