@@ -104,7 +104,11 @@ export class Engine {
       },
     );
     await this.drainCommands();
-    this.clock.start((bar) => this.playBar(bar));
+    // The clock goes on whatever one bar does: a bar that failed (the database went away) is logged, and
+    // the strategies see the next one.
+    this.clock.start((bar) =>
+      this.playBar(bar).catch((error: unknown) => this.options.log.error({ err: error, barTime: bar.time }, 'bar not handled')),
+    );
     this.options.log.info({ strategies: this.runners.size, mode: this.mode.current, speed: this.options.simulation.speed }, 'engine started');
   }
 
