@@ -1,6 +1,9 @@
 /** The one error type for expected failures that cross a layer; route handlers map `code` to an HTTP status. */
 export type AppErrorCode =
   | 'VALIDATION_FAILED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'STALE_VERSION'
   | 'COMMAND_REJECTED'

@@ -7,11 +7,28 @@ import { brokerFaultsChangeSchema, brokerFaultsSchema, type BrokerFaults, type B
  * server, responses on the client. One place, so the two sides cannot drift apart.
  */
 
+/**
+ * Characters that are not printable text: C0 and C1 controls (NUL, CR/LF, ESC, ...), the Unicode line and
+ * paragraph separators, and the bidirectional overrides that can make an audit row read differently than stored.
+ */
+const NOT_PRINTABLE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+
+/** Names the first character of `text` that is not printable text, as U+XXXX; null when all are. */
+export function firstUnprintable(text: string): string | null {
+  const match = NOT_PRINTABLE.exec(text);
+  return match ? `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : null;
+}
+
+/** Why an operator did something: 3-500 characters of printable text, one line, as it goes into the audit trail. */
 export const reasonSchema = z
   .string()
   .trim()
   .min(3, 'A reason of at least 3 characters is required')
-  .max(500, 'The reason may be at most 500 characters');
+  .max(500, 'The reason may be at most 500 characters')
+  .superRefine((reason, context) => {
+    const found = firstUnprintable(reason);
+    if (found) context.addIssue({ code: 'custom', message: `The reason must be printable text on one line: it contains ${found} (a control character)` });
+  });
 
 export const operatorActionBody = z.strictObject({ reason: reasonSchema });
 export type OperatorActionBody = z.infer<typeof operatorActionBody>;

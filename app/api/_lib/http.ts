@@ -6,6 +6,9 @@ import { reportUnexpectedFailure } from '@/lib/use-cases/report-failure';
 
 const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   VALIDATION_FAILED: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   STALE_VERSION: 409,
   COMMAND_REJECTED: 409,
@@ -28,12 +31,47 @@ export async function respond(handler: () => Promise<NextResponse>): Promise<Nex
   }
 }
 
-/** Parses a JSON body with `schema`; malformed JSON or a body that does not fit is a 400 naming the problem. */
+/** Request bodies are small: an operator's reason, a few fault settings. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * The body's text, refusing (413) one over `limit` bytes without reading it whole: a declared length is
+ * checked first, and a streamed body is cut off as soon as it passes the limit.
+ */
+export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `the request body may be at most ${limit} bytes`);
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+}
+
+/**
+ * Parses a JSON body with `schema`: a body that is not declared `application/json` is a 415 (so a plain HTML
+ * form can never be one), an oversized one a 413, and malformed JSON or a body that does not fit a 400
+ * naming the problem.
+ */
 export async function parseBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be JSON, sent as Content-Type: application/json');
+  }
   let body: unknown;
   try {
-    body = await request.json();
-  } catch {
+    body = JSON.parse(await readBodyText(request));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError('VALIDATION_FAILED', 'the request body is not valid JSON');
   }
   const parsed = schema.safeParse(body);
