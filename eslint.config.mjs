@@ -47,6 +47,11 @@ const LAYERS = [
     forbidden: [{ from: ['./app', './components', './lib/client', './lib/api', './lib/engine', './lib/server', './lib/use-cases'] }],
   },
   {
+    name: 'lib/auth configures sign-in (better-auth) on the database; it knows nothing of HTTP routes or the engine',
+    files: ['lib/auth/**'],
+    forbidden: [{ from: ['./app', './components', './lib/client', './lib/engine', './lib/server', './lib/use-cases', './lib/broker', './lib/market'] }],
+  },
+  {
     name: 'use cases get their repositories from the server context; they build none',
     files: ['lib/use-cases/**'],
     forbidden: [{ from: ['./app', './components', './lib/client', './lib/db', './lib/broker'] }],
@@ -54,8 +59,10 @@ const LAYERS = [
   {
     name: 'route handlers and pages call use cases; they build no repository and reach no engine',
     files: ['app/**'],
+    ignores: ['**/*.int.test.ts'],
     forbidden: [
       { from: ['./lib/db', './lib/broker', './lib/engine', './lib/market', './lib/domain', './lib/server'] },
+      { from: './lib/auth', except: ['./roles.ts', './demo-users.ts'] },
     ],
   },
   {
@@ -63,6 +70,7 @@ const LAYERS = [
     files: ['components/**', 'lib/client/**'],
     forbidden: [
       { from: ['./lib/db', './lib/broker', './lib/engine', './lib/market', './lib/server', './lib/use-cases', './app/api'] },
+      { from: './lib/auth', except: ['./roles.ts'] },
     ],
   },
 ];

@@ -5,6 +5,7 @@ import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button, type ButtonVariant } from '@/components/ui/button';
 import { reasonSchema, type Command } from '@/lib/api/contract';
 import { postOperatorAction, strategyQueries } from '@/lib/client/queries';
+import { useCanOperate } from '@/components/operator-context';
 
 interface OperatorActionDialogProps {
   /** The button that opens the dialog, e.g. "Defensive Exit". */
@@ -24,7 +25,12 @@ interface OperatorActionDialogProps {
  * A button that asks for confirmation and a reason before sending an operator command. A refusal keeps
  * the dialog open with the server's reason; success closes it, and the event stream shows the outcome.
  */
-export function OperatorActionDialog({ label, title, explanation, url, variant, disabledReason }: OperatorActionDialogProps) {
+export function OperatorActionDialog(props: OperatorActionDialogProps) {
+  // A viewer sees no override buttons; the server refuses their requests anyway (403).
+  return useCanOperate() ? <ActionDialog {...props} /> : null;
+}
+
+function ActionDialog({ label, title, explanation, url, variant, disabledReason }: OperatorActionDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const ids = { title: useId(), reason: useId(), invalid: useId(), hint: useId() };

@@ -6,7 +6,8 @@ import { EntryPermit } from '@/components/entry-permit';
 import { formatPosition, formatTimeInState } from '@/components/format';
 import { BrokerFaultsPanel } from '@/components/broker-faults-panel';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
-import { HaltedBanner, MarketClock, SystemMode } from '@/components/system-status';
+import { HaltedBanner, MarketClock, TradingModeStatus } from '@/components/system-status';
+import { useCanOperate } from '@/components/operator-context';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
 import { Notice } from '@/components/ui/notice';
@@ -79,6 +80,7 @@ function StrategyRow({ strategy, marketTime }: { strategy: StrategySummary; mark
 /** The control room's front page: market clock, system mode with halt or resume, and every strategy. */
 export function Overview() {
   const { data, error, isPending } = useQuery(strategyQueries.overview());
+  const canOperate = useCanOperate();
 
   if (isPending) return <Notice>Loading strategies…</Notice>;
   if (!data) return <Notice tone="error">Could not load strategies: {error?.message}</Notice>;
@@ -89,7 +91,7 @@ export function Overview() {
         <div className="flex flex-wrap items-center justify-between gap-4">
           <MarketClock market={data.market} />
           <div className="flex items-start gap-4">
-            <SystemMode system={data.system} />
+            <TradingModeStatus system={data.system} />
             <SystemAction system={data.system} />
           </div>
         </div>
@@ -118,7 +120,7 @@ export function Overview() {
           </tbody>
         </Table>
       </Card>
-      {data.demoControls && <BrokerFaultsPanel />}
+      {data.demoControls && canOperate && <BrokerFaultsPanel />}
     </div>
   );
 }

@@ -36,7 +36,7 @@ export function MarketClock({ market }: { market: Market }) {
 }
 
 /** The system mode as text, so it reads the same to a screen reader and a test as to the eye. */
-export function SystemMode({ system }: { system: System }) {
+export function TradingModeStatus({ system }: { system: System }) {
   const isRunning = system.mode === 'RUNNING';
   return (
     <span className="flex items-baseline gap-2 text-sm">

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
+import { signIn } from './support/auth';
 
 // The crash scenario: on its third session (Friday) SPY falls about 8% from 11:00 ET, after 0DTE has
 // entered at 10:30. On this seed the morning's rise makes it a put spread, which the crash runs over: the
@@ -20,6 +21,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
+
+test.beforeEach(async ({ page }) => signIn(page, server));
 
 test('the crash sends 0DTE from ACTIVE to DEFENSIVE_EXIT, live and on the record', async ({ page }) => {
   await page.goto(`${server.url}/strategies/zero-dte-friday`);

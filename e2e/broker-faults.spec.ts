@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
+import { signIn } from './support/auth';
 
 // A calm Wednesday from 09:40 ET, one market minute a second: time to inject a fault before the
 // strategies that trade from 10:00 ET send their first orders.
@@ -14,6 +15,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
+
+test.beforeEach(async ({ page }) => signIn(page, server));
 
 test('a rejection injected from the dashboard rolls one entry back, on the record, and the strategy enters later', async ({ page }) => {
   await page.goto(server.url);

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
+import { signIn } from './support/auth';
 
 // A calm Wednesday from 09:40 ET, one market minute a second. Every entry attempt of the morning is
 // rejected, so each strategy that trades from 10:00 ET trips its circuit breaker on its third error.
@@ -14,6 +15,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
+
+test.beforeEach(async ({ page }) => signIn(page, server));
 
 test('three errors put a strategy in ERROR until an operator recovers it from its page', async ({ page }) => {
   await page.goto(server.url);
@@ -58,7 +61,7 @@ test('three errors put a strategy in ERROR until an operator recovers it from it
   const stillBroken = await query<{ id: string }>("SELECT id FROM strategy WHERE state = 'ERROR'");
   expect(stillBroken.length).toBeGreaterThan(0);
   for (const { id } of stillBroken) {
-    const response = await page.request.post(`${server.url}/api/strategies/${id}/recover`, { data: { reason: 'venue limits reset' } });
+    const response = await page.request.post(`${server.url}/api/strategies/${id}/recover`, { data: { reason: 'venue limits reset' }, headers: { origin: server.url } });
     expect(response.status()).toBe(200);
   }
   await expect(history.getByRole('row').filter({ hasText: /ENTERING\s*→\s*ACTIVE/ })).toBeVisible({ timeout: 60_000 });

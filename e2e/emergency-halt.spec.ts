@@ -3,6 +3,7 @@ import { nyTime } from '../lib/domain/market/calendar';
 import { unhaltedEntryDays } from './support/control';
 import { marketTime, query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
+import { signIn } from './support/auth';
 
 const SIM_START = '2026-11-20T10:00:00-05:00';
 const SEED = 20261120;
@@ -27,6 +28,8 @@ const strategyRow = (page: Page) =>
   page.getByRole('table', { name: 'Strategies' }).getByRole('row').filter({ hasText: '0DTE Friday' });
 
 /** The control: on this seed the same strategy, not halted, enters on both Fridays. */
+test.beforeEach(async ({ page }) => signIn(page, server));
+
 test('without a halt the strategy would enter on both Fridays', () => {
   expect(unhaltedEntryDays(SIM_START, SEED, nyTime(FRIDAYS[1], 11, 5))).toEqual([...FRIDAYS]);
 });

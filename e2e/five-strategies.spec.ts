@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
+import { signIn } from './support/auth';
 
 // A calm Wednesday from 09:45 ET: LT112's day. Within the first market hour LT112, IPMCC, the LEAP ladder
 // and the futures strangle each open a position; 0DTE waits for Friday.
@@ -24,6 +25,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
+
+test.beforeEach(async ({ page }) => signIn(page, server));
 
 test('the overview shows all five strategies, and four of them enter live', async ({ page }) => {
   await page.goto(server.url);

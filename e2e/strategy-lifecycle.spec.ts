@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
+import { apiAs, signIn } from './support/auth';
 
 // A fresh simulated Friday from 10:00 ET at the default speed: the entry window opens about ten seconds in.
 let server: RunningServer;
@@ -18,6 +19,8 @@ test.afterAll(async () => {
 
 const strategyRow = (page: Page) =>
   page.getByRole('table', { name: 'Strategies' }).getByRole('row').filter({ hasText: '0DTE Friday' });
+
+test.beforeEach(async ({ page }) => signIn(page, server));
 
 test('the overview shows the 0DTE strategy reach ACTIVE live, without a reload', async ({ page }) => {
   await page.goto(server.url);
@@ -65,11 +68,12 @@ test('Defensive Exit with a reason goes through DEFENSIVE_EXIT to COMPLETE, on t
   );
   expect(rows).toEqual([
     expect.objectContaining({ from_state: 'DEFENSIVE_EXIT', to_state: 'COMPLETE', actor: 'system' }),
-    expect.objectContaining({ to_state: 'DEFENSIVE_EXIT', actor: 'operator', reason: 'Fed headline risk' }),
+    expect.objectContaining({ to_state: 'DEFENSIVE_EXIT', actor: 'operator@wheelhouse.demo', reason: 'Fed headline risk' }),
   ]);
 });
 
-test('operator requests with bad input get a 4xx with a message and change nothing', async ({ request }) => {
+test('operator requests with bad input get a 4xx with a message and change nothing', async ({ playwright }) => {
+  const request = await apiAs(playwright, server, 'operator');
   const before = await query<{ commands: string; transitions: string }>(
     'SELECT (SELECT count(*) FROM operator_command) AS commands, (SELECT count(*) FROM transition) AS transitions',
   );

@@ -4,23 +4,41 @@ export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/wheelh
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
-const envSchema = z.object({
-  DATABASE_URL: z.url().default(DEFAULT_DATABASE_URL),
-  /** Market seconds per real second while the market is open. 195 plays a 6.5-hour session in 2 minutes. */
-  SIM_SPEED: z.coerce.number().positive().max(10_000_000).default(195),
-  /** Where a fresh simulation starts: a Friday morning, so the 0DTE strategy has something to do. */
-  SIM_START: z.iso.datetime({ offset: true }).default('2026-11-20T09:30:00-05:00'),
-  SIM_SEED: z.coerce.number().int().default(20261120),
-  /** The market's character: calm, trending-up, trending-down, crash (VIX above 45) or gap-open. */
-  SIM_SCENARIO: z.enum(['calm', 'trending-up', 'trending-down', 'crash', 'gap-open']).default('calm'),
-  /** VIX at the start of a fresh simulation (the scenario's own when unset); the path mean-reverts to it. */
-  SIM_VIX: z.coerce.number().min(9).max(90).optional(),
-  /** Show the demo-only controls (paper broker fault injection). */
-  DEMO_CONTROLS: booleanFlag.default(true),
-  /** Set to false to serve pages without running strategies (e.g. a read-only replica). */
-  ENGINE_ENABLED: booleanFlag.default(true),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const envSchema = z
+  .object({
+    DATABASE_URL: z.url().default(DEFAULT_DATABASE_URL),
+    /** Market seconds per real second while the market is open. 195 plays a 6.5-hour session in 2 minutes. */
+    SIM_SPEED: z.coerce.number().positive().max(10_000_000).default(195),
+    /** Where a fresh simulation starts: a Friday morning, so the 0DTE strategy has something to do. */
+    SIM_START: z.iso.datetime({ offset: true }).default('2026-11-20T09:30:00-05:00'),
+    SIM_SEED: z.coerce.number().int().default(20261120),
+    /** The market's character: calm, trending-up, trending-down, crash (VIX above 45) or gap-open. */
+    SIM_SCENARIO: z.enum(['calm', 'trending-up', 'trending-down', 'crash', 'gap-open']).default('calm'),
+    /** VIX at the start of a fresh simulation (the scenario's own when unset); the path mean-reverts to it. */
+    SIM_VIX: z.coerce.number().min(9).max(90).optional(),
+    /** Show the demo-only controls (paper broker fault injection). */
+    DEMO_CONTROLS: booleanFlag.default(true),
+    /** Set to false to serve pages without running strategies (e.g. a read-only replica). */
+    ENGINE_ENABLED: booleanFlag.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** The origin browsers reach the app at: sign-in cookies are issued for it, and state changes must come from it. */
+    PUBLIC_ORIGIN: z.url().default('http://localhost:3000').transform((url) => new URL(url).origin),
+    /** Signs session cookies and encrypts TOTP secrets: 32+ random characters, required in production (`npm run demo` makes one). */
+    BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The demo's three users (one per role, passwords on the sign-in page). Default: on outside production. */
+    DEMO_USERS: booleanFlag.optional(),
+    /** How long an operator's request waits for the engine's answer before it returns the command still pending (202). */
+    COMMAND_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /** Minutes without a request after which a session ends. */
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /** Hours after sign-in after which a session ends, however active. */
+    SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.BETTER_AUTH_SECRET !== undefined, {
+    path: ['BETTER_AUTH_SECRET'],
+    message: 'is required in production (32+ random characters; `npm run demo` makes one for the demo)',
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

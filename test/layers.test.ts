@@ -34,6 +34,7 @@ const WRONG_IMPORTS: readonly { file: string; code: string; rule: string }[] = [
   { file: 'lib/db/probe.ts', code: "import { reasonSchema } from '../api/contract';\nexport const probe = reasonSchema;\n", rule: 'import/no-restricted-paths' },
   { file: 'lib/broker/probe.ts', code: "import pg from 'pg';\nexport const probe = pg;\n", rule: 'no-restricted-imports' },
   { file: 'app/api/probe/route.ts', code: "import { CommandRepository } from '@/lib/db/command-repository';\nexport const probe = CommandRepository;\n", rule: 'import/no-restricted-paths' },
+  { file: 'components/probe.ts', code: "import { createAuth } from '@/lib/auth/auth';\nexport const probe = createAuth;\n", rule: 'import/no-restricted-paths' },
   { file: 'app/api/probe/route.ts', code: "import { Engine } from '../../../lib/engine/engine';\nexport const probe = Engine;\n", rule: 'import/no-restricted-paths' },
 ];
 

@@ -32,16 +32,20 @@ export async function startServer({ port, simStart, simSpeed, env = {} }: Server
       SIM_SPEED: String(simSpeed),
       NEXT_TELEMETRY_DISABLED: '1',
       LOG_LEVEL: 'warn',
+      // The browser and the server must agree on the origin: sign-in cookies and the origin check use it.
+      PUBLIC_ORIGIN: `http://localhost:${port}`,
+      BETTER_AUTH_SECRET: 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+      DEMO_USERS: 'true',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://localhost:${port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
     try {
-      const response = await fetch(`${url}/api/strategies`);
+      const response = await fetch(`${url}/api/health`);
       if (response.ok) break;
     } catch {
       // not listening yet

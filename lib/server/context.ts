@@ -1,3 +1,5 @@
+import { createAuth, type Auth } from '../auth/auth';
+import { AccessEventRepository } from '../db/access-event-repository';
 import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
@@ -13,6 +15,7 @@ export interface Repositories {
   readonly system: SystemRepository;
   readonly commands: CommandRepository;
   readonly brokerSettings: PaperBrokerSettingsRepository;
+  readonly accessEvents: AccessEventRepository;
 }
 
 export interface ServerContext {
@@ -21,6 +24,8 @@ export interface ServerContext {
   readonly hub: NotificationHub;
   readonly log: Logger;
   readonly repositories: Repositories;
+  /** Sign-in and sessions (better-auth). */
+  readonly auth: Auth;
 }
 
 export function repositoriesFor(db: Db): Repositories {
@@ -29,6 +34,7 @@ export function repositoriesFor(db: Db): Repositories {
     system: new SystemRepository(db),
     commands: new CommandRepository(db),
     brokerSettings: new PaperBrokerSettingsRepository(db),
+    accessEvents: new AccessEventRepository(db),
   };
 }
 
@@ -42,12 +48,15 @@ export function serverContext(): ServerContext {
   if (!globalForContext.wheelhouseContext) {
     const env = loadEnv();
     const db = getDb(env.DATABASE_URL);
+    const log = createLogger(env.LOG_LEVEL);
+    const repositories = repositoriesFor(db);
     globalForContext.wheelhouseContext = {
       env,
       db,
       hub: getNotificationHub(env.DATABASE_URL),
-      log: createLogger(env.LOG_LEVEL),
-      repositories: repositoriesFor(db),
+      log,
+      repositories,
+      auth: createAuth({ env, db, log, recordAccess: (event) => repositories.accessEvents.record(event) }),
     };
   }
   return globalForContext.wheelhouseContext;

@@ -6,8 +6,6 @@ import { serverContext, type ServerContext } from '../server/context';
 export type { CommandType };
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['done', 'rejected', 'failed']);
-/** How long a request waits for the engine's answer before it returns the command still pending. */
-const COMMAND_WAIT_MS = 5_000;
 
 export interface OperatorCommandRequest {
   readonly type: CommandType;
@@ -18,20 +16,20 @@ export interface OperatorCommandRequest {
 }
 
 export interface SubmitOptions {
-  readonly context?: Pick<ServerContext, 'repositories' | 'hub'>;
-  readonly waitMs?: number;
+  readonly context?: Pick<ServerContext, 'repositories' | 'hub' | 'env'>;
 }
 
 /**
  * An operator's command: written for the engine (on whichever server runs it), then awaited without
  * polling: every change to a command is announced, and the row is re-read on each announcement. The
- * command comes back as it then stands: done, rejected or failed, or still pending after `waitMs`.
+ * command comes back as it then stands: done, rejected or failed, or still pending after COMMAND_WAIT_MS.
  */
 export async function submitOperatorCommand(
   request: OperatorCommandRequest,
-  { context = serverContext(), waitMs = COMMAND_WAIT_MS }: SubmitOptions = {},
+  { context = serverContext() }: SubmitOptions = {},
 ): Promise<Command> {
-  const { repositories, hub } = context;
+  const { repositories, hub, env } = context;
+  const waitMs = env.COMMAND_WAIT_MS;
   if (request.strategyId !== null && !(await repositories.strategies.find(request.strategyId))) {
     throw new AppError('NOT_FOUND', `no strategy ${request.strategyId}`);
   }

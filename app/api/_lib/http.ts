@@ -8,6 +8,7 @@ const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   VALIDATION_FAILED: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   STALE_VERSION: 409,
@@ -21,7 +22,7 @@ export function errorResponse(code: string, message: string, status: number): Ne
 }
 
 /** Runs a handler and maps expected failures to the one error shape; anything else is a 500 with its cause logged. */
-export async function respond(handler: () => Promise<NextResponse>): Promise<NextResponse> {
+export async function respond(handler: () => Promise<Response>): Promise<Response> {
   try {
     return await handler();
   } catch (error) {

@@ -1,4 +1,5 @@
 import { watchChanges } from '@/lib/use-cases/watch-changes';
+import { authorized, otherMethods } from '../_lib/authorized';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,7 +9,7 @@ const HEARTBEAT_MS = 15_000;
  * Server-Sent Events: every database change notification, fanned out from this process's one LISTEN
  * connection. A `resync` event after a lost connection tells the page to re-read everything.
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = authorized('viewer', async (request) => {
   const encoder = new TextEncoder();
   let cleanup: () => void = () => undefined;
   const stream = new ReadableStream<Uint8Array>({
@@ -51,4 +52,5 @@ export async function GET(request: Request): Promise<Response> {
       'X-Accel-Buffering': 'no',
     },
   });
-}
+});
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

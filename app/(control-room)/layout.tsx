@@ -1,0 +1,41 @@
+import { headers } from 'next/headers';
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { LiveIndicator } from '@/components/live-indicator';
+import { OperatorProvider } from '@/components/operator-context';
+import { SignOutButton } from '@/components/sign-out-button';
+import { currentOperator } from '@/lib/use-cases/authorize-request';
+import { Providers } from './providers';
+
+export const dynamic = 'force-dynamic';
+
+/** Every page of the control room needs a session: without one, the way is to the sign-in page. */
+export default async function ControlRoomLayout({ children }: { children: ReactNode }) {
+  const operator = await currentOperator(await headers());
+  if (!operator) redirect('/sign-in');
+  return (
+    <OperatorProvider operator={{ name: operator.name, role: operator.role }}>
+      <Providers>
+        <header className="border-b border-slate-800 bg-slate-900">
+          <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2">
+            <Link href="/" className="text-lg font-bold tracking-tight text-slate-50">
+              Wheelhouse
+            </Link>
+            <Link href="/" className="text-sm text-slate-300 hover:text-slate-50">
+              Overview
+            </Link>
+            <span className="ml-auto flex items-center gap-4">
+              <LiveIndicator />
+              <span className="text-sm text-slate-300">
+                {operator.name} <span className="rounded bg-slate-800 px-1.5 py-0.5 text-xs text-slate-200">{operator.role}</span>
+              </span>
+              <SignOutButton />
+            </span>
+          </nav>
+        </header>
+        <main className="mx-auto max-w-7xl space-y-4 px-4 py-4">{children}</main>
+      </Providers>
+    </OperatorProvider>
+  );
+}

@@ -1,0 +1,171 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
+
+/**
+ * Every route under app/api, asked by every kind of caller, answers as this table says. A route file or a
+ * method added without an entry here fails the test: nobody ships a route whose access nobody decided.
+ */
+type Caller = 'anonymous' | 'viewer' | 'operator' | 'admin';
+type Expected = Readonly<Record<Caller, number>>;
+
+const READ: Expected = { anonymous: 401, viewer: 200, operator: 200, admin: 200 };
+/** An operator action with a well-formed body: accepted and pending (no engine runs in this test). */
+const COMMAND: Expected = { anonymous: 401, viewer: 403, operator: 202, admin: 202 };
+const PUBLIC: Expected = { anonymous: 200, viewer: 200, operator: 200, admin: 200 };
+
+const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
+  '/api/health': { GET: PUBLIC },
+  '/api/strategies': { GET: READ },
+  '/api/strategies/[id]': { GET: READ },
+  '/api/strategies/[id]/defensive-exit': { POST: COMMAND },
+  '/api/strategies/[id]/recover': { POST: COMMAND },
+  '/api/system/halt': { POST: COMMAND },
+  '/api/system/resume': { POST: COMMAND },
+  '/api/events': { GET: READ },
+  '/api/paper-broker/faults': { GET: READ, PUT: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },
+  '/api/[...path]': Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [m, { anonymous: 404, viewer: 404, operator: 404, admin: 404 }])),
+};
+/** Routes that are not ours to gate, with the reason. */
+const NOT_OURS: Readonly<Record<string, string>> = {
+  '/api/auth/[...all]': "better-auth's own endpoints (sign-in, sign-out, session): they authenticate and rate-limit themselves",
+};
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const ORIGIN = 'http://localhost:3000';
+const API_DIR = path.resolve(import.meta.dirname);
+
+function routeFiles(): string[] {
+  return (readdirSync(API_DIR, { recursive: true }) as string[])
+    .filter((file) => path.basename(file) === 'route.ts')
+    .map((file) => `/api/${path.dirname(file)}`.replace(/\\/g, '/').replace(/\/\.$/, ''))
+    .sort();
+}
+
+const concrete = (route: string) => route.replace('[id]', 'zero-dte-friday').replace('[...path]', 'no/such/route');
+
+type RouteModule = Record<string, unknown>;
+type Handler = (request: Request, context: { params: Promise<Record<string, unknown>> }) => Promise<Response>;
+
+let cookies: Record<Exclude<Caller, 'anonymous'>, string>;
+const db = testDb();
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = TEST_DATABASE_URL;
+  process.env.COMMAND_WAIT_MS = '0';
+  await resetDatabase(db);
+  const { serverContext } = await import('../../lib/server/context');
+  const { seedDemoUsers } = await import('../../lib/use-cases/manage-users');
+  const { loadEngine } = await import('../../lib/server/load-engine');
+  const { DEMO_USERS } = await import('../../lib/auth/demo-users');
+  const context = serverContext();
+  await seedDemoUsers(context);
+  // The default strategies, stored; the engine is not started, so commands stay pending.
+  await loadEngine({ db: context.db, hub: context.hub, log: context.log, simulation: { start: Date.parse('2026-11-20T10:00:00-05:00'), seed: 1, scenario: 'calm', speed: 1 } });
+  const entries = await Promise.all(
+    DEMO_USERS.map(async ({ role, email, password }) => {
+      const { headers } = await context.auth.api.signInEmail({ body: { email, password }, returnHeaders: true });
+      const cookie = headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+      return [role, cookie] as const;
+    }),
+  );
+  cookies = Object.fromEntries(entries) as typeof cookies;
+}, 60_000);
+
+afterAll(async () => {
+  const { serverContext } = await import('../../lib/server/context');
+  await serverContext().hub.close();
+  await db.$disconnect();
+});
+
+async function ask(route: string, method: string, caller: Caller, init: { headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  const routeModule = (await import(/* @vite-ignore */ path.join(API_DIR, route.slice('/api/'.length), 'route.ts'))) as RouteModule;
+  const handler = routeModule[method] as Handler;
+  const url = `${ORIGIN}${concrete(route)}`;
+  const hasBody = method === 'POST' || method === 'PUT';
+  const request = new Request(url, {
+    method,
+    headers: {
+      origin: ORIGIN,
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(caller === 'anonymous' ? {} : { cookie: cookies[caller] }),
+      ...init.headers,
+    },
+    body: hasBody ? (init.body ?? JSON.stringify(route.includes('faults') ? { latencyBars: 0 } : { reason: 'authorization table' })) : undefined,
+  });
+  const params = { id: 'zero-dte-friday', path: ['no', 'such', 'route'] };
+  const response = await handler(request, { params: Promise.resolve(params) });
+  if (response.headers.get('content-type')?.includes('text/event-stream')) await response.body?.cancel();
+  return response;
+}
+
+describe('the authorization table', () => {
+  it('has an entry for every route file, and no entry without one', () => {
+    const files = routeFiles().filter((route) => !(route in NOT_OURS));
+    expect(files).toEqual(Object.keys(TABLE).sort());
+  });
+
+  for (const route of Object.keys(TABLE)) {
+    for (const method of METHODS) {
+      it(`${method} ${route}: ${JSON.stringify(TABLE[route]?.[method] ?? '405 for everyone')}`, async () => {
+        const routeModule = (await import(/* @vite-ignore */ path.join(API_DIR, route.slice('/api/'.length), 'route.ts'))) as RouteModule;
+        if (!(method in routeModule)) return; // Next.js answers an unexported method itself; every route here exports them all
+        const expected = TABLE[route]?.[method] ?? { anonymous: 405, viewer: 405, operator: 405, admin: 405 };
+        for (const caller of ['anonymous', 'viewer', 'operator', 'admin'] as const) {
+          const response = await ask(route, method, caller);
+          expect.soft(response.status, `${caller}`).toBe(expected[caller]);
+          if (response.status >= 400) {
+            expect.soft(await response.json(), `${caller}: the one error shape`).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+          }
+        }
+      });
+    }
+  }
+});
+
+describe('requests that must change nothing', () => {
+  const commandCount = () => db.operatorCommand.count();
+
+  it('refuses a change from another origin, or with no origin at all, with 403, and records the denial', async () => {
+    const before = await commandCount();
+    expect((await ask('/api/system/halt', 'POST', 'operator', { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    const noOrigin = await ask('/api/system/halt', 'POST', 'operator', { headers: { origin: '' } });
+    expect(noOrigin.status).toBe(403);
+    expect(await commandCount()).toBe(before);
+    const denial = await db.accessEvent.findFirst({ where: { kind: 'denied', path: '/api/system/halt' }, orderBy: { id: 'desc' } });
+    expect(denial).toMatchObject({ method: 'POST', detail: expect.stringContaining('403') });
+  });
+
+  it('refuses a plain form post (text/plain) with 415, and control characters in a reason with 400 naming them', async () => {
+    const before = await commandCount();
+    const form = await ask('/api/system/halt', 'POST', 'operator', { headers: { 'content-type': 'text/plain' }, body: '{"reason":"from a form"}' });
+    expect(form.status).toBe(415);
+    const nul = await ask('/api/system/halt', 'POST', 'operator', { body: JSON.stringify({ reason: 'risk\u0000off' }) });
+    expect(nul.status).toBe(400);
+    expect((await nul.json()).error.message).toContain('U+0000');
+    const crlf = await ask('/api/system/halt', 'POST', 'operator', { body: JSON.stringify({ reason: 'line one\r\nline two' }) });
+    expect(crlf.status).toBe(400);
+    expect(await commandCount()).toBe(before);
+  });
+
+  it('refuses a body over 16 KiB with 413', async () => {
+    const before = await commandCount();
+    const big = await ask('/api/system/halt', 'POST', 'operator', { body: JSON.stringify({ reason: 'x'.repeat(20 * 1024) }) });
+    expect(big.status).toBe(413);
+    expect(await commandCount()).toBe(before);
+  });
+
+  it('records who asked for what a role does not allow', async () => {
+    expect((await ask('/api/system/halt', 'POST', 'viewer')).status).toBe(403);
+    const denial = await db.accessEvent.findFirst({ where: { kind: 'denied', actor: 'viewer@wheelhouse.demo' }, orderBy: { id: 'desc' } });
+    expect(denial).toMatchObject({ method: 'POST', path: '/api/system/halt', detail: expect.stringContaining('operator role') });
+  });
+
+  it('names the operator, not a placeholder, on the command', async () => {
+    const response = await ask('/api/system/halt', 'POST', 'operator', { body: JSON.stringify({ reason: 'named halt' }) });
+    expect(response.status).toBe(202);
+    const command = await db.operatorCommand.findFirst({ where: { reason: 'named halt' } });
+    expect(command?.actor).toBe('operator@wheelhouse.demo');
+  });
+});

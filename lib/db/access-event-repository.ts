@@ -1,0 +1,27 @@
+import type { Db } from './client';
+
+export type AccessEventKind = 'sign-in' | 'sign-in-failed' | 'sign-out' | 'denied';
+
+export interface AccessEventWrite {
+  readonly kind: AccessEventKind;
+  readonly userId: string | null;
+  readonly actor: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly method: string | null;
+  readonly path: string | null;
+  readonly detail: string | null;
+}
+
+/** Sign-ins, sign-outs and denied requests: append-only rows of the audit trail. */
+export class AccessEventRepository {
+  constructor(private readonly db: Db) {}
+
+  async record(event: AccessEventWrite): Promise<void> {
+    await this.db.accessEvent.create({ data: event });
+  }
+
+  async recent(limit = 100) {
+    return this.db.accessEvent.findMany({ orderBy: { id: 'desc' }, take: limit });
+  }
+}

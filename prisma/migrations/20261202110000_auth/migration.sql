@@ -1,0 +1,142 @@
+-- Sign-in: better-auth's tables (users, sessions, password accounts, verifications, TOTP, rate limits).
+-- CreateTable
+CREATE TABLE "auth_user" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "email" TEXT NOT NULL,
+    "email_verified" BOOLEAN NOT NULL DEFAULT false,
+    "image" TEXT,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "role" TEXT,
+    "banned" BOOLEAN DEFAULT false,
+    "ban_reason" TEXT,
+    "ban_expires" TIMESTAMPTZ(3),
+    "two_factor_enabled" BOOLEAN DEFAULT false,
+
+    CONSTRAINT "auth_user_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "auth_session" (
+    "id" TEXT NOT NULL,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
+    "token" TEXT NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
+    "ip_address" TEXT,
+    "user_agent" TEXT,
+    "user_id" TEXT NOT NULL,
+    "impersonated_by" TEXT,
+    "reauthenticated_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "auth_session_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "auth_account" (
+    "id" TEXT NOT NULL,
+    "account_id" TEXT NOT NULL,
+    "provider_id" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "access_token" TEXT,
+    "refresh_token" TEXT,
+    "id_token" TEXT,
+    "access_token_expires_at" TIMESTAMPTZ(3),
+    "refresh_token_expires_at" TIMESTAMPTZ(3),
+    "scope" TEXT,
+    "password" TEXT,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "auth_account_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "auth_verification" (
+    "id" TEXT NOT NULL,
+    "identifier" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "auth_verification_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "auth_two_factor" (
+    "id" TEXT NOT NULL,
+    "secret" TEXT NOT NULL,
+    "backup_codes" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "verified" BOOLEAN DEFAULT true,
+    "failed_verification_count" INTEGER DEFAULT 0,
+    "locked_until" TIMESTAMPTZ(3),
+
+    CONSTRAINT "auth_two_factor_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "auth_rate_limit" (
+    "id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "count" INTEGER NOT NULL,
+    "last_request" BIGINT NOT NULL,
+
+    CONSTRAINT "auth_rate_limit_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "auth_user_email_key" ON "auth_user"("email");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "auth_session_token_key" ON "auth_session"("token");
+
+-- CreateIndex
+CREATE INDEX "auth_session_user_id_idx" ON "auth_session"("user_id");
+
+-- CreateIndex
+CREATE INDEX "auth_account_user_id_idx" ON "auth_account"("user_id");
+
+-- CreateIndex
+CREATE INDEX "auth_verification_identifier_idx" ON "auth_verification"("identifier");
+
+-- CreateIndex
+CREATE INDEX "auth_two_factor_secret_idx" ON "auth_two_factor"("secret");
+
+-- CreateIndex
+CREATE INDEX "auth_two_factor_user_id_idx" ON "auth_two_factor"("user_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "auth_rate_limit_key_key" ON "auth_rate_limit"("key");
+
+-- AddForeignKey
+ALTER TABLE "auth_session" ADD CONSTRAINT "auth_session_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "auth_user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "auth_account" ADD CONSTRAINT "auth_account_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "auth_user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "auth_two_factor" ADD CONSTRAINT "auth_two_factor_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "auth_user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Who came and went, and who was turned away (our own table, append-only).
+CREATE TABLE "access_event" (
+    "id" BIGSERIAL NOT NULL,
+    "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "kind" TEXT NOT NULL,
+    "user_id" TEXT,
+    "actor" TEXT NOT NULL,
+    "ip" TEXT,
+    "user_agent" TEXT,
+    "method" TEXT,
+    "path" TEXT,
+    "detail" TEXT,
+
+    CONSTRAINT "access_event_pkey" PRIMARY KEY ("id")
+);
+
+CREATE INDEX "access_event_at_idx" ON "access_event"("at");
+
+CREATE TRIGGER "access_event_append_only" BEFORE UPDATE OR DELETE ON "access_event"
+  FOR EACH ROW EXECUTE FUNCTION "wheelhouse_refuse_change"();
