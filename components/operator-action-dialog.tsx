@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button, type ButtonVariant } from '@/components/ui/button';
 import { reasonSchema, type Command } from '@/lib/api/contract';
-import { postOperatorAction, strategyQueries } from '@/lib/client/queries';
+import { newIdempotencyKey, postOperatorAction, strategyQueries } from '@/lib/client/queries';
 import { useCanOperate } from '@/components/operator-context';
 
 interface OperatorActionDialogProps {
@@ -37,10 +37,11 @@ function ActionDialog({ label, title, explanation, url, variant, disabledReason 
   const [reason, setReason] = useState('');
   const [invalidReason, setInvalidReason] = useState<string | null>(null);
   const [unfinished, setUnfinished] = useState<Command | null>(null);
+  const [idempotencyKey, setIdempotencyKey] = useState('');
   const queryClient = useQueryClient();
 
   const mutation = useMutation({
-    mutationFn: (validReason: string) => postOperatorAction(url, validReason),
+    mutationFn: (validReason: string) => postOperatorAction(url, validReason, idempotencyKey),
     onSuccess: (command) => {
       setUnfinished(command.status === 'done' ? null : command);
       dialogRef.current?.close();
@@ -49,6 +50,8 @@ function ActionDialog({ label, title, explanation, url, variant, disabledReason 
   });
 
   const open = () => {
+    // One key per opening of the dialog: a double click or a retry of this action cannot act twice.
+    setIdempotencyKey(newIdempotencyKey());
     setReason('');
     setInvalidReason(null);
     mutation.reset();

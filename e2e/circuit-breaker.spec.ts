@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
@@ -61,7 +62,7 @@ test('three errors put a strategy in ERROR until an operator recovers it from it
   const stillBroken = await query<{ id: string }>("SELECT id FROM strategy WHERE state = 'ERROR'");
   expect(stillBroken.length).toBeGreaterThan(0);
   for (const { id } of stillBroken) {
-    const response = await page.request.post(`${server.url}/api/strategies/${id}/recover`, { data: { reason: 'venue limits reset' }, headers: { origin: server.url } });
+    const response = await page.request.post(`${server.url}/api/strategies/${id}/recover`, { data: { reason: 'venue limits reset' }, headers: { origin: server.url, 'idempotency-key': randomUUID() } });
     expect(response.status()).toBe(200);
   }
   await expect(history.getByRole('row').filter({ hasText: /ENTERING\s*→\s*ACTIVE/ })).toBeVisible({ timeout: 60_000 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
@@ -73,7 +74,12 @@ test('Defensive Exit with a reason goes through DEFENSIVE_EXIT to COMPLETE, on t
 });
 
 test('operator requests with bad input get a 4xx with a message and change nothing', async ({ playwright }) => {
-  const request = await apiAs(playwright, server, 'operator');
+  const api = await apiAs(playwright, server, 'operator');
+  // Every operator action carries a fresh Idempotency-Key, as the dialog sends one.
+  const request = {
+    post: (url: string, options: { data: unknown; headers?: Record<string, string> }) =>
+      api.post(url, { ...options, headers: { 'idempotency-key': randomUUID(), ...options.headers } }),
+  };
   const before = await query<{ commands: string; transitions: string }>(
     'SELECT (SELECT count(*) FROM operator_command) AS commands, (SELECT count(*) FROM transition) AS transitions',
   );

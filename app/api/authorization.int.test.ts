@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,7 +89,7 @@ async function ask(route: string, method: string, caller: Caller, init: { header
     method,
     headers: {
       origin: ORIGIN,
-      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(hasBody ? { 'content-type': 'application/json', 'idempotency-key': randomUUID() } : {}),
       ...(caller === 'anonymous' ? {} : { cookie: cookies[caller] }),
       ...init.headers,
     },
@@ -167,5 +168,32 @@ describe('requests that must change nothing', () => {
     expect(response.status).toBe(202);
     const command = await db.operatorCommand.findFirst({ where: { reason: 'named halt' } });
     expect(command?.actor).toBe('operator@wheelhouse.demo');
+  });
+});
+
+describe('idempotent operator actions', () => {
+  const halt = (key: string, reason = 'one halt, many clicks', caller: Caller = 'operator') =>
+    ask('/api/system/halt', 'POST', caller, { headers: { 'idempotency-key': key }, body: JSON.stringify({ reason }) });
+
+  it('make one command of 20 concurrent requests with one key, each answered with that command', async () => {
+    const key = randomUUID();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => halt(key)));
+    const ids = new Set(await Promise.all(responses.map(async (response) => ((await response.json()) as { command: { id: string } }).command.id)));
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(202));
+    expect(ids.size).toBe(1);
+    expect(await db.operatorCommand.count({ where: { idempotencyKey: key } })).toBe(1);
+  });
+
+  it('refuse a key reused for a different action with 422, and a missing key with 400', async () => {
+    const key = randomUUID();
+    expect((await halt(key, 'the first reason')).status).toBe(202);
+    const reused = await halt(key, 'another reason');
+    expect(reused.status).toBe(422);
+    expect((await reused.json()).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const byAnother = await halt(key, 'the first reason', 'admin');
+    expect(byAnother.status).toBe(422);
+    const missing = await ask('/api/system/halt', 'POST', 'operator', { headers: { 'idempotency-key': '' }, body: JSON.stringify({ reason: 'no key' }) });
+    expect(missing.status).toBe(400);
+    expect(await db.operatorCommand.count({ where: { reason: { in: ['another reason', 'no key'] } } })).toBe(0);
   });
 });

@@ -63,14 +63,15 @@ export const brokerFaultQueries = {
 };
 
 /**
- * Sends an operator command (defensive exit, halt, resume). Resolves with the command once the server
+ * Sends an operator command (defensive exit, halt, resume) under `idempotencyKey`: a retry with the same
+ * key is the same command, never a second one. Resolves with the command once the server
  * has accepted it (status `done`, or `pending`/`executing` when the engine has not finished yet); throws
  * an `ApiError` carrying the server's reason when it was refused.
  */
-export async function postOperatorAction(url: string, reason: string): Promise<Command> {
+export async function postOperatorAction(url: string, reason: string, idempotencyKey: string): Promise<Command> {
   const { command } = await fetchParsed(url, commandResponseSchema, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
     body: JSON.stringify({ reason }),
   });
   if (command.status === 'rejected' || command.status === 'failed') {
@@ -78,3 +79,10 @@ export async function postOperatorAction(url: string, reason: string): Promise<C
   }
   return command;
 }
+
+/**
+ * A fresh key for one operator action. From getRandomValues, not randomUUID: the latter exists only on
+ * https or localhost, and the control room may be opened over plain http on a private network.
+ */
+export const newIdempotencyKey = (): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');

@@ -25,6 +25,23 @@ export class CommandRepository implements CommandStore {
     return toRecord(await this.db.operatorCommand.create({ data: { ...command, status: 'pending' }, select: SELECTED }));
   }
 
+  /**
+   * Creates the command unless one with `idempotencyKey` exists, in one statement: concurrent requests
+   * with one key make one command (the others wait for the first to commit, then read it).
+   */
+  async createOnce(command: NewCommand, idempotencyKey: string): Promise<{ command: CommandRecord; actorId: string | null; isNew: boolean }> {
+    const inserted = await this.db.$queryRaw<unknown[]>`
+      INSERT INTO operator_command (type, strategy_id, actor, actor_id, reason, status, idempotency_key)
+      VALUES (${command.type}, ${command.strategyId}, ${command.actor}, ${command.actorId ?? null}, ${command.reason}, 'pending', ${idempotencyKey})
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING id, type, strategy_id AS "strategyId", actor, reason, status, outcome`;
+    if (inserted[0] !== undefined) return { command: toRecord(inserted[0]), actorId: command.actorId ?? null, isNew: true };
+    const existing = await this.db.operatorCommand.findUnique({ where: { idempotencyKey }, select: { ...SELECTED, actorId: true } });
+    if (!existing) throw new Error(`command with idempotency key ${idempotencyKey} neither inserted nor found`);
+    const { actorId, ...record } = existing;
+    return { command: toRecord(record), actorId, isNew: false };
+  }
+
   async find(id: bigint): Promise<CommandRecord | null> {
     const row = await this.db.operatorCommand.findUnique({ where: { id }, select: SELECTED });
     return row && toRecord(row);

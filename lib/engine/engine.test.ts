@@ -69,6 +69,15 @@ describe('the engine, on in-memory stores', () => {
       expect(halted.broker.placed).toEqual([]);
     });
 
+    it('is a no-op while already HALTED: the first halt\'s actor and reason stand', async () => {
+      const setup = await engineOnFakes();
+      await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off');
+      const repeat = await command(setup, 'EMERGENCY_HALT', null, 'dave', 'me too');
+      expect(repeat).toMatchObject({ status: 'done', outcome: expect.stringContaining('no-op: already HALTED by carol (risk off)') });
+      expect(setup.stores.system.record).toMatchObject({ mode: 'HALTED', actor: 'carol', reason: 'risk off' });
+      expect(setup.stores.system.modeChanges).toHaveLength(1);
+    });
+
     it('leaves the engine RUNNING when HALTED could not be stored, and says the command failed', async () => {
       const setup = await engineOnFakes();
       setup.stores.system.setMode = () => Promise.reject(new Error('database unavailable'));

@@ -119,6 +119,8 @@ export interface NewCommand {
   readonly strategyId: string | null;
   readonly actor: string;
   readonly reason: string;
+  /** The signed-in user's id; null for the system. */
+  readonly actorId?: string | null;
 }
 
 /** Operator commands, as the engine executes them. */

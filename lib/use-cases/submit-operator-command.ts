@@ -11,8 +11,12 @@ export interface OperatorCommandRequest {
   readonly type: CommandType;
   /** The strategy it is for; null for system-wide commands (halt, resume). */
   readonly strategyId: string | null;
+  /** How the audit trail names the operator, and their user id. */
   readonly actor: string;
+  readonly actorId: string;
   readonly reason: string;
+  /** The client's key for this one action: sent again, it is the same command and the same answer. */
+  readonly idempotencyKey: string;
 }
 
 export interface SubmitOptions {
@@ -20,7 +24,7 @@ export interface SubmitOptions {
 }
 
 /**
- * An operator's command: written for the engine (on whichever server runs it), then awaited without
+ * An operator's command: written once per idempotency key for the engine (on whichever server runs it), then awaited without
  * polling: every change to a command is announced, and the row is re-read on each announcement. The
  * command comes back as it then stands: done, rejected or failed, or still pending after COMMAND_WAIT_MS.
  */
@@ -42,7 +46,13 @@ export async function submitOperatorCommand(
     () => wake(),
   );
   try {
-    const created = await repositories.commands.create(request);
+    const { idempotencyKey, ...command } = request;
+    const { command: created, actorId, isNew } = await repositories.commands.createOnce(command, idempotencyKey);
+    const isSameRequest =
+      created.type === request.type && created.strategyId === request.strategyId && actorId === request.actorId && created.reason === request.reason;
+    if (!isNew && !isSameRequest) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different action: make a new key for each action');
+    }
     const deadline = Date.now() + waitMs;
     let current: CommandRecord = created;
     while (!FINAL_STATUSES.has(current.status)) {

@@ -10,6 +10,7 @@ const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  IDEMPOTENCY_KEY_REUSED: 422,
   NOT_FOUND: 404,
   STALE_VERSION: 409,
   COMMAND_REJECTED: 409,
@@ -30,6 +31,19 @@ export async function respond(handler: () => Promise<Response>): Promise<Respons
     reportUnexpectedFailure(error);
     return errorResponse('INTERNAL', 'internal error', 500);
   }
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * The `Idempotency-Key` header every operator action carries (the dialog makes a fresh one each time it
+ * opens): 8-128 letters, digits or `.-_:`. Missing or malformed is a 400.
+ */
+export function idempotencyKeyOf(request: Request): string {
+  const key = request.headers.get('idempotency-key');
+  if (key === null) throw new AppError('VALIDATION_FAILED', 'an Idempotency-Key header is required: a fresh key (e.g. a UUID) for each action');
+  if (!IDEMPOTENCY_KEY.test(key)) throw new AppError('VALIDATION_FAILED', 'the Idempotency-Key must be 8-128 letters, digits or .-_:');
+  return key;
 }
 
 /** Request bodies are small: an operator's reason, a few fault settings. */

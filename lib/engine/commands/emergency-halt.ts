@@ -12,12 +12,17 @@ export interface EmergencyHaltOptions {
 }
 
 /**
- * Halts everything: the HALTED mode is stored and in force first (no strategy may enter from then on, also
+ * Halts everything (once: halting while HALTED changes nothing): the HALTED mode is stored and in force first (no strategy may enter from then on, also
  * after a restart), then every strategy holding a position is sent to EMERGENCY_EXIT under the operator's
  * name. A strategy caught mid-order is covered too: its machine flattens on the first bar it holds a
  * position while HALTED.
  */
 export async function emergencyHalt({ command, mode, runners, marketTime }: EmergencyHaltOptions): Promise<CommandResult> {
+  const stored = await mode.refresh();
+  if (stored.mode === 'HALTED') {
+    // The first halt's actor and reason stand; the repeat is on the record as a no-op.
+    return { status: 'done', outcome: `no-op: already HALTED by ${stored.actor} (${stored.reason ?? 'no reason'}); nothing changed` };
+  }
   await mode.change('HALTED', command.actor, command.reason);
   const holding = runners.filter((runner) => !isFlat(runner.context.position) && runner.context.order === null);
   const reason = `Emergency halt: ${command.reason}`;
