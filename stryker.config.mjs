@@ -12,6 +12,8 @@
  */
 
 const SCOPE = ['lib/domain', 'lib/engine'];
+// Under mutation the property tests get a short budget (they run last, for the mutants nothing else killed).
+process.env.PROPERTY_BUDGET_MS ??= '400';
 /** Tests, the strategies' testing helpers and generated code are never mutated. */
 const NOT_MUTATED = ['!**/*.test.ts', '!lib/domain/strategies/testing/**', '!lib/engine/testing/**', '!lib/db/generated/**'];
 

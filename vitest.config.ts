@@ -2,7 +2,7 @@ import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const alias = { '@': path.resolve(import.meta.dirname) };
-const exclude = ['node_modules/**', '.next/**', 'e2e/**'];
+const exclude = ['node_modules/**', '.next/**', 'e2e/**', '.stryker-tmp/**', 'reports/**'];
 
 export default defineConfig({
   test: {

@@ -1,10 +1,10 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button, type ButtonVariant } from '@/components/ui/button';
 import { reasonSchema, type Command } from '@/lib/api/contract';
-import { newIdempotencyKey, postOperatorAction, strategyQueries } from '@/lib/client/queries';
+import { commandQueries, newIdempotencyKey, postOperatorAction, strategyQueries } from '@/lib/client/queries';
 import { useCanOperate } from '@/components/operator-context';
 
 interface OperatorActionDialogProps {
@@ -43,13 +43,22 @@ function ActionDialog({ label, title, explanation, url, variant, disabledReason 
   const mutation = useMutation({
     mutationFn: (validReason: string) => postOperatorAction(url, validReason, idempotencyKey),
     onSuccess: (command) => {
+      // Done: close. Still pending or executing: stay open and follow it live until it ends.
       setUnfinished(command.status === 'done' ? null : command);
-      dialogRef.current?.close();
+      if (command.status === 'done') dialogRef.current?.close();
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: strategyQueries.all() }),
   });
+  // The command's status as the event stream moves it: pending -> executing -> done | rejected | failed.
+  const recent = useQuery({ ...commandQueries.recent(), enabled: unfinished !== null });
+  const followed = unfinished ? (recent.data?.find((command) => command.id === unfinished.id) ?? unfinished) : null;
+  const isFollowedDone = followed?.status === 'done';
+  useEffect(() => {
+    if (isFollowedDone) dialogRef.current?.close();
+  }, [isFollowedDone]);
 
   const open = () => {
+    setUnfinished(null);
     // One key per opening of the dialog: a double click or a retry of this action cannot act twice.
     setIdempotencyKey(newIdempotencyKey());
     setReason('');
@@ -82,9 +91,10 @@ function ActionDialog({ label, title, explanation, url, variant, disabledReason 
           {disabledReason}
         </p>
       )}
-      {unfinished && !isDisabled && (
-        <p className="text-xs text-amber-300">
-          {label} sent; it was still {unfinished.status} when the server answered.
+      {followed && !isDisabled && (
+        <p role="status" className="text-xs text-slate-300">
+          {label}: <span data-testid="command-status">{followed.status}</span>
+          {followed.outcome ? ` (${followed.outcome})` : ''}
         </p>
       )}
 
@@ -122,6 +132,12 @@ function ActionDialog({ label, title, explanation, url, variant, disabledReason 
               </p>
             )}
           </div>
+          {followed && (
+            <p role="status" className="rounded-md border border-slate-700 px-3 py-2 text-sm">
+              Command {followed.id}: <strong>{followed.status}</strong>
+              {followed.outcome ? ` (${followed.outcome})` : '…'}
+            </p>
+          )}
           {mutation.isError && (
             <p role="alert" className="rounded-md border border-red-700 bg-red-950 px-3 py-2 text-sm text-red-100">
               {mutation.error.message}

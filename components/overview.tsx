@@ -8,6 +8,7 @@ import { BrokerFaultsPanel } from '@/components/broker-faults-panel';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
 import { HaltedBanner, MarketClock, TradingModeStatus } from '@/components/system-status';
 import { useCanOperate } from '@/components/operator-context';
+import { RecentCommands } from '@/components/recent-commands';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
 import { Notice } from '@/components/ui/notice';
@@ -120,6 +121,7 @@ export function Overview() {
           </tbody>
         </Table>
       </Card>
+      <RecentCommands />
       {data.demoControls && canOperate && <BrokerFaultsPanel />}
     </div>
   );

@@ -98,4 +98,8 @@ test('an operator halts, and the command carries their name', async ({ page }) =
   await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByTestId('system-mode')).toHaveText('HALTED');
   expect(await commands()).toEqual([{ type: 'EMERGENCY_HALT', actor: 'operator@wheelhouse.demo' }]);
+  const recent = page.getByRole('table', { name: /Recent commands/ }).getByRole('row').filter({ hasText: 'Named halt' });
+  await expect(recent).toContainText('emergency halt');
+  await expect(recent).toContainText('operator@wheelhouse.demo');
+  await expect(recent).toContainText('done');
 });

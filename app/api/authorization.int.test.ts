@@ -25,6 +25,7 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/system/halt': { POST: COMMAND },
   '/api/system/resume': { POST: COMMAND },
   '/api/events': { GET: READ },
+  '/api/commands': { GET: READ },
   '/api/paper-broker/faults': { GET: READ, PUT: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },
   '/api/[...path]': Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [m, { anonymous: 404, viewer: 404, operator: 404, admin: 404 }])),
 };

@@ -174,6 +174,12 @@ export type Command = z.infer<typeof commandSchema>;
 
 export const commandResponseSchema = z.object({ command: commandSchema });
 
+/** `GET /api/commands`: the latest operator commands, newest first, with when they were given and settled. */
+export const recentCommandsSchema = z.object({
+  commands: z.array(commandSchema.extend({ createdAt: z.string(), completedAt: z.string().nullable() })),
+});
+export type RecentCommand = z.infer<typeof recentCommandsSchema>['commands'][number];
+
 /** The one error shape every route handler answers with. */
 export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 

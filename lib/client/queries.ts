@@ -5,6 +5,7 @@ import {
   commandResponseSchema,
   errorResponseSchema,
   overviewSchema,
+  recentCommandsSchema,
   strategyDetailSchema,
   type Command,
 } from '@/lib/api/contract';
@@ -47,6 +48,16 @@ export const strategyQueries = {
     queryOptions({
       queryKey: ['strategies', id] as const,
       queryFn: ({ signal }) => fetchParsed(`/api/strategies/${encodeURIComponent(id)}`, strategyDetailSchema, { signal }),
+    }),
+};
+
+/** The latest operator commands. Refreshed on every `operator_command` change, so a command's status moves live. */
+export const commandQueries = {
+  all: () => ['commands'] as const,
+  recent: () =>
+    queryOptions({
+      queryKey: ['commands'] as const,
+      queryFn: async ({ signal }) => (await fetchParsed('/api/commands', recentCommandsSchema, { signal })).commands,
     }),
 };
 

@@ -108,7 +108,7 @@ describe('subscribeToChanges', () => {
     ]);
   });
 
-  it('invalidates every strategy query on a market bar, a system change or an operator command', () => {
+  it('invalidates every strategy query on a market bar, a system change or an operator command, and the commands on a command', () => {
     const source = latestSource();
     for (const table of ['market_clock', 'system_state', 'operator_command'] as const) {
       source.send({ table });
@@ -117,6 +117,7 @@ describe('subscribeToChanges', () => {
     expect(invalidate.mock.calls).toEqual([
       [{ queryKey: ['strategies'] }],
       [{ queryKey: ['strategies'] }],
+      [{ queryKey: ['commands'] }],
       [{ queryKey: ['strategies'] }],
     ]);
   });

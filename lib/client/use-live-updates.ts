@@ -3,7 +3,7 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { changeEventSchema, type ChangeEvent } from '@/lib/api/contract';
-import { brokerFaultQueries, strategyQueries } from '@/lib/client/queries';
+import { brokerFaultQueries, commandQueries, strategyQueries } from '@/lib/client/queries';
 
 const EVENTS_URL = '/api/events';
 /** The named event the server sends when it cannot vouch that no notification was lost. */
@@ -22,6 +22,7 @@ interface Staleness {
   allStrategies: boolean;
   overview: boolean;
   brokerFaults: boolean;
+  commands: boolean;
   strategyIds: Set<string>;
 }
 
@@ -30,6 +31,7 @@ const nothingStale = (): Staleness => ({
   allStrategies: false,
   overview: false,
   brokerFaults: false,
+  commands: false,
   strategyIds: new Set(),
 });
 
@@ -39,9 +41,12 @@ function markStale(stale: Staleness, event: ChangeEvent | null): void {
     return;
   }
   switch (event.table) {
+    case 'operator_command':
+      stale.commands = true;
+      stale.allStrategies = true;
+      return;
     case 'market_clock':
     case 'system_state':
-    case 'operator_command':
       stale.allStrategies = true;
       return;
     case 'paper_broker_settings':
@@ -65,6 +70,7 @@ function invalidate(queryClient: QueryClient, stale: Staleness): void {
     return;
   }
   if (stale.brokerFaults) void queryClient.invalidateQueries({ queryKey: brokerFaultQueries.all() });
+  if (stale.commands) void queryClient.invalidateQueries({ queryKey: commandQueries.all() });
   if (stale.allStrategies) {
     void queryClient.invalidateQueries({ queryKey: strategyQueries.all() });
     return;

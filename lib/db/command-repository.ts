@@ -75,8 +75,13 @@ export class CommandRepository implements CommandStore {
     return result.count;
   }
 
-  async recent(limit = 50): Promise<CommandRecord[]> {
-    const rows = await this.db.operatorCommand.findMany({ orderBy: { id: 'desc' }, take: limit, select: SELECTED });
-    return rows.map(toRecord);
+  /** The latest commands, newest first, with when they were given and settled. */
+  async recent(limit = 20): Promise<(CommandRecord & { createdAt: Date; completedAt: Date | null })[]> {
+    const rows = await this.db.operatorCommand.findMany({
+      orderBy: { id: 'desc' },
+      take: limit,
+      select: { ...SELECTED, createdAt: true, completedAt: true },
+    });
+    return rows.map(({ createdAt, completedAt, ...row }) => ({ ...toRecord(row), createdAt, completedAt }));
   }
 }

@@ -70,7 +70,7 @@ export async function submitOperatorCommand(
   }
 }
 
-function commandView(command: CommandRecord): Command {
+export function commandView(command: CommandRecord): Command {
   return {
     id: command.id.toString(),
     type: command.type,

@@ -8,7 +8,7 @@ import type { MarketBar, OptionContract } from '../../market/types';
 import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { positionPnl } from '../position';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { barAt, exploreModel, lazyRun, fillsFor, initialSnapshot, tick, update } from '../testing/model';
 import { describeStrategyModel } from '../testing/model-suite';
 import { futuresStrangleMachine } from './futures-strangle.machine';
 import {
@@ -65,7 +65,7 @@ function strangleBars(context: StrategyContext<unknown>): MarketBar[] {
   return bars;
 }
 
-const run = exploreModel(futuresStrangleMachine, input, strangleBars);
+const run = lazyRun(() => exploreModel(futuresStrangleMachine, input, strangleBars));
 
 function reach(...events: StrategyEvent[]): AnyMachineSnapshot {
   return events.reduce(step, initialSnapshot(futuresStrangleMachine, input));

@@ -8,7 +8,7 @@ import type { MarketBar, OrderLeg } from '../../market/types';
 import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { applyFills, emptyPosition, positionPnl } from '../position';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { barAt, exploreModel, lazyRun, fillsFor, initialSnapshot, tick, update } from '../testing/model';
 import { describeStrategyModel } from '../testing/model-suite';
 import { ipmccMachine } from './ipmcc.machine';
 import {
@@ -60,7 +60,7 @@ function ipmccBars(context: StrategyContext<unknown>): MarketBar[] {
   return bars;
 }
 
-const run = exploreModel(ipmccMachine, input, ipmccBars);
+const run = lazyRun(() => exploreModel(ipmccMachine, input, ipmccBars));
 
 function reach(...events: StrategyEvent[]): AnyMachineSnapshot {
   return events.reduce(step, initialSnapshot(ipmccMachine, input));

@@ -8,7 +8,7 @@ import type { MarketBar } from '../../market/types';
 import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { marketValue } from '../position';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { barAt, exploreModel, lazyRun, fillsFor, initialSnapshot, tick, update } from '../testing/model';
 import { describeStrategyModel } from '../testing/model-suite';
 import { leapLadderMachine } from './leap-ladder.machine';
 import {
@@ -72,7 +72,7 @@ function twoRungs(): AnyMachineSnapshot {
   return filled(step(active(), tick(bar)), bar);
 }
 
-const run = exploreModel(leapLadderMachine, input, ladderBars);
+const run = lazyRun(() => exploreModel(leapLadderMachine, input, ladderBars));
 
 /**
  * Rows of the shared table no broker reply can take here: they need an order with some legs filled and
@@ -85,8 +85,10 @@ const ONE_LEG_ROWS = ['ENTERING -> ENTERING on order.updated', 'BUILDING -> BUIL
  * The model from one rung (where the exploration holds every position it reaches) closes one leg; from two
  * rungs a close fills leg by leg, which the lifecycle's rows also cover. Both runs together are the model.
  */
-const fromTwoRungs = exploreModel(leapLadderMachine, input, ladderBars, { fromState: twoRungs() });
-const ladderRun = { ...run, taken: new Set([...run.taken, ...fromTwoRungs.taken]) };
+const ladderRun = lazyRun(() => {
+  const fromTwoRungs = exploreModel(leapLadderMachine, input, ladderBars, { fromState: twoRungs() });
+  return { ...run(), taken: new Set([...run().taken, ...fromTwoRungs.taken]) };
+});
 
 describeStrategyModel('LEAP ladder', leapLadderMachine, ladderRun, {
   rows: ONE_LEG_ROWS,
@@ -95,8 +97,8 @@ describeStrategyModel('LEAP ladder', leapLadderMachine, ladderRun, {
 
 describe('the LEAP ladder machine, beyond the shared model', () => {
   it('sends its entry and every build as one-leg orders, which is why their part-fill rows cannot be taken', () => {
-    expect(contextOf(run.exemplars.get('ENTERING')!).order?.legs).toHaveLength(1);
-    expect(contextOf(run.exemplars.get('BUILDING')!).order?.legs).toHaveLength(1);
+    expect(contextOf(run().exemplars.get('ENTERING')!).order?.legs).toHaveLength(1);
+    expect(contextOf(run().exemplars.get('BUILDING')!).order?.legs).toHaveLength(1);
     expect(contextOf(step(twoRungs(), tick(at(buildDay(twoRungs()), 10, 30)))).order?.legs).toHaveLength(1);
   });
 });

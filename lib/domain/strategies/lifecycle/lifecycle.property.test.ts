@@ -19,9 +19,10 @@ const START_BARS: Readonly<Record<string, MarketBar>> = {
  * A time budget that holds on a loaded 2-core machine (mutation testing, CI): the 500 walks take about a second
  * unloaded; when slower, fast-check stops starting new walks after the budget and checks those it ran (every
  * kind reaches all the states below within its first 40). A failure found in time still fails, shrunk as far
- * as the budget allows. The test's own timeout leaves room for the last walk and the assertion.
+ * as the budget allows. The test's own timeout leaves room for the last walk and the assertion. Mutation
+ * testing shortens the budget (PROPERTY_BUDGET_MS): the example and model tests kill most mutants first.
  */
-const PROPERTY_BUDGET_MS = 4_000;
+const PROPERTY_BUDGET_MS = Number(process.env.PROPERTY_BUDGET_MS ?? 4_000);
 const TEST_TIMEOUT_MS = 15_000;
 
 describe('every strategy machine under random market, broker and operator events', () => {

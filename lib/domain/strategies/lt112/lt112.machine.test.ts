@@ -8,7 +8,7 @@ import { MINUTE_MS } from '../../market/time';
 import type { MarketBar } from '../../market/types';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { positionPnl } from '../position';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { barAt, exploreModel, lazyRun, fillsFor, initialSnapshot, tick, update } from '../testing/model';
 import { describeStrategyModel } from '../testing/model-suite';
 import { lt112Machine } from './lt112.machine';
 import { LT112_DEFAULTS, lt112MaxProfit, lt112Rules, lt112Strikes, type LT112Settings } from './lt112.rules';
@@ -52,7 +52,7 @@ function lt112Bars(context: StrategyContext<unknown>): MarketBar[] {
   return bars;
 }
 
-const run = exploreModel(lt112Machine, input, lt112Bars);
+const run = lazyRun(() => exploreModel(lt112Machine, input, lt112Bars));
 
 function reach(...events: StrategyEvent[]): AnyMachineSnapshot {
   return events.reduce(step, initialSnapshot(lt112Machine, input));

@@ -143,6 +143,15 @@ export function exploreModel(
   return { taken, exemplars, reached };
 }
 
+/**
+ * A model run computed on first use, inside a test rather than at import: a run costs seconds, and code a
+ * test runs is attributed to that test (mutation testing then knows which tests to re-run for a change).
+ */
+export function lazyRun(explore: () => ModelRun): () => ModelRun {
+  let run: ModelRun | undefined;
+  return () => (run ??= explore());
+}
+
 /** The (from, event, to) triples the machine's table allows. */
 export function tableTriples(machine: AnyStateMachine): Set<string> {
   return new Set(machineGraph(machine).transitions.map((t) => `${t.from} -> ${t.to} on ${t.event}`));

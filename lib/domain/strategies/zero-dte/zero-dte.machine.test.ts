@@ -3,7 +3,7 @@ import { createActor, transition, type AnyMachineSnapshot } from 'xstate';
 import { nyTime } from '../../market/calendar';
 import type { MarketBar } from '../../market/types';
 import type { StrategyContext, StrategyEvent } from '../lifecycle/types';
-import { barAt, exploreModel, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { barAt, exploreModel, lazyRun, fillsFor, initialSnapshot, tick, update } from '../testing/model';
 import { describeStrategyModel } from '../testing/model-suite';
 import { ZERO_DTE_DEFAULTS, zeroDteLegs, type ZeroDteSettings } from './zero-dte.rules';
 import { zeroDteMachine } from './zero-dte.machine';
@@ -35,7 +35,7 @@ function zeroDteBars(context: StrategyContext<unknown>): MarketBar[] {
   return bars;
 }
 
-const run = exploreModel(zeroDteMachine, input, zeroDteBars);
+const run = lazyRun(() => exploreModel(zeroDteMachine, input, zeroDteBars));
 
 function reach(...events: StrategyEvent[]): AnyMachineSnapshot {
   return events.reduce(step, initialSnapshot(zeroDteMachine, input));
