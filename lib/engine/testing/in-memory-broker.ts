@@ -4,9 +4,10 @@
  */
 import { quoteOption } from '../../domain/market/option-pricing';
 import type { ComboOrder, MarketBar } from '../../domain/market/types';
-import { BrokerConnectionError, type Broker, type BrokerOrder, type BrokerPosition } from '../../broker/broker';
+import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder, type BrokerPosition } from '../../broker/broker';
 
-export type VenueBehaviour = 'fill' | 'work' | 'reject' | 'unreachable';
+/** fill: at once, at mid. work: accepted, never filled. reject. unreachable: BrokerConnectionError. silent: BrokerTimeoutError. broken: a plain Error. */
+export type VenueBehaviour = 'fill' | 'work' | 'reject' | 'unreachable' | 'silent' | 'broken';
 
 export class InMemoryBroker implements Broker {
   behaviour: VenueBehaviour = 'fill';
@@ -14,9 +15,11 @@ export class InMemoryBroker implements Broker {
   /** Every call to placeCombo, resends included. */
   readonly placed: string[] = [];
   readonly cancelled: string[] = [];
+  /** Every call to cancel, failed ones included. */
+  cancelCalls = 0;
 
   async placeCombo(order: ComboOrder, bar: MarketBar): Promise<BrokerOrder> {
-    if (this.behaviour === 'unreachable') throw new BrokerConnectionError('venue unreachable (test)');
+    this.failIfDown();
     this.placed.push(order.clientOrderId);
     const existing = this.orders.get(order.clientOrderId);
     if (existing) return existing;
@@ -39,7 +42,8 @@ export class InMemoryBroker implements Broker {
   }
 
   async cancel(clientOrderId: string, bar: MarketBar): Promise<BrokerOrder | null> {
-    if (this.behaviour === 'unreachable') throw new BrokerConnectionError('venue unreachable (test)');
+    this.cancelCalls += 1;
+    this.failIfDown();
     this.cancelled.push(clientOrderId);
     const order = this.orders.get(clientOrderId);
     if (!order) return null;
@@ -55,5 +59,11 @@ export class InMemoryBroker implements Broker {
 
   async positions(): Promise<BrokerPosition[]> {
     return [];
+  }
+
+  private failIfDown(): void {
+    if (this.behaviour === 'unreachable') throw new BrokerConnectionError('venue unreachable (test)');
+    if (this.behaviour === 'silent') throw new BrokerTimeoutError('venue did not answer (test)');
+    if (this.behaviour === 'broken') throw new Error('venue answered nonsense (test)');
   }
 }

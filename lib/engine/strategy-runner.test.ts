@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { nyTime } from '../domain/market/calendar';
+import { MINUTE_MS } from '../domain/market/time';
+import type { MarketBar } from '../domain/market/types';
+import { strategyDefinition } from '../domain/strategies/registry';
+import { barAt, tick } from '../domain/strategies/testing/model';
+import { ZERO_DTE_DEFAULTS } from '../domain/strategies/zero-dte/zero-dte.rules';
+import { AppError } from '../errors';
+import { createLogger } from '../log';
+import { restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
+import { InMemoryBroker } from './testing/in-memory-broker';
+import { InMemoryStrategyStore } from './testing/in-memory-stores';
+
+const ID = 'zero-dte-friday';
+const at = (hour: number, minute: number): MarketBar => barAt(nyTime('2026-11-20', hour, minute), 590, 24);
+
+/** A 0DTE runner on in-memory stores, its market clock set by the test. */
+async function runnerOnFakes() {
+  const strategies = new InMemoryStrategyStore();
+  const broker = new InMemoryBroker();
+  const machine = strategyDefinition('ZERO_DTE').machine;
+  const snapshot = restoreSnapshot(machine, null, ID, ZERO_DTE_DEFAULTS);
+  const record = await strategies.create({
+    id: ID,
+    name: '0DTE Friday',
+    kind: 'ZERO_DTE',
+    settings: ZERO_DTE_DEFAULTS,
+    state: String(snapshot.value),
+    snapshot: machine.getPersistedSnapshot(snapshot),
+    marketTime: new Date(at(10, 0).time),
+  });
+  const clock = { bar: at(10, 29) };
+  const runner = new StrategyRunner(record, record.snapshot, record.version, {
+    strategies,
+    broker,
+    log: createLogger('silent'),
+    currentBar: () => clock.bar,
+  });
+  /** Plays the bar at `minute` past 10:00 (or later hours via `at`), as the engine's clock would. */
+  const play = (bar: MarketBar) => {
+    clock.bar = bar;
+    return runner.send(tick(bar), { actor: SYSTEM_ACTOR, marketTime: bar.time });
+  };
+  const enter = async () => {
+    await play(at(10, 29));
+    await play(at(10, 30));
+    await play(at(10, 31));
+  };
+  return { strategies, broker, runner, play, enter, clock };
+}
+
+const eventsStored = (strategies: InMemoryStrategyStore) => strategies.transitions.map((write) => `${write.fromState}>${write.toState}:${write.eventType}`);
+
+describe('a strategy runner', () => {
+  it('names itself as the coordinator sees it, and waits for its queue', async () => {
+    const { runner, play } = await runnerOnFakes();
+    expect({ id: runner.id, name: runner.name, kind: runner.kind }).toEqual({ id: ID, name: '0DTE Friday', kind: 'ZERO_DTE' });
+    const queued = play(at(10, 29));
+    await runner.idle();
+    expect(runner.state).toBe('WAITING');
+    await expect(queued).resolves.toMatchObject({ kind: 'transitioned', from: 'INITIALIZING', to: 'WAITING' });
+  });
+
+  it('records nothing for a bar that changes nothing, but refuses (and records) a request that changes nothing', async () => {
+    const { strategies, runner, play } = await runnerOnFakes();
+    await play(at(10, 29));
+    await expect(play(at(10, 20))).resolves.toEqual({ kind: 'unchanged' });
+    expect(strategies.refusals).toEqual([]);
+    const refused = await runner.send({ type: 'operator.recover', actor: 'dana', reason: 'nothing wrong', time: at(10, 29).time }, { actor: 'dana', reason: 'nothing wrong', marketTime: at(10, 29).time });
+    expect(refused).toMatchObject({ kind: 'refused', reason: expect.stringContaining('WAITING does not accept operator.recover') });
+    expect(strategies.refusals).toMatchObject([{ state: 'WAITING', eventType: 'operator.recover', actor: 'dana' }]);
+    expect(strategies.transitions).toHaveLength(1);
+  });
+
+  it("stores the request's own reason when it has one, else the machine's", async () => {
+    const { strategies, runner, enter } = await runnerOnFakes();
+    await enter();
+    expect(strategies.transitions.at(-1)?.reason).toMatch(/^entry filled/);
+    await runner.send({ type: 'operator.defensiveExit', actor: 'erin', reason: 'from the event', time: at(10, 32).time }, { actor: 'erin', reason: 'from the request', marketTime: at(10, 32).time });
+    expect(strategies.transitions.find((write) => write.toState === 'DEFENSIVE_EXIT')).toMatchObject({ actor: 'erin', reason: 'from the request' });
+  });
+
+  it('waits for a working order without a transition, and stores each reply that changes something', async () => {
+    const { strategies, broker, runner, enter } = await runnerOnFakes();
+    broker.behaviour = 'work';
+    await enter();
+    expect(runner.state).toBe('ENTERING');
+    expect(eventsStored(strategies)).toEqual(['INITIALIZING>WAITING:market.tick', 'WAITING>VALIDATION:market.tick', 'VALIDATION>ENTERING:market.tick']);
+    expect(broker.placed).toHaveLength(1);
+  });
+
+  it.each([
+    ['unreachable', 'CONNECTION', 'RECOVERY'],
+    ['silent', 'TIMEOUT', 'RECOVERY'],
+    ['broken', 'UNKNOWN', 'ERROR'],
+  ] as const)('turns a %s broker into an order failure of class %s (then %s), with the order in doubt on the error record', async (behaviour, errorClass, next) => {
+    const { strategies, broker, runner, enter } = await runnerOnFakes();
+    broker.behaviour = behaviour;
+    await enter();
+    expect(eventsStored(strategies)).toContain(`ENTERING>${next}:order.failed`);
+    expect(strategies.errors[0]).toMatchObject({ type: errorClass, state: 'ENTERING', context: { event: 'order.failed', to: next, order: { purpose: 'ENTRY' } } });
+    expect(runner.state).toBe(behaviour === 'broken' ? 'ERROR' : 'RECOVERY');
+  });
+
+  it('looks at the broker in RECOVERY only when the backoff says so, and settles once it answers', async () => {
+    const { strategies, broker, runner, enter, play } = await runnerOnFakes();
+    broker.behaviour = 'unreachable';
+    await enter();
+    expect(broker.cancelCalls).toBe(1); // the first look, at once: it failed
+    expect(runner.context.recovery).toMatchObject({ attempts: 1, nextAttemptAt: at(10, 33).time });
+    await play(at(10, 32));
+    expect(broker.cancelCalls).toBe(1); // backing off: no look before 10:33
+    broker.behaviour = 'fill';
+    await play(at(10, 33));
+    expect(broker.cancelCalls).toBe(2);
+    expect(runner.state).toBe('WAITING');
+    expect(eventsStored(strategies)).toContain('RECOVERY>RECOVERY:recovery.failed');
+    expect(eventsStored(strategies).at(-1)).toBe('RECOVERY>WAITING:recovery.checked');
+  });
+
+  it('recovers with nothing in doubt when recovery timed out and an operator clears it', async () => {
+    const { runner, broker, enter, play, clock } = await runnerOnFakes();
+    broker.behaviour = 'unreachable';
+    await enter();
+    await play({ ...at(11, 2), time: at(10, 31).time + 31 * MINUTE_MS });
+    expect(runner.state).toBe('ERROR');
+    expect(runner.context.recovery).toBeNull();
+    broker.behaviour = 'fill';
+    const cancelsBefore = broker.cancelCalls;
+    clock.bar = at(11, 3);
+    await runner.send({ type: 'operator.recover', actor: 'dana', reason: 'venue back', time: at(11, 3).time }, { actor: 'dana', reason: 'venue back', marketTime: at(11, 3).time });
+    expect(broker.cancelCalls).toBe(cancelsBefore);
+    expect(runner.state).toBe('WAITING');
+  });
+
+  it('reloads after a stale version and adopts nothing; any other storage failure is thrown', async () => {
+    const { strategies, runner, play } = await runnerOnFakes();
+    strategies.bumpVersion(ID);
+    await expect(play(at(10, 29))).resolves.toMatchObject({ kind: 'conflict' });
+    expect(runner.state).toBe('INITIALIZING');
+    expect(runner.currentVersion).toBe(2);
+    await expect(play(at(10, 29))).resolves.toMatchObject({ kind: 'transitioned' });
+
+    strategies.recordTransition = () => Promise.reject(new AppError('NOT_FOUND', 'gone'));
+    await expect(play(at(10, 30))).rejects.toThrow('gone');
+    strategies.recordTransition = () => Promise.reject(new Error('connection reset'));
+    await expect(play(at(10, 30))).rejects.toThrow('connection reset');
+    expect(runner.state).toBe('WAITING');
+  });
+
+  it('says so when its strategy disappeared while it reloaded', async () => {
+    const { strategies, play } = await runnerOnFakes();
+    strategies.bumpVersion(ID);
+    strategies.find = () => Promise.resolve(null);
+    await expect(play(at(10, 29))).rejects.toThrow(`strategy ${ID} disappeared`);
+  });
+});
