@@ -17,13 +17,14 @@ const START_BARS: Readonly<Record<string, MarketBar>> = {
 
 /**
  * A time budget that holds on a loaded 2-core machine (mutation testing, CI): the 500 walks take about a second
- * unloaded; when slower, fast-check stops starting new walks after the budget and checks those it ran (every
- * kind reaches all the states below within its first 40). A failure found in time still fails, shrunk as far
+ * unloaded; when slower, fast-check stops starting new walks after the budget and checks those it ran. The
+ * first GUARANTEED_WALKS run whatever the budget: every kind reaches all the states below within its first 40. A failure found in time still fails, shrunk as far
  * as the budget allows. The test's own timeout leaves room for the last walk and the assertion. Mutation
  * testing shortens the budget (PROPERTY_BUDGET_MS): the example and model tests kill most mutants first.
  */
 const PROPERTY_BUDGET_MS = Number(process.env.PROPERTY_BUDGET_MS ?? 4_000);
 const TEST_TIMEOUT_MS = 15_000;
+const GUARANTEED_WALKS = 60;
 
 describe('every strategy machine under random market, broker and operator events', () => {
   for (const definition of Object.values(STRATEGY_DEFINITIONS)) {
@@ -32,13 +33,13 @@ describe('every strategy machine under random market, broker and operator events
       if (!startBar) throw new Error(`no start bar for ${definition.kind}`);
       const input = { strategyId: 'prop', settings: definition.settingsSchema.parse({}) };
       const visited = new Set<string>();
-      fc.assert(
-        fc.property(fc.array(stepArbitrary, { maxLength: 150, size: 'medium' }), (steps) => {
-          for (const state of playSteps({ machine: definition.machine, input, startBar }, steps)) visited.add(state);
-        }),
-        // A fixed seed keeps CI repeatable; a failure prints the counterexample to replay.
-        { numRuns: 500, seed: 20261124, interruptAfterTimeLimit: PROPERTY_BUDGET_MS },
-      );
+      const walks = fc.property(fc.array(stepArbitrary, { maxLength: 150, size: 'medium' }), (steps) => {
+        for (const state of playSteps({ machine: definition.machine, input, startBar }, steps)) visited.add(state);
+      });
+      // A fixed seed keeps CI repeatable; a failure prints the counterexample to replay. The first walks
+      // always run (they reach every state below); the rest run while the budget lasts.
+      fc.assert(walks, { numRuns: GUARANTEED_WALKS, seed: 20261124 });
+      fc.assert(walks, { numRuns: 500 - GUARANTEED_WALKS, seed: 20261125, interruptAfterTimeLimit: PROPERTY_BUDGET_MS });
       // The walks must reach positions, exits, failures and recoveries, or the property proves little.
       expect([...visited]).toEqual(expect.arrayContaining(['ENTERING', 'ACTIVE', 'RECOVERY', 'ERROR', 'EMERGENCY_EXIT', 'COMPLETE']));
     }, TEST_TIMEOUT_MS);
