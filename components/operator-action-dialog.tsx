@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button, type ButtonVariant } from '@/components/ui/button';
 import { reasonSchema, type Command } from '@/lib/api/contract';
-import { commandQueries, newIdempotencyKey, postOperatorAction, strategyQueries } from '@/lib/client/queries';
+import { commandQueries, isReauthenticationRequired, newIdempotencyKey, postOperatorAction, strategyQueries } from '@/lib/client/queries';
+import { ReauthenticateForm } from '@/components/reauthenticate-form';
 import { useCanOperate } from '@/components/operator-context';
 
 interface OperatorActionDialogProps {
@@ -138,7 +139,7 @@ function ActionDialog({ label, title, explanation, url, variant, disabledReason 
               {followed.outcome ? ` (${followed.outcome})` : '…'}
             </p>
           )}
-          {mutation.isError && (
+          {mutation.isError && !isReauthenticationRequired(mutation.error) && (
             <p role="alert" className="rounded-md border border-red-700 bg-red-950 px-3 py-2 text-sm text-red-100">
               {mutation.error.message}
             </p>
@@ -155,6 +156,12 @@ function ActionDialog({ label, title, explanation, url, variant, disabledReason 
             </Button>
           </div>
         </form>
+        {isReauthenticationRequired(mutation.error) && (
+          <div className="px-5 pb-5">
+            {/* Same reason, same key: the action goes through once the operator has confirmed who they are. */}
+            <ReauthenticateForm onConfirmed={() => mutation.mutate(reason.trim())} />
+          </div>
+        )}
       </dialog>
     </div>
   );

@@ -27,11 +27,19 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/events': { GET: READ },
   '/api/commands': { GET: READ },
   '/api/paper-broker/faults': { GET: READ, PUT: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },
+  // A wrong password: signed-in users reach the check (400, recorded), anonymous callers do not.
+  '/api/session/reauthenticate': { POST: { anonymous: 401, viewer: 400, operator: 400, admin: 400 } },
   '/api/[...path]': Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [m, { anonymous: 404, viewer: 404, operator: 404, admin: 404 }])),
 };
 /** Routes that are not ours to gate, with the reason. */
 const NOT_OURS: Readonly<Record<string, string>> = {
   '/api/auth/[...all]': "better-auth's own endpoints (sign-in, sign-out, session): they authenticate and rate-limit themselves",
+};
+
+/** Well-formed bodies for the routes that take something other than `{ reason }`. */
+const BODIES: Readonly<Record<string, unknown>> = {
+  '/api/paper-broker/faults': { latencyBars: 0 },
+  '/api/session/reauthenticate': { password: 'not the password' },
 };
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -94,7 +102,7 @@ async function ask(route: string, method: string, caller: Caller, init: { header
       ...(caller === 'anonymous' ? {} : { cookie: cookies[caller] }),
       ...init.headers,
     },
-    body: hasBody ? (init.body ?? JSON.stringify(route.includes('faults') ? { latencyBars: 0 } : { reason: 'authorization table' })) : undefined,
+    body: hasBody ? (init.body ?? JSON.stringify(BODIES[route] ?? { reason: 'authorization table' })) : undefined,
   });
   const params = { id: 'zero-dte-friday', path: ['no', 'such', 'route'] };
   const response = await handler(request, { params: Promise.resolve(params) });

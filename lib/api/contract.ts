@@ -185,3 +185,11 @@ export const errorResponseSchema = z.object({ error: z.object({ code: z.string()
 
 /** What `GET /api/events` sends as each Server-Sent Event's data: a change notification, never the data itself. */
 export { changeEventSchema, type ChangeEvent } from '../domain/change-event';
+
+/** `POST /api/session/reauthenticate`: the signed-in user's password, or a code from their authenticator app. */
+export const reauthenticateBody = z.union([
+  z.strictObject({ password: z.string().min(1, 'Enter your password').max(128) }),
+  z.strictObject({ code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }),
+]);
+export type ReauthenticateBody = z.infer<typeof reauthenticateBody>;
+export const reauthenticateResponseSchema = z.object({ authenticatedAt: z.string() });

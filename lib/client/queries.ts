@@ -5,9 +5,11 @@ import {
   commandResponseSchema,
   errorResponseSchema,
   overviewSchema,
+  reauthenticateResponseSchema,
   recentCommandsSchema,
   strategyDetailSchema,
   type Command,
+  type ReauthenticateBody,
 } from '@/lib/api/contract';
 
 /** A request the server answered with an error; `message` is the server's own words, fit to show an operator. */
@@ -97,3 +99,15 @@ export async function postOperatorAction(url: string, reason: string, idempotenc
  */
 export const newIdempotencyKey = (): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+
+/** Proves again who the signed-in user is (password or authenticator code); throws an `ApiError` when wrong. */
+export async function reauthenticate(proof: ReauthenticateBody): Promise<void> {
+  await fetchParsed('/api/session/reauthenticate', reauthenticateResponseSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(proof),
+  });
+}
+
+/** The server's answer to a sensitive action whose operator has not proved who they are recently enough. */
+export const isReauthenticationRequired = (error: unknown): boolean => error instanceof ApiError && error.code === 'REAUTHENTICATION_REQUIRED';

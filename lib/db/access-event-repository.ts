@@ -1,6 +1,6 @@
 import type { Db } from './client';
 
-export type AccessEventKind = 'sign-in' | 'sign-in-failed' | 'sign-out' | 'denied';
+export type AccessEventKind = 'sign-in' | 'sign-in-failed' | 'sign-out' | 'denied' | 'reauthenticated' | 'reauthentication-failed';
 
 export interface AccessEventWrite {
   readonly kind: AccessEventKind;
@@ -19,6 +19,11 @@ export class AccessEventRepository {
 
   async record(event: AccessEventWrite): Promise<void> {
     await this.db.accessEvent.create({ data: event });
+  }
+
+  /** How many times `kind` was recorded for the user since `since`: the re-authentication attempts' rate limit. */
+  async countSince(userId: string, kind: AccessEventKind, since: Date): Promise<number> {
+    return this.db.accessEvent.count({ where: { userId, kind, at: { gte: since } } });
   }
 
   async recent(limit = 100) {

@@ -4,6 +4,7 @@ import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
+import { SessionRepository } from '../db/session-repository';
 import { StrategyRepository } from '../db/strategy-repository';
 import { SystemRepository } from '../db/system-repository';
 import { loadEnv, type Env } from '../env';
@@ -16,6 +17,7 @@ export interface Repositories {
   readonly commands: CommandRepository;
   readonly brokerSettings: PaperBrokerSettingsRepository;
   readonly accessEvents: AccessEventRepository;
+  readonly sessions: SessionRepository;
 }
 
 export interface ServerContext {
@@ -35,6 +37,7 @@ export function repositoriesFor(db: Db): Repositories {
     commands: new CommandRepository(db),
     brokerSettings: new PaperBrokerSettingsRepository(db),
     accessEvents: new AccessEventRepository(db),
+    sessions: new SessionRepository(db),
   };
 }
 

@@ -10,6 +10,27 @@ export interface Operator {
   readonly name: string;
   readonly role: Role;
   readonly signedInAt: Date;
+  readonly sessionId: string;
+  /** When they last proved who they are: signing in, or re-authenticating since (password or TOTP). */
+  readonly authenticatedAt: Date;
+}
+
+interface SessionLike {
+  readonly user: { readonly id: string; readonly email: string };
+  readonly session: { readonly id: string; readonly createdAt: Date | string; readonly reauthenticatedAt?: Date | string | null };
+}
+
+function operatorOf({ user, session }: SessionLike, role: Role): Operator {
+  const signedInAt = new Date(session.createdAt);
+  const reauthenticatedAt = session.reauthenticatedAt ? new Date(session.reauthenticatedAt) : null;
+  return {
+    userId: user.id,
+    name: user.email,
+    role,
+    signedInAt,
+    sessionId: session.id,
+    authenticatedAt: reauthenticatedAt && reauthenticatedAt > signedInAt ? reauthenticatedAt : signedInAt,
+  };
 }
 
 type Context = Pick<ServerContext, 'auth' | 'env' | 'repositories'>;
@@ -63,7 +84,7 @@ export async function authorizeRequest(request: Request, needed: Role, context: 
   const role = session.user.role;
   if (!isRole(role)) throw await deny('FORBIDDEN', 'your account has no role: ask an admin', who);
   if (!hasRole(role, needed)) throw await deny('FORBIDDEN', `this needs the ${needed} role; you are signed in as ${role}`, who);
-  return { userId: session.user.id, name: session.user.email, role, signedInAt };
+  return operatorOf(session, role);
 }
 
 /** The signed-in person for a page, or null (the page sends them to sign in). Records nothing. */
@@ -71,5 +92,5 @@ export async function currentOperator(headers: Headers, { auth, env }: Pick<Serv
   const session = await auth.api.getSession({ headers });
   if (!session || !isRole(session.user.role)) return null;
   if (Date.now() - new Date(session.session.createdAt).getTime() > env.SESSION_MAX_HOURS * 3_600_000) return null;
-  return { userId: session.user.id, name: session.user.email, role: session.user.role, signedInAt: new Date(session.session.createdAt) };
+  return operatorOf(session, session.user.role);
 }
