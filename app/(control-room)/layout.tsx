@@ -25,6 +25,17 @@ export default async function ControlRoomLayout({ children }: { children: ReactN
             <Link href="/" className="text-sm text-slate-300 hover:text-slate-50">
               Overview
             </Link>
+            <Link href="/audit" className="text-sm text-slate-300 hover:text-slate-50">
+              Audit
+            </Link>
+            {operator.role === 'admin' && (
+              <Link href="/admin/users" className="text-sm text-slate-300 hover:text-slate-50">
+                Users
+              </Link>
+            )}
+            <Link href="/account" className="text-sm text-slate-300 hover:text-slate-50">
+              Account
+            </Link>
             <span className="ml-auto flex items-center gap-4">
               <LiveIndicator />
               <span className="text-sm text-slate-300">
