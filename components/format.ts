@@ -88,3 +88,8 @@ export function formatStrike(strike: number): string {
 export function formatPrice(price: number): string {
   return price.toFixed(2);
 }
+
+/** A wall-clock time in the viewer's own time zone (not market time): when a request expires, when a row was written. */
+export function formatClockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}

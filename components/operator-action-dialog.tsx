@@ -17,6 +17,11 @@ interface OperatorActionDialogProps {
   explanation?: ReactNode;
   /** Where the command is POSTed with `{ reason }`. */
   url: string;
+  /**
+   * How the action is sent, when it is not a command to follow (e.g. a resume request, which waits for a
+   * second operator): resolves once accepted; the dialog then closes.
+   */
+  send?: (reason: string, idempotencyKey: string) => Promise<Command | null>;
   variant: ButtonVariant;
   /** Why the action is unavailable right now; when set, the button is disabled and this is shown beside it. */
   disabledReason?: string | null;
@@ -31,7 +36,7 @@ export function OperatorActionDialog(props: OperatorActionDialogProps) {
   return useCanOperate() ? <ActionDialog {...props} /> : null;
 }
 
-function ActionDialog({ label, title, explanation, url, variant, disabledReason }: OperatorActionDialogProps) {
+function ActionDialog({ label, title, explanation, url, send, variant, disabledReason }: OperatorActionDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const ids = { title: useId(), reason: useId(), invalid: useId(), hint: useId() };
@@ -42,11 +47,12 @@ function ActionDialog({ label, title, explanation, url, variant, disabledReason 
   const queryClient = useQueryClient();
 
   const mutation = useMutation({
-    mutationFn: (validReason: string) => postOperatorAction(url, validReason, idempotencyKey),
+    mutationFn: (validReason: string) => (send ? send(validReason, idempotencyKey) : postOperatorAction(url, validReason, idempotencyKey)),
     onSuccess: (command) => {
-      // Done: close. Still pending or executing: stay open and follow it live until it ends.
-      setUnfinished(command.status === 'done' ? null : command);
-      if (command.status === 'done') dialogRef.current?.close();
+      // Done (or nothing to follow): close. Still pending or executing: stay open and follow it live until it ends.
+      const isOver = command === null || command.status === 'done';
+      setUnfinished(isOver ? null : command);
+      if (isOver) dialogRef.current?.close();
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: strategyQueries.all() }),
   });

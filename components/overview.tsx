@@ -3,11 +3,11 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { EntryPermit } from '@/components/entry-permit';
-import { formatPosition, formatTimeInState } from '@/components/format';
+import { formatClockTime, formatPosition, formatTimeInState } from '@/components/format';
 import { BrokerFaultsPanel } from '@/components/broker-faults-panel';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
 import { HaltedBanner, MarketClock, TradingModeStatus } from '@/components/system-status';
-import { useCanOperate } from '@/components/operator-context';
+import { useCanOperate, useOperator } from '@/components/operator-context';
 import { RecentCommands } from '@/components/recent-commands';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
@@ -15,10 +15,11 @@ import { Notice } from '@/components/ui/notice';
 import { StateBadge } from '@/components/ui/state-badge';
 import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
 import type { Overview as OverviewData, StrategySummary } from '@/lib/api/contract';
-import { strategyQueries } from '@/lib/client/queries';
+import { postResumeRequest, strategyQueries } from '@/lib/client/queries';
 
 const HALT_URL = '/api/system/halt';
 const RESUME_URL = '/api/system/resume';
+const approveUrl = (requestId: string) => `/api/system/resume/${encodeURIComponent(requestId)}/approve`;
 
 function SystemAction({ system }: { system: OverviewData['system'] }) {
   if (system.mode === 'RUNNING') {
@@ -39,14 +40,55 @@ function SystemAction({ system }: { system: OverviewData['system'] }) {
       />
     );
   }
+  return <ResumeAction pending={system.pendingResume} />;
+}
+
+/**
+ * Resuming takes two people: one operator requests it, a different one approves it. The one who asked sees
+ * their request waiting; everyone else sees what to approve and why.
+ */
+function ResumeAction({ pending }: { pending: OverviewData['system']['pendingResume'] }) {
+  const me = useOperator();
+  if (!pending) {
+    return (
+      <OperatorActionDialog
+        key="request-resume"
+        label="Request Resume"
+        title="Request to resume trading: all strategies"
+        variant="primary"
+        url={RESUME_URL}
+        send={postResumeRequest}
+        explanation={
+          <>
+            <p>Strategies may enter new positions again once a different operator approves, each subject to its own entry rules and limits.</p>
+            <p>The request expires if nobody approves it in time.</p>
+          </>
+        }
+      />
+    );
+  }
+  if (pending.requestedBy === me.name) {
+    return (
+      <p role="status" className="max-w-xs text-right text-sm text-amber-200">
+        You requested a resume; waiting for another operator to approve it (until {formatClockTime(pending.expiresAt)}).
+      </p>
+    );
+  }
   return (
     <OperatorActionDialog
-      key="resume"
-      label="Resume"
-      title="Resume trading: all strategies"
+      key={`approve-${pending.id}`}
+      label="Approve Resume"
+      title="Approve resuming trading: all strategies"
       variant="primary"
-      url={RESUME_URL}
-      explanation={<p>Strategies may enter new positions again, each subject to its own entry rules and limits.</p>}
+      url={approveUrl(pending.id)}
+      explanation={
+        <>
+          <p>
+            Requested by <strong>{pending.requestedBy}</strong>: “{pending.reason}”
+          </p>
+          <p>Strategies may enter new positions again, each subject to its own entry rules and limits.</p>
+        </>
+      }
     />
   );
 }

@@ -1,4 +1,4 @@
-import { formatMarketTime, formatPrice } from '@/components/format';
+import { formatClockTime, formatMarketTime, formatPrice } from '@/components/format';
 import type { Overview } from '@/lib/api/contract';
 
 type System = Overview['system'];
@@ -62,7 +62,13 @@ export function HaltedBanner({ system }: { system: System }) {
         Trading halted by {system.actor} since {formatMarketTime(system.changedAt)}
       </p>
       <p className="text-sm">Reason: {system.reason ?? 'none given'}</p>
-      <p className="text-sm text-red-200">No strategy enters a new position until an operator resumes.</p>
+      <p className="text-sm text-red-200">No strategy enters a new position until two operators resume: one asks, another approves.</p>
+      {system.pendingResume && (
+        <p className="mt-1 text-sm font-semibold text-amber-200" data-testid="pending-resume">
+          Resume requested by {system.pendingResume.requestedBy} (“{system.pendingResume.reason}”): waiting for another operator&apos;s
+          approval until {formatClockTime(system.pendingResume.expiresAt)}.
+        </p>
+      )}
     </section>
   );
 }

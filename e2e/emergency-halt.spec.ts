@@ -34,7 +34,7 @@ test('without a halt the strategy would enter on both Fridays', () => {
   expect(unhaltedEntryDays(SIM_START, SEED, nyTime(FRIDAYS[1], 11, 5))).toEqual([...FRIDAYS]);
 });
 
-test('after an Emergency Halt the next Friday does not enter, and the halt outlives a restart', async ({ page }) => {
+test('after an Emergency Halt the next Friday does not enter, the halt outlives a restart, and two operators resume', async ({ page, browser }) => {
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Emergency Halt' }).click();
   const dialog = page.getByRole('dialog');
@@ -67,16 +67,39 @@ test('after an Emergency Halt the next Friday does not enter, and the halt outli
   await expect(strategyRow(page)).toContainText('WAITING');
   expect(await entriesAfterHalt()).toHaveLength(0);
 
-  // Resume is an explicit operator action, recorded like the halt.
-  await page.getByRole('button', { name: 'Resume' }).click();
+  // Resuming takes two people: this operator asks; the request alone changes nothing.
+  await page.getByRole('button', { name: 'Request Resume' }).click();
   await page.getByRole('dialog').getByLabel('Reason').fill('Limits reviewed');
   await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByText('You requested a resume; waiting for another operator')).toBeVisible();
+  await expect(page.getByTestId('pending-resume')).toContainText('Limits reviewed');
+  await expect(page.getByRole('button', { name: 'Approve Resume' })).toHaveCount(0);
+  await expect(page.getByTestId('system-mode')).toHaveText('HALTED');
+
+  // A second operator (the admin, signed in their own browser) sees why, approves with a reason of their own.
+  const approver = await browser.newPage();
+  await signIn(approver, server, 'admin');
+  await approver.goto(server.url);
+  await expect(approver.getByTestId('pending-resume')).toContainText('operator@wheelhouse.demo');
+  await approver.getByRole('button', { name: 'Approve Resume' }).click();
+  const approval = approver.getByRole('dialog');
+  await expect(approval).toContainText('Limits reviewed');
+  await approval.getByLabel('Reason').fill('Checked the book with risk');
+  await approval.getByRole('button', { name: 'Confirm' }).click();
+  await expect(approval).toBeHidden();
+  await expect(approver.getByTestId('system-mode')).toHaveText('RUNNING');
   await expect(page.getByTestId('system-mode')).toHaveText('RUNNING');
-  const commands = await query<{ type: string; status: string; reason: string }>(
-    'SELECT type, status, reason FROM operator_command ORDER BY id',
+  await approver.close();
+
+  const commands = await query<{ type: string; status: string; reason: string; actor: string }>(
+    'SELECT type, status, reason, actor FROM operator_command ORDER BY id',
   );
   expect(commands).toEqual([
-    { type: 'EMERGENCY_HALT', status: 'done', reason: 'Risk limit breached' },
-    { type: 'RESUME', status: 'done', reason: 'Limits reviewed' },
+    { type: 'EMERGENCY_HALT', status: 'done', reason: 'Risk limit breached', actor: 'operator@wheelhouse.demo' },
+    { type: 'RESUME', status: 'done', reason: 'Checked the book with risk', actor: 'admin@wheelhouse.demo' },
   ]);
+  const [resume] = await query<{ requested_by: string; approved_by: string }>(
+    'SELECT r.requested_by, a.approved_by FROM resume_request r JOIN resume_approval a ON a.request_id = r.id',
+  );
+  expect(resume).toEqual({ requested_by: 'operator@wheelhouse.demo', approved_by: 'admin@wheelhouse.demo' });
 });

@@ -30,6 +30,8 @@ const envSchema = z
     DEMO_USERS: booleanFlag.optional(),
     /** How long an operator's request waits for the engine's answer before it returns the command still pending (202). */
     COMMAND_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /** How long a resume request waits for a second operator's approval before it expires. */
+    RESUME_APPROVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
     /** Minutes without a request after which a session ends. */
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     /** Hours after sign-in after which a session ends, however active. */

@@ -23,7 +23,10 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/strategies/[id]/defensive-exit': { POST: COMMAND },
   '/api/strategies/[id]/recover': { POST: COMMAND },
   '/api/system/halt': { POST: COMMAND },
-  '/api/system/resume': { POST: COMMAND },
+  // The system is RUNNING here: an operator passes the gate and is told there is nothing to resume.
+  '/api/system/resume': { POST: { anonymous: 401, viewer: 403, operator: 409, admin: 409 } },
+  // No such request: an operator passes the gate and gets the 404.
+  '/api/system/resume/[id]/approve': { POST: { anonymous: 401, viewer: 403, operator: 404, admin: 404 } },
   '/api/events': { GET: READ },
   '/api/commands': { GET: READ },
   '/api/paper-broker/faults': { GET: READ, PUT: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },

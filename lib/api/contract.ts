@@ -35,11 +35,25 @@ export type OperatorActionBody = z.infer<typeof operatorActionBody>;
 
 export const systemModeSchema = z.enum(SYSTEM_MODES);
 
+/** A request to leave HALTED, waiting for (or given) a second operator's approval. */
+export const resumeRequestSchema = z.object({
+  id: z.string(),
+  requestedBy: z.string(),
+  reason: z.string(),
+  requestedAt: z.string(),
+  expiresAt: z.string(),
+  approvedBy: z.string().nullable(),
+});
+export type ResumeRequest = z.infer<typeof resumeRequestSchema>;
+export const resumeRequestResponseSchema = z.object({ resumeRequest: resumeRequestSchema });
+
 export const systemSchema = z.object({
   mode: systemModeSchema,
   actor: z.string(),
   reason: z.string().nullable(),
   changedAt: z.string(),
+  /** The resume request waiting for a second operator's approval, if any. */
+  pendingResume: resumeRequestSchema.nullable(),
 });
 
 export const marketSchema = z.object({

@@ -6,6 +6,7 @@ import {
   errorResponseSchema,
   overviewSchema,
   reauthenticateResponseSchema,
+  resumeRequestResponseSchema,
   recentCommandsSchema,
   strategyDetailSchema,
   type Command,
@@ -111,3 +112,13 @@ export async function reauthenticate(proof: ReauthenticateBody): Promise<void> {
 
 /** The server's answer to a sensitive action whose operator has not proved who they are recently enough. */
 export const isReauthenticationRequired = (error: unknown): boolean => error instanceof ApiError && error.code === 'REAUTHENTICATION_REQUIRED';
+
+/** Asks for a resume (the first of two operators); resolves with nothing to follow: the approval resumes. */
+export async function postResumeRequest(reason: string, idempotencyKey: string): Promise<null> {
+  await fetchParsed('/api/system/resume', resumeRequestResponseSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+    body: JSON.stringify({ reason }),
+  });
+  return null;
+}

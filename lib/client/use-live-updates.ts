@@ -47,6 +47,8 @@ function markStale(stale: Staleness, event: ChangeEvent | null): void {
       return;
     case 'market_clock':
     case 'system_state':
+    case 'resume_request':
+    case 'resume_approval':
       stale.allStrategies = true;
       return;
     case 'paper_broker_settings':

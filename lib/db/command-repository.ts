@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_STATUSES, COMMAND_TYPES, type CommandRecord, type CommandStore, type NewCommand } from '../engine/ports';
 import type { Db } from './client';
+import type { Prisma } from './generated/client';
 
 /** A command row as read: its type and status are checked, not assumed. */
 const commandRowSchema = z.object({
@@ -19,7 +20,8 @@ const toRecord = (row: unknown): CommandRecord => commandRowSchema.parse(row);
 
 /** Operator commands: any server writes them, the engine claims and executes them, the row is the audit trail. */
 export class CommandRepository implements CommandStore {
-  constructor(private readonly db: Db) {}
+  /** The client, or an open transaction when a command must commit with other writes (a resume's approval). */
+  constructor(private readonly db: Db | Prisma.TransactionClient) {}
 
   async create(command: NewCommand): Promise<CommandRecord> {
     return toRecord(await this.db.operatorCommand.create({ data: { ...command, status: 'pending' }, select: SELECTED }));

@@ -13,6 +13,8 @@ export const CHANGED_TABLES = [
   'system_state',
   'market_clock',
   'paper_broker_settings',
+  'resume_request',
+  'resume_approval',
 ] as const;
 
 export const changeEventSchema = z.object({

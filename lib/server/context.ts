@@ -4,6 +4,7 @@ import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
+import { ResumeRepository } from '../db/resume-repository';
 import { SessionRepository } from '../db/session-repository';
 import { StrategyRepository } from '../db/strategy-repository';
 import { SystemRepository } from '../db/system-repository';
@@ -18,6 +19,7 @@ export interface Repositories {
   readonly brokerSettings: PaperBrokerSettingsRepository;
   readonly accessEvents: AccessEventRepository;
   readonly sessions: SessionRepository;
+  readonly resumes: ResumeRepository;
 }
 
 export interface ServerContext {
@@ -38,6 +40,7 @@ export function repositoriesFor(db: Db): Repositories {
     brokerSettings: new PaperBrokerSettingsRepository(db),
     accessEvents: new AccessEventRepository(db),
     sessions: new SessionRepository(db),
+    resumes: new ResumeRepository(db),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Overview, StrategySummary } from '../api/contract';
+import type { Overview, ResumeRequest, StrategySummary } from '../api/contract';
 import { canEnter, type World } from '../domain/coordinator';
 import { isMarketOpen } from '../domain/market/calendar';
 import { marketBarSchema } from '../domain/market/market-bar-schema';
@@ -8,15 +8,35 @@ import { strategyDefinition } from '../domain/strategies/registry';
 import type { StrategyRecord, SystemRecord } from '../engine/ports';
 import type { Repositories } from '../server/context';
 
+type ResumeRequestRecord = NonNullable<Awaited<ReturnType<Repositories['resumes']['open']>>>;
+
 /** The latest bar the market clock saved; null before the first start. */
 export async function latestBar(repositories: Repositories): Promise<MarketBar | null> {
   const clock = await repositories.system.marketClock();
   return clock ? marketBarSchema.parse(clock.state) : null;
 }
 
-export function systemView(system: SystemRecord): Overview['system'] {
-  return { mode: system.mode, actor: system.actor, reason: system.reason, changedAt: system.changedAt.toISOString() };
+export function systemView(system: SystemRecord, pendingResume: ResumeRequestRecord | null): Overview['system'] {
+  return {
+    mode: system.mode,
+    actor: system.actor,
+    reason: system.reason,
+    changedAt: system.changedAt.toISOString(),
+    pendingResume: pendingResume && resumeRequestView(pendingResume),
+  };
 }
+
+export function resumeRequestView(request: ResumeRequestRecord): ResumeRequest {
+  return {
+    id: request.id.toString(),
+    requestedBy: request.requestedBy,
+    reason: request.reason,
+    requestedAt: request.requestedAt.toISOString(),
+    expiresAt: request.expiresAt.toISOString(),
+    approvedBy: request.approvedBy,
+  };
+}
+
 
 export function marketView(bar: MarketBar): NonNullable<Overview['market']> {
   return { time: new Date(bar.time).toISOString(), spy: bar.underlyings.SPY.price, vix: bar.vix, isOpen: isMarketOpen(bar.time) };

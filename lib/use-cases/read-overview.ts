@@ -5,11 +5,16 @@ import { latestBar, marketView, summarize, systemView } from './dashboard-views'
 
 /** Every strategy with its state, position, P&L and entry permit, the system mode and the market: what the overview shows. */
 export async function readOverview({ repositories, env }: Pick<ServerContext, 'repositories' | 'env'> = serverContext()): Promise<Overview> {
-  const [records, system, bar] = await Promise.all([repositories.strategies.list(), repositories.system.current(), latestBar(repositories)]);
+  const [records, system, pendingResume, bar] = await Promise.all([
+    repositories.strategies.list(),
+    repositories.system.current(),
+    repositories.resumes.open(),
+    latestBar(repositories),
+  ]);
   const world = worldOf(system.mode, records);
   return {
     demoControls: env.DEMO_CONTROLS,
-    system: systemView(system),
+    system: systemView(system, pendingResume),
     market: bar ? marketView(bar) : null,
     strategies: records.map((record) => summarize(record, world, bar)),
   };

@@ -32,11 +32,31 @@ export async function submitOperatorCommand(
   request: OperatorCommandRequest,
   { context = serverContext() }: SubmitOptions = {},
 ): Promise<Command> {
-  const { repositories, hub, env } = context;
-  const waitMs = env.COMMAND_WAIT_MS;
+  const { repositories } = context;
   if (request.strategyId !== null && !(await repositories.strategies.find(request.strategyId))) {
     throw new AppError('NOT_FOUND', `no strategy ${request.strategyId}`);
   }
+  return followCommand(context, async () => {
+    const { idempotencyKey, ...command } = request;
+    const { command: created, actorId, isNew } = await repositories.commands.createOnce(command, idempotencyKey);
+    const isSameRequest =
+      created.type === request.type && created.strategyId === request.strategyId && actorId === request.actorId && created.reason === request.reason;
+    if (!isNew && !isSameRequest) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different action: make a new key for each action');
+    }
+    return created;
+  });
+}
+
+/**
+ * Writes a command with `create` and waits, without polling, until it settles or COMMAND_WAIT_MS pass: every
+ * change to a command is announced, and the row is re-read on each announcement. Listening starts before the
+ * write, so an engine that settles the command at once is not missed.
+ */
+export async function followCommand(
+  { repositories, hub, env }: NonNullable<SubmitOptions['context']>,
+  create: () => Promise<CommandRecord>,
+): Promise<Command> {
   let wake: () => void = () => undefined;
   let changed = new Promise<void>((resolve) => (wake = resolve));
   const unsubscribe = await hub.subscribe(
@@ -46,14 +66,8 @@ export async function submitOperatorCommand(
     () => wake(),
   );
   try {
-    const { idempotencyKey, ...command } = request;
-    const { command: created, actorId, isNew } = await repositories.commands.createOnce(command, idempotencyKey);
-    const isSameRequest =
-      created.type === request.type && created.strategyId === request.strategyId && actorId === request.actorId && created.reason === request.reason;
-    if (!isNew && !isSameRequest) {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different action: make a new key for each action');
-    }
-    const deadline = Date.now() + waitMs;
+    const created = await create();
+    const deadline = Date.now() + env.COMMAND_WAIT_MS;
     let current: CommandRecord = created;
     while (!FINAL_STATUSES.has(current.status)) {
       const remaining = deadline - Date.now();

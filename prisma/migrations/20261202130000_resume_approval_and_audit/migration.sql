@@ -23,12 +23,23 @@ CREATE TABLE "resume_approval" (
     "approved_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
 
     CONSTRAINT "resume_approval_pkey" PRIMARY KEY ("id"),
-    -- Nobody approves their own request, whatever the application does.
     CONSTRAINT "resume_approval_request_id_fkey" FOREIGN KEY ("request_id") REFERENCES "resume_request"("id") ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT "resume_approval_command_id_fkey" FOREIGN KEY ("command_id") REFERENCES "operator_command"("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 -- One approval per request: two operators approving at once make one resume.
 CREATE UNIQUE INDEX "resume_approval_request_id_key" ON "resume_approval"("request_id");
+
+-- Nobody approves their own request, whatever the application does.
+CREATE FUNCTION "wheelhouse_refuse_self_approval"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM "resume_request" WHERE "id" = NEW."request_id" AND "requested_by_id" = NEW."approved_by_id") THEN
+    RAISE EXCEPTION 'resume request % cannot be approved by the operator who made it', NEW."request_id" USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER "resume_approval_by_another" BEFORE INSERT ON "resume_approval"
+  FOR EACH ROW EXECUTE FUNCTION "wheelhouse_refuse_self_approval"();
 
 CREATE TRIGGER "resume_request_append_only" BEFORE UPDATE OR DELETE ON "resume_request"
   FOR EACH ROW EXECUTE FUNCTION "wheelhouse_refuse_change"();
