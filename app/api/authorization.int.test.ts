@@ -29,6 +29,10 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/system/resume/[id]/approve': { POST: { anonymous: 401, viewer: 403, operator: 404, admin: 404 } },
   '/api/events': { GET: READ },
   '/api/commands': { GET: READ },
+  '/api/audit': { GET: READ },
+  '/api/audit/choices': { GET: READ },
+  '/api/audit/export': { GET: READ },
+  '/api/audit/verify': { GET: READ },
   '/api/paper-broker/faults': { GET: READ, PUT: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },
   // A wrong password: signed-in users reach the check (400, recorded), anonymous callers do not.
   '/api/session/reauthenticate': { POST: { anonymous: 401, viewer: 400, operator: 400, admin: 400 } },

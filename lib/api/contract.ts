@@ -207,3 +207,59 @@ export const reauthenticateBody = z.union([
 ]);
 export type ReauthenticateBody = z.infer<typeof reauthenticateBody>;
 export const reauthenticateResponseSchema = z.object({ authenticatedAt: z.string() });
+
+const stateName = z.string().regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'a state is a name like ACTIVE or EMERGENCY_EXIT');
+const printableFilter = z
+  .string()
+  .trim()
+  .max(200, 'at most 200 characters')
+  .refine((text) => firstUnprintable(text) === null, 'printable text only');
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/** `GET /api/audit` and its export: the page's filters (empty ones ignored), a cursor and a page size. */
+export const auditQuerySchema = z.strictObject({
+  strategy: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a strategy id').optional()),
+  actor: z.preprocess(emptyAsUndefined, printableFilter.optional()),
+  kind: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z][a-z-]{0,39}$/, 'a kind like transition or sign-in').optional()),
+  state: z.preprocess(emptyAsUndefined, stateName.optional()),
+  from: z.preprocess(emptyAsUndefined, z.iso.datetime({ offset: true, local: false }).optional()),
+  to: z.preprocess(emptyAsUndefined, z.iso.datetime({ offset: true, local: false }).optional()),
+  q: z.preprocess(emptyAsUndefined, printableFilter.optional()),
+  cursor: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{1,18}$/, 'a cursor from the previous page').optional()),
+  limit: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(500).default(50)),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export const auditRowSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  kind: z.string(),
+  strategyId: z.string().nullable(),
+  actor: z.string(),
+  fromState: z.string().nullable(),
+  state: z.string().nullable(),
+  eventType: z.string().nullable(),
+  detail: z.string().nullable(),
+  marketTime: z.string().nullable(),
+  /** SHA-256 of the previous row's hash and this row's content, hex. */
+  hash: z.string(),
+});
+export type AuditRow = z.infer<typeof auditRowSchema>;
+
+export const auditPageSchema = z.object({ rows: z.array(auditRowSchema), nextCursor: z.string().nullable() });
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+export const auditVerificationSchema = z.object({
+  checked: z.number(),
+  intact: z.boolean(),
+  brokenId: z.string().nullable(),
+  problem: z.string().nullable(),
+});
+export type AuditVerificationResult = z.infer<typeof auditVerificationSchema>;
+
+export const auditChoicesSchema = z.object({
+  strategies: z.array(z.object({ id: z.string(), name: z.string() })),
+  actors: z.array(z.string()),
+  kinds: z.array(z.string()),
+});
+export type AuditChoices = z.infer<typeof auditChoicesSchema>;

@@ -1,6 +1,9 @@
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import {
+  auditChoicesSchema,
+  auditPageSchema,
+  auditVerificationSchema,
   brokerFaultsResponseSchema,
   commandResponseSchema,
   errorResponseSchema,
@@ -9,6 +12,7 @@ import {
   resumeRequestResponseSchema,
   recentCommandsSchema,
   strategyDetailSchema,
+  type AuditVerificationResult,
   type Command,
   type ReauthenticateBody,
 } from '@/lib/api/contract';
@@ -122,3 +126,24 @@ export async function postResumeRequest(reason: string, idempotencyKey: string):
   });
   return null;
 }
+
+/** The audit trail, a page at a time (newest first), for the filters in the page's URL. */
+export const auditQueries = {
+  all: () => ['audit'] as const,
+  page: (filters: Record<string, string>) =>
+    infiniteQueryOptions({
+      queryKey: ['audit', 'rows', filters] as const,
+      initialPageParam: null as string | null,
+      queryFn: ({ pageParam, signal }) =>
+        fetchParsed(`/api/audit?${new URLSearchParams({ ...filters, ...(pageParam ? { cursor: pageParam } : {}) }).toString()}`, auditPageSchema, { signal }),
+      getNextPageParam: (last) => last.nextCursor,
+    }),
+  choices: () =>
+    queryOptions({
+      queryKey: ['audit', 'choices'] as const,
+      queryFn: ({ signal }) => fetchParsed('/api/audit/choices', auditChoicesSchema, { signal }),
+    }),
+};
+
+/** Asks the server to recompute the audit trail's hash chain: "intact", or the first broken row. */
+export const verifyAuditTrail = (): Promise<AuditVerificationResult> => fetchParsed('/api/audit/verify', auditVerificationSchema);

@@ -1,5 +1,6 @@
 import { createAuth, type Auth } from '../auth/auth';
 import { AccessEventRepository } from '../db/access-event-repository';
+import { AuditRepository } from '../db/audit-repository';
 import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly accessEvents: AccessEventRepository;
   readonly sessions: SessionRepository;
   readonly resumes: ResumeRepository;
+  readonly audit: AuditRepository;
 }
 
 export interface ServerContext {
@@ -41,6 +43,7 @@ export function repositoriesFor(db: Db): Repositories {
     accessEvents: new AccessEventRepository(db),
     sessions: new SessionRepository(db),
     resumes: new ResumeRepository(db),
+    audit: new AuditRepository(db),
   };
 }
 

@@ -108,3 +108,40 @@ export function commandResponse(command: Command): NextResponse {
   if (command.status === 'failed') return errorResponse('COMMAND_FAILED', command.outcome ?? 'failed', 500);
   return NextResponse.json({ command }, { status: command.status === 'done' ? 200 : 202 });
 }
+
+/** A GET's query string parsed with `schema`: an unknown parameter or a bad value is a 400 naming it. */
+export function parseSearchParams<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new AppError('VALIDATION_FAILED', `${where}${issue?.message ?? 'invalid query'}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * A response streamed from text chunks as they are produced (an export of any size, never held whole). A
+ * failure half-way is logged and ends the stream: the file is visibly cut short, never silently wrong.
+ */
+export function streamText(chunks: AsyncIterable<string>, headers: Record<string, string>): Response {
+  const encoder = new TextEncoder();
+  const iterator = chunks[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      } catch (error) {
+        reportUnexpectedFailure(error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return?.(undefined);
+    },
+  });
+  return new Response(body, { headers: { ...headers, 'cache-control': 'no-store' } });
+}
