@@ -184,11 +184,11 @@ export function AuditTrail() {
                 <Td className="font-mono text-xs text-slate-400">{row.id}</Td>
                 <Td className="font-mono text-xs whitespace-nowrap">{new Date(row.at).toLocaleString()}</Td>
                 <Td className="whitespace-nowrap">{row.kind}</Td>
-                <Td>{row.strategyId ?? ''}</Td>
+                <Td className="whitespace-nowrap">{row.strategyId ?? ''}</Td>
                 <Td>{row.actor}</Td>
                 <Td className="font-mono text-xs whitespace-nowrap">{describe(row)}</Td>
-                <Td className="font-mono text-xs">{row.eventType ?? ''}</Td>
-                <Td className="max-w-md break-words">{row.detail ?? ''}</Td>
+                <Td className="font-mono text-xs break-all">{row.eventType ?? ''}</Td>
+                <Td className="min-w-64 break-words">{row.detail ?? ''}</Td>
                 <Td className="font-mono text-xs whitespace-nowrap">{row.marketTime ? formatMarketTime(row.marketTime) : ''}</Td>
               </tr>
             ))}
