@@ -58,6 +58,24 @@ describe('the engine, on in-memory stores', () => {
       expect(setup.broker.placed.at(-1)).toBe(`${ZERO_DTE}:2026-11-20:close:2`);
     });
 
+    it('given while the market data is unusable, sends nobody to exit until a usable bar, then flattens on it', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      const placed = setup.broker.placed.length;
+      const sane = setup.engine.clock.currentBar;
+      await setup.engine.playBar({ ...sane, time: sane.time + 1, underlyings: { ...sane.underlyings, SPY: { ...sane.underlyings.SPY, price: sane.underlyings.SPY.price * 10 } } });
+      const halt = await command(setup, 'EMERGENCY_HALT', null, 'carol', 'feed gone mad');
+      expect(halt.outcome).toMatch(/^halted; market data unusable \(SPY moved 900% in one bar .*quarantined\): 0DTE Friday flatten on the first usable bar$/);
+      expect(setup.engine.systemMode).toBe('HALTED');
+      expect(setup.runner().state).toBe('ACTIVE');
+      expect(setup.broker.placed).toHaveLength(placed);
+
+      await setup.engine.playBar(setup.engine.clock.advance());
+      expect(setup.runner().state).toBe('COMPLETE');
+      expect(setup.broker.placed.at(-1)).toBe(`${ZERO_DTE}:2026-11-20:close:2`);
+      expect(setup.stores.strategies.transitions.find((write) => write.toState === 'EMERGENCY_EXIT')).toMatchObject({ fromState: 'ACTIVE', eventType: 'market.tick' });
+    });
+
     it('keeps every strategy out from the next bar on, without waiting for a restart', async () => {
       const control = await engineOnFakes();
       await play(control.engine, () => control.runner().state === 'ACTIVE');

@@ -1,5 +1,6 @@
 import type { Broker } from '../broker/broker';
 import { canEnter, worldOf, type World } from '../domain/coordinator';
+import { INITIAL_BAR_GUARD, judgeBar, type BarGuardState } from '../domain/market/bar-guard';
 import type { MarketBar } from '../domain/market/types';
 import type { SystemMode } from '../domain/system-mode';
 import { marketDataProblems } from '../domain/strategies/lifecycle/market-data';
@@ -55,6 +56,10 @@ export class Engine {
   /** Whether the current bars are unusable (stale quotes or bad data): one error record per episode. */
   private dataProblem: string | null = null;
   private staleQuotes = false;
+  /** The bar guard's memory: the last good bar and any quarantine in progress. */
+  private barGuard: BarGuardState = INITIAL_BAR_GUARD;
+  /** The latest bar as screened: what the broker prices from, and what a halt checks before flattening. */
+  private screenedBar: MarketBar | null = null;
 
   private constructor(
     private readonly options: EngineOptions,
@@ -129,7 +134,8 @@ export class Engine {
    * look at the market as it is, so a missed bar delays a decision by a minute and never loses one.
    */
   async playBar(marketBar: MarketBar): Promise<void> {
-    const bar = this.staleQuotes ? { ...marketBar, isStale: true } : marketBar;
+    const bar = this.screen(marketBar);
+    this.screenedBar = bar;
     await this.noteDataProblems(bar);
     const world = this.world();
     const results = await Promise.allSettled(
@@ -143,10 +149,23 @@ export class Engine {
     for (const result of results) {
       if (result.status === 'rejected') this.options.log.error({ err: result.reason, barTime: bar.time }, 'bar not handled');
     }
-    await this.advanceBrokerOrders(bar);
+    // The broker fills only at prices that passed the guard.
+    if (!bar.isStale) await this.advanceBrokerOrders(bar);
     if (performance.now() - this.lastClockSave >= CLOCK_SAVE_INTERVAL_MS) {
       await this.saveClock().catch((error: unknown) => this.options.log.error({ err: error }, 'clock not saved'));
     }
+  }
+
+  /**
+   * The bar as strategies and the broker may see it, judged by the bar guard against the market clock: a bar
+   * refused or quarantined (or any bar while the venue's quotes are stale) is marked stale, with why, so that
+   * every strategy holds and nothing is priced from it.
+   */
+  private screen(marketBar: MarketBar): MarketBar {
+    const { verdict, state } = judgeBar(this.barGuard, marketBar, this.clock.currentBar.time);
+    this.barGuard = state;
+    if (verdict.kind !== 'good') return { ...marketBar, isStale: true, refused: verdict.problems };
+    return this.staleQuotes ? { ...marketBar, isStale: true } : marketBar;
   }
 
   /** Lets the broker work its orders on this bar (latency, legged fills) and tells each strategy about its own. */
@@ -239,7 +258,7 @@ export class Engine {
       case 'DEFENSIVE_EXIT':
         return defensiveExit({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
       case 'EMERGENCY_HALT':
-        return emergencyHalt({ command, mode: this.mode, runners: this.allRunners(), marketTime });
+        return emergencyHalt({ command, mode: this.mode, runners: this.allRunners(), marketTime, dataProblems: marketDataProblems(this.currentBar()) });
       case 'RECOVER':
         return recover({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
       case 'RESUME':
@@ -292,8 +311,14 @@ export class Engine {
       strategies: this.options.stores.strategies,
       broker: this.options.broker,
       log: this.options.log,
-      currentBar: () => (this.staleQuotes ? { ...this.clock.currentBar, isStale: true } : this.clock.currentBar),
+      currentBar: () => this.currentBar(),
     };
+  }
+
+  /** The market as the broker may price from it: the latest screened bar, marked stale while the venue's quotes are. */
+  private currentBar(): MarketBar {
+    const bar = this.screenedBar ?? this.clock.currentBar;
+    return this.staleQuotes && !bar.isStale ? { ...bar, isStale: true } : bar;
   }
 
   private async saveClock(): Promise<void> {

@@ -11,4 +11,5 @@ export const marketBarSchema = z.object({
     Object.fromEntries(UNDERLYINGS.map((underlying) => [underlying, underlyingBarSchema])) as Record<Underlying, typeof underlyingBarSchema>,
   ),
   isStale: z.boolean().optional(),
+  refused: z.array(z.string()).optional(),
 }) satisfies z.ZodType<MarketBar>;

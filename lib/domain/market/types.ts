@@ -22,6 +22,11 @@ export interface MarketBar {
    * Absent means fresh.
    */
   readonly isStale?: boolean;
+  /**
+   * Set by the engine's bar guard on a bar it refused or quarantined (see bar-guard.ts), with why: such a bar
+   * is also marked stale, and nothing is ever traded on it.
+   */
+  readonly refused?: readonly string[];
 }
 
 export type OptionRight = 'C' | 'P';

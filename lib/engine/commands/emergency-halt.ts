@@ -9,15 +9,19 @@ export interface EmergencyHaltOptions {
   readonly mode: TradingMode;
   readonly runners: readonly StrategyRunner[];
   readonly marketTime: number;
+  /** Why the current bar may not be traded on; empty when it may. */
+  readonly dataProblems: readonly string[];
 }
 
 /**
  * Halts everything (once: halting while HALTED changes nothing): the HALTED mode is stored and in force first (no strategy may enter from then on, also
  * after a restart), then every strategy holding a position is sent to EMERGENCY_EXIT under the operator's
  * name. A strategy caught mid-order is covered too: its machine flattens on the first bar it holds a
- * position while HALTED.
+ * position while HALTED. While the market data is unusable (stale, bad or quarantined), nobody is sent to
+ * exit now: an exit priced from such a bar could cost anything, so each machine flattens on the first usable
+ * bar instead (the halt itself, no entries, is in force at once).
  */
-export async function emergencyHalt({ command, mode, runners, marketTime }: EmergencyHaltOptions): Promise<CommandResult> {
+export async function emergencyHalt({ command, mode, runners, marketTime, dataProblems }: EmergencyHaltOptions): Promise<CommandResult> {
   const stored = await mode.refresh();
   if (stored.mode === 'HALTED') {
     // The first halt's actor and reason stand; the repeat is on the record as a no-op.
@@ -25,6 +29,10 @@ export async function emergencyHalt({ command, mode, runners, marketTime }: Emer
   }
   await mode.change('HALTED', command.actor, command.reason);
   const holding = runners.filter((runner) => !isFlat(runner.context.position) && runner.context.order === null);
+  if (dataProblems.length > 0 && holding.length > 0) {
+    const waiting = holding.map((runner) => runner.name).join(', ');
+    return { status: 'done', outcome: `halted; market data unusable (${dataProblems.join('; ')}): ${waiting} flatten on the first usable bar` };
+  }
   const reason = `Emergency halt: ${command.reason}`;
   const exits = await Promise.all(
     holding.map(async (runner) => {

@@ -97,7 +97,8 @@ export function lifecycleGuards<Settings>(decisions: RuleDecisions<Settings>) {
     isOrderOverdueWithOpenCircuit: (args, params) => isOverdueOrder(args, params) && isLastError(args.context),
     isHaltedWithPosition: ({ context, event }) => {
       const tick = asTick(event);
-      return tick !== null && tick.systemMode === 'HALTED' && !isFlat(context.position);
+      // Flattening waits for a usable bar too: an exit priced from a stale or suspect bar could cost anything.
+      return tick !== null && tick.systemMode === 'HALTED' && !isFlat(context.position) && marketDataProblems(tick.bar).length === 0;
     },
     isDecision: ({ context, event }, params) => decisions.positionDecision(context, event, params.from)?.next === params.next,
     isNextCycle: ({ context, event }) => {
