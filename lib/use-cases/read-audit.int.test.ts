@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetDatabase, TEST_DATABASE_URL } from '../../test/db';
 import { auditQuerySchema, type AuditRow } from '../api/contract';
@@ -135,6 +138,29 @@ describe('the audit trail', () => {
     await expect(db.$executeRawUnsafe(`UPDATE audit_event SET actor = 'nobody'`)).rejects.toThrow(/append-only/);
     await expect(db.$executeRawUnsafe('DELETE FROM audit_event')).rejects.toThrow(/append-only/);
     await expect(db.$executeRawUnsafe(`UPDATE operator_command SET reason = 'other'`)).rejects.toThrow(/may change only its status/);
+    expect((await verifyAudit()).intact).toBe(true);
+  });
+});
+
+describe('the application role', () => {
+  it('may append to the trail but, where the server has the role, not change or remove a row by its rights', async () => {
+    await db.$executeRawUnsafe(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wheelhouse_app') THEN CREATE ROLE wheelhouse_app LOGIN; END IF; END $$`);
+    // The migration grants what it finds the role in need of; run it again now that the role exists.
+    const grants = await readFile(path.resolve(import.meta.dirname, '../../prisma/migrations/20261202131000_app_role_grants/migration.sql'), 'utf8');
+    await db.$executeRawUnsafe(grants);
+    const url = new URL(TEST_DATABASE_URL);
+    url.username = 'wheelhouse_app';
+    const app = new pg.Client({ connectionString: url.toString() });
+    await app.connect();
+    try {
+      await app.query(`INSERT INTO access_event (kind, actor) VALUES ('sign-out', 'app@wheelhouse.test')`);
+      for (const statement of [`UPDATE access_event SET actor = 'x'`, 'DELETE FROM transition', 'TRUNCATE audit_event', `UPDATE audit_event SET actor = 'x'`]) {
+        await expect(app.query(statement), statement).rejects.toThrow(/permission denied/);
+      }
+      await expect(app.query('SET session_replication_role = replica')).rejects.toThrow(/permission denied/);
+    } finally {
+      await app.end();
+    }
     expect((await verifyAudit()).intact).toBe(true);
   });
 });
