@@ -30,8 +30,11 @@ export const BAD_BAR_KINDS = [
 ] as const;
 export type BadBarKind = (typeof BAD_BAR_KINDS)[number];
 
-/** Factors a burst's wrong prices are scaled by: no two within a collar of each other, so a burst never confirms itself. */
-const WRONG_FACTORS = [10, 0.1, 5, 0.2, 3, 1 / 3, 100, 0.01];
+/**
+ * How far a burst's wrong prices are off (up or down): each bar of a burst takes a different one, at least
+ * 1.8x apart, so no two bars of a burst agree within a collar (bars that agreed would be a real move, confirmed).
+ */
+const WRONG_MAGNITUDES = [2.2, 4, 10, 30, 100];
 
 const UNDERLYINGS: readonly Underlying[] = ['SPY', 'QQQ', 'IWM', 'ES'];
 
@@ -52,18 +55,19 @@ function withPrice(bar: MarketBar, underlying: Underlying, price: number): Marke
 }
 
 /** One wrong bar of `kind`, made from the last sane bar; `step` keeps a burst's times moving forward. */
-export function badBar(kind: BadBarKind, sane: MarketBar, step: number, factor: number, underlying: Underlying): MarketBar {
+export function badBar(kind: BadBarKind, sane: MarketBar, step: number, magnitude: number, underlying: Underlying): MarketBar {
   const next = { ...sane, time: sane.time + step };
   const price = sane.underlyings[underlying].price;
   switch (kind) {
     case 'underlying-jump':
-      return withPrice(next, underlying, price * Math.max(factor, 1 / factor));
+      return withPrice(next, underlying, price * magnitude);
     case 'underlying-drop':
-      return withPrice(next, underlying, price * Math.min(factor, 1 / factor));
+      return withPrice(next, underlying, price / magnitude);
     case 'vix-spike':
-      return { ...next, vix: Math.min(sane.vix * Math.max(factor, 1 / factor), 149) };
+      // At 150 or more it is refused as out of range rather than quarantined: a bad bar either way.
+      return { ...next, vix: sane.vix * magnitude };
     case 'vix-collapse':
-      return { ...next, vix: sane.vix * Math.min(factor, 1 / factor) };
+      return { ...next, vix: sane.vix / magnitude };
     case 'tiny-price':
       return withPrice(next, underlying, 1e-9);
     case 'nan-price':
@@ -73,7 +77,7 @@ export function badBar(kind: BadBarKind, sane: MarketBar, step: number, factor: 
     case 'negative-price':
       return withPrice(next, underlying, -price);
     case 'vix-out-of-range':
-      return { ...next, vix: 150 + factor };
+      return { ...next, vix: 150 * magnitude };
     case 'month-old':
       return { ...sane, time: sane.time - 30 * 24 * 60 * MINUTE_MS };
     case 'in-the-future':
@@ -94,6 +98,8 @@ export interface FuzzFigures {
   readonly haltsDuringBadData: number;
   /** Orders placed while a bad bar was the latest: must be 0. */
   readonly ordersFromBadBars: number;
+  /** Each such order, with the bar that was the latest and the strategies' states then: what to fix. */
+  readonly badOrders: readonly { clientOrderId: string; afterKind: BadBarKind; states: string }[];
   /** Orders placed on sane bars, for scale: the strategies did trade. */
   readonly ordersFromGoodBars: number;
 }
@@ -122,6 +128,7 @@ export async function fuzzBadMarketData({ badBars, seed }: FuzzOptions): Promise
   let burstsWhileHolding = 0;
   let haltsDuringBadData = 0;
   let ordersFromBadBars = 0;
+  const badOrders: { clientOrderId: string; afterKind: BadBarKind; states: string }[] = [];
   while (played < badBars) {
     for (let good = 1 + Math.floor(random() * 3); good > 0; good -= 1) {
       await engine.playBar(engine.clock.advance());
@@ -130,14 +137,15 @@ export async function fuzzBadMarketData({ badBars, seed }: FuzzOptions): Promise
     if (engine.allRunners().some((runner) => !isFlat(runner.context.position))) burstsWhileHolding += 1;
     const sane = engine.clock.currentBar;
     const before = broker.placed.length;
-    let factors = [...WRONG_FACTORS];
+    let magnitudes = [...WRONG_MAGNITUDES];
     const burst = Math.min(1 + Math.floor(random() * 4), badBars - played);
     for (let step = 1; step <= burst; step += 1) {
       const kind = pick(BAD_BAR_KINDS);
-      // Each wrong price in a burst is scaled differently: bars that agreed would be a real move, confirmed.
-      const factor = pick(factors);
-      factors = factors.filter((candidate) => candidate !== factor);
-      await engine.playBar(badBar(kind, sane, step, factor, pick(UNDERLYINGS)));
+      const magnitude = pick(magnitudes);
+      magnitudes = magnitudes.filter((candidate) => candidate !== magnitude);
+      const states = engine.allRunners().map((runner) => `${runner.id}:${runner.state}`).join(' ');
+      const placedBefore = broker.placed.length;
+      await engine.playBar(badBar(kind, sane, step, magnitude, pick(UNDERLYINGS)));
       byKind[kind] += 1;
       played += 1;
       // Now and then the operator halts in the middle of bad data (and resumes later on good data).
@@ -145,6 +153,7 @@ export async function fuzzBadMarketData({ badBars, seed }: FuzzOptions): Promise
         await command('EMERGENCY_HALT');
         haltsDuringBadData += 1;
       }
+      for (const clientOrderId of broker.placed.slice(placedBefore)) badOrders.push({ clientOrderId, afterKind: kind, states });
     }
     ordersFromBadBars += broker.placed.length - before;
     if (engine.systemMode === 'HALTED' && random() < 0.05) {
@@ -160,6 +169,7 @@ export async function fuzzBadMarketData({ badBars, seed }: FuzzOptions): Promise
     burstsWhileHolding,
     haltsDuringBadData,
     ordersFromBadBars,
+    badOrders,
     ordersFromGoodBars: broker.placed.length - ordersFromBadBars,
   };
 }
