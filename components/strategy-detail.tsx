@@ -239,7 +239,16 @@ export function StrategyDetail({ id }: { id: string }) {
             />
           </div>
         </div>
-        <p className="mt-2 text-sm text-slate-400">{strategy.description}</p>
+        <p className="mt-2 text-sm text-slate-400">
+          {strategy.description}{' '}
+          <a
+            className="text-sky-300 underline hover:text-sky-200"
+            href={`/api/strategies/${encodeURIComponent(strategy.id)}/record`}
+            download={`${strategy.id}-record.json`}
+          >
+            Download record (JSON)
+          </a>
+        </p>
         {strategy.lastReason && (
           <p className="mt-1 text-sm">
             <span className="text-slate-400">Latest: </span>

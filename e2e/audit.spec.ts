@@ -79,3 +79,13 @@ test('Verify says intact, and names the row someone altered in the database', as
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByTestId('audit-verification')).toContainText(`Broken at row ${halt!.id}`);
 });
+
+test("a strategy's page offers its record in the seed's ObjectStore shape", async ({ page }) => {
+  await page.goto(`${server.url}/strategies/lt112`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download record (JSON)' }).click()]);
+  expect(download.suggestedFilename()).toBe('lt112-record.json');
+  const record = JSON.parse(await readFile((await download.path())!, 'utf8')) as Record<string, unknown>;
+  expect(Object.keys(record)).toEqual(['strategy', 'state', 'entry_time', 'position', 'management']);
+  expect(record).toMatchObject({ strategy: 'LT112', management: { defensive_triggered: false } });
+  expect(Object.keys(record.management as object)).toEqual(['dte_at_entry', 'current_dte', 'defensive_triggered']);
+});

@@ -20,6 +20,7 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/health': { GET: PUBLIC },
   '/api/strategies': { GET: READ },
   '/api/strategies/[id]': { GET: READ },
+  '/api/strategies/[id]/record': { GET: READ },
   '/api/strategies/[id]/defensive-exit': { POST: COMMAND },
   '/api/strategies/[id]/recover': { POST: COMMAND },
   '/api/system/halt': { POST: COMMAND },
