@@ -203,6 +203,11 @@ export function StrategyDetail({ id }: { id: string }) {
             <p className="flex flex-wrap items-center gap-3 text-sm text-slate-300">
               <span>{strategy.kind}</span>
               <StateBadge state={strategy.state} />
+              {strategy.pause && (
+                <span data-testid="paused" className="rounded bg-amber-900 px-1.5 py-0.5 text-xs font-semibold text-amber-100">
+                  Paused by {strategy.pause.actor}
+                </span>
+              )}
               <span>
                 in state <span className="font-mono">{timeInState ?? '—'}</span>
                 <span className="text-slate-400"> (since {formatMarketTime(strategy.stateSince)})</span>
@@ -222,6 +227,30 @@ export function StrategyDetail({ id }: { id: string }) {
                     resumes holding its position or waits flat.
                   </p>
                 }
+              />
+            )}
+            {strategy.pause ? (
+              <OperatorActionDialog
+                key="resume-strategy"
+                label="Resume Entries"
+                title={`Resume entries: ${strategy.name}`}
+                variant="primary"
+                url={`/api/strategies/${encodeURIComponent(strategy.id)}/resume`}
+                explanation={
+                  <p>
+                    Paused by {strategy.pause.actor}: “{strategy.pause.reason}”. The strategy may enter new positions again, subject to its
+                    rules and the coordinator.
+                  </p>
+                }
+              />
+            ) : (
+              <OperatorActionDialog
+                key="pause-strategy"
+                label="Pause"
+                title={`Pause: ${strategy.name}`}
+                variant="secondary"
+                url={`/api/strategies/${encodeURIComponent(strategy.id)}/pause`}
+                explanation={<p>No new entries for this strategy until an operator resumes it. What it holds is still managed and exited by its rules.</p>}
               />
             )}
             <OperatorActionDialog

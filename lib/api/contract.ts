@@ -91,6 +91,8 @@ export const strategySummarySchema = z.object({
   /** Market time the current state was entered, ISO 8601. */
   stateSince: z.string(),
   version: z.number(),
+  /** Who paused it and why (no new entries; management and exits go on); null while not paused. */
+  pause: z.object({ actor: z.string(), reason: z.string(), since: z.string() }).nullable(),
   position: positionSchema.nullable(),
   /** Unrealised P&L in dollars at the latest market bar, null when flat. */
   pnl: z.number().nullable(),

@@ -1,15 +1,35 @@
-import type { ErrorWrite, NewStrategy, RefusalWrite, StrategyRecord, StrategyStore, TransitionWrite } from '../engine/ports';
+import type { ErrorWrite, NewStrategy, RefusalWrite, StrategyPause, StrategyRecord, StrategyStore, TransitionWrite } from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { AppError } from '../errors';
 import type { Db } from './client';
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
-const SELECTED = { id: true, name: true, kind: true, settings: true, state: true, snapshot: true, version: true, stateSince: true } as const;
+const SELECTED = {
+  id: true,
+  name: true,
+  kind: true,
+  settings: true,
+  state: true,
+  snapshot: true,
+  version: true,
+  stateSince: true,
+  pausedBy: true,
+  pauseReason: true,
+  pausedAt: true,
+} as const;
+
+type StrategyRow = Omit<StrategyRecord, 'snapshot' | 'pause'> & {
+  snapshot: unknown;
+  pausedBy: string | null;
+  pauseReason: string | null;
+  pausedAt: Date | null;
+};
 
 /** A strategy row with its snapshot checked: a row that is not a strategy snapshot fails here, naming the strategy. */
-function toRecord(row: Omit<StrategyRecord, 'snapshot'> & { snapshot: unknown }): StrategyRecord {
-  return { ...row, snapshot: parseStoredSnapshot(row.id, row.snapshot) };
+function toRecord({ pausedBy, pauseReason, pausedAt, ...row }: StrategyRow): StrategyRecord {
+  const pause = pausedBy !== null && pausedAt !== null ? { actor: pausedBy, reason: pauseReason ?? '', since: pausedAt } : null;
+  return { ...row, snapshot: parseStoredSnapshot(row.id, row.snapshot), pause };
 }
 
 /** Strategies, their transitions, refusals and errors. The transition write is the engine's hot path. */
@@ -28,12 +48,13 @@ export class StrategyRepository implements StrategyStore {
 
   /** Creates the strategy with its first history row (seq 1, from nothing), in one statement. */
   async create(strategy: NewStrategy): Promise<StrategyRecord> {
-    const rows = await this.db.$queryRaw<(Omit<StrategyRecord, 'snapshot'> & { snapshot: unknown })[]>`
+    const rows = await this.db.$queryRaw<StrategyRow[]>`
       WITH s AS (
         INSERT INTO strategy (id, name, kind, settings, state, snapshot, version, state_since)
         VALUES (${strategy.id}, ${strategy.name}, ${strategy.kind}, ${json(strategy.settings)}::jsonb, ${strategy.state},
                 ${json(strategy.snapshot)}::jsonb, 1, ${strategy.marketTime})
-        RETURNING id, name, kind, settings, state, snapshot, version, state_since AS "stateSince"
+        RETURNING id, name, kind, settings, state, snapshot, version, state_since AS "stateSince",
+                  paused_by AS "pausedBy", pause_reason AS "pauseReason", paused_at AS "pausedAt"
       ), t AS (
         INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time)
         SELECT id, version, NULL, state, 'strategy.created', '{}'::jsonb, 'system', 'created', ${strategy.marketTime} FROM s
@@ -71,6 +92,13 @@ export class StrategyRepository implements StrategyStore {
       );
     }
     return written.seq;
+  }
+
+  async setPause(id: string, pause: StrategyPause | null): Promise<void> {
+    await this.db.strategy.update({
+      where: { id },
+      data: { pausedBy: pause?.actor ?? null, pauseReason: pause?.reason ?? null, pausedAt: pause?.since ?? null },
+    });
   }
 
   async recordRefusal(refusal: RefusalWrite): Promise<void> {

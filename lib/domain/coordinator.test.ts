@@ -31,6 +31,15 @@ describe('the coordinator', () => {
     expect(canEnter(other, world({ strategies: [other, defending] })).allowed).toBe(true);
   });
 
+  it('keeps a paused strategy out, saying who paused it and why, and only that strategy', () => {
+    const paused: StrategyView = { ...zeroDte, pause: { actor: 'otto@wheelhouse.test', reason: 'earnings week' } };
+    expect(canEnter(paused, world({ strategies: [paused, lt112('WAITING')] }))).toEqual({
+      allowed: false,
+      reasons: ['paused by otto@wheelhouse.test: earnings week'],
+    });
+    expect(canEnter(lt112('WAITING'), world({ strategies: [paused, lt112('WAITING')] })).allowed).toBe(true);
+  });
+
   it('lists every reason at once', () => {
     const permit = canEnter(zeroDte, world({ systemMode: 'HALTED', strategies: [zeroDte, lt112('ERROR')] }));
     expect(permit.reasons).toEqual(['system is HALTED', 'LT112 is in ERROR']);

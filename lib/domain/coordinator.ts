@@ -14,6 +14,8 @@ export interface StrategyView {
   readonly name: string;
   readonly kind: string;
   readonly state: string;
+  /** Set while an operator has paused it: it enters nothing new (its management and exits go on). */
+  readonly pause?: { readonly actor: string; readonly reason: string } | null;
 }
 
 export interface World {
@@ -26,7 +28,7 @@ export interface World {
  * dashboard (from the stored rows), so both decide from the same view.
  */
 export function worldOf(systemMode: SystemMode, strategies: Iterable<StrategyView>): World {
-  return { systemMode, strategies: Array.from(strategies, ({ id, name, kind, state }) => ({ id, name, kind, state })) };
+  return { systemMode, strategies: Array.from(strategies, ({ id, name, kind, state, pause }) => ({ id, name, kind, state, pause: pause ?? null })) };
 }
 
 /** States in which one strategy's trouble must stop every other strategy from opening risk. */
@@ -37,6 +39,7 @@ export const ALLOWED: EntryPermit = { allowed: true, reasons: [] };
 /** May `strategy` open a new position in `world`? Every reason that says no is listed. */
 export function canEnter(strategy: StrategyView, world: World): EntryPermit {
   const reasons: string[] = [];
+  if (strategy.pause) reasons.push(`paused by ${strategy.pause.actor}: ${strategy.pause.reason}`);
   if (world.systemMode !== 'RUNNING') reasons.push(`system is ${world.systemMode}`);
   for (const other of world.strategies) {
     if (CRITICAL_STATES.has(other.state)) reasons.push(`${other.name} is in ${other.state}`);

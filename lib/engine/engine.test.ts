@@ -168,6 +168,35 @@ describe('the engine, on in-memory stores', () => {
     });
   });
 
+  describe('pausing one strategy', () => {
+    it('keeps it from entering, says why, outlives a restart, and lets it enter again once resumed', async () => {
+      const setup = await engineOnFakes();
+      const pause = await command(setup, 'PAUSE_STRATEGY', ZERO_DTE, 'carol', 'earnings week');
+      expect(pause).toMatchObject({ status: 'done', outcome: '0DTE Friday paused: no new entries; management and exits go on' });
+      expect(await command(setup, 'PAUSE_STRATEGY', ZERO_DTE, 'dave', 'me too')).toMatchObject({ outcome: 'no-op: already paused by carol (earnings week)' });
+      // 10:45 ET: the window opened at 10:30 (an unpaused twin enters then), and nothing entered.
+      await play(setup.engine, () => setup.engine.clock.currentBar.time >= SIMULATION.start + 25 * 60_000);
+      expect(statesOf(setup)).toEqual(['WAITING']);
+      expect(setup.broker.placed).toEqual([]);
+
+      const restarted = await setup.restart();
+      expect(restarted.runner(ZERO_DTE)!.pause).toMatchObject({ actor: 'carol', reason: 'earnings week' });
+      const resumed = await command(setup, 'RESUME_STRATEGY', ZERO_DTE, 'dave', 'earnings done');
+      expect(resumed).toMatchObject({ status: 'done', outcome: '0DTE Friday resumed: entries allowed again' });
+      expect((await setup.stores.strategies.find(ZERO_DTE))!.pause).toBeNull();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      expect(await command(setup, 'RESUME_STRATEGY', ZERO_DTE)).toMatchObject({ status: 'rejected', outcome: '0DTE Friday is not paused' });
+    });
+
+    it('lets a paused strategy manage and exit what it holds', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      await command(setup, 'PAUSE_STRATEGY', ZERO_DTE, 'carol', 'enough for today');
+      await play(setup.engine, () => setup.runner().state === 'COMPLETE', 2_000);
+      expect(setup.broker.placed.at(-1)).toMatch(/:close:/);
+    });
+  });
+
   it('refuses a write from a stale version: nothing is adopted, the runner reloads, and the next write goes through', async () => {
     const setup = await engineOnFakes();
     await play(setup.engine, () => setup.runner().state === 'ACTIVE');

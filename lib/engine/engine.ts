@@ -12,6 +12,7 @@ import type { ScenarioName } from '../market/scenarios';
 import type { CommandResult } from './commands/command-result';
 import { defensiveExit } from './commands/defensive-exit';
 import { emergencyHalt } from './commands/emergency-halt';
+import { pauseStrategy, resumeStrategy } from './commands/pause-strategy';
 import { recover } from './commands/recover';
 import { resume } from './commands/resume';
 import { MarketClock } from './market-clock';
@@ -263,6 +264,10 @@ export class Engine {
         return recover({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
       case 'RESUME':
         return resume({ command, mode: this.mode });
+      case 'PAUSE_STRATEGY':
+        return pauseStrategy({ command, runner: this.runners.get(command.strategyId ?? ''), strategies: this.options.stores.strategies, marketTime });
+      case 'RESUME_STRATEGY':
+        return resumeStrategy({ command, runner: this.runners.get(command.strategyId ?? ''), strategies: this.options.stores.strategies, marketTime });
     }
   }
 
@@ -293,6 +298,7 @@ export class Engine {
       marketTime: new Date(this.clock.currentBar.time),
     });
     const runner = new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps());
+    runner.pause = record.pause;
     this.runners.set(record.id, runner);
     return runner;
   }
@@ -300,7 +306,9 @@ export class Engine {
   private async loadStrategies(): Promise<void> {
     const records = await this.options.stores.strategies.list();
     for (const record of records) {
-      this.runners.set(record.id, new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps()));
+      const runner = new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps());
+      runner.pause = record.pause;
+      this.runners.set(record.id, runner);
     }
     if (records.length > 0) return;
     for (const { id, kind } of this.options.initialStrategies ?? DEFAULT_STRATEGIES) await this.addStrategy({ id, kind });

@@ -16,6 +16,14 @@ export interface StrategyRecord {
   readonly snapshot: StoredSnapshot;
   readonly version: number;
   readonly stateSince: Date;
+  /** Set while an operator has paused the strategy: no new entries for it, management and exits go on. */
+  readonly pause: StrategyPause | null;
+}
+
+export interface StrategyPause {
+  readonly actor: string;
+  readonly reason: string;
+  readonly since: Date;
 }
 
 export interface NewStrategy {
@@ -77,6 +85,8 @@ export interface StrategyStore {
   recordError(error: ErrorWrite): Promise<void>;
   /** The latest market time any transition was stored at. */
   latestMarketTime(): Promise<Date | null>;
+  /** Pauses (or, with null, un-pauses) the strategy. */
+  setPause(id: string, pause: StrategyPause | null): Promise<void>;
 }
 
 export interface SystemRecord {
@@ -99,7 +109,7 @@ export interface SystemStore {
   saveMarketClock(time: Date, state: unknown): Promise<void>;
 }
 
-export const COMMAND_TYPES = ['DEFENSIVE_EXIT', 'RECOVER', 'EMERGENCY_HALT', 'RESUME'] as const;
+export const COMMAND_TYPES = ['DEFENSIVE_EXIT', 'RECOVER', 'EMERGENCY_HALT', 'RESUME', 'PAUSE_STRATEGY', 'RESUME_STRATEGY'] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 export const COMMAND_STATUSES = ['pending', 'executing', 'done', 'rejected', 'failed'] as const;
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];

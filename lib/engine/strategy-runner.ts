@@ -8,7 +8,7 @@ import { refusalReason } from '../domain/strategies/machine-graph';
 import { strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import type { StrategyRecord, StrategyStore } from './ports';
+import type { StrategyPause, StrategyRecord, StrategyStore } from './ports';
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -70,6 +70,8 @@ export class StrategyRunner {
   /** The client order id this process has sent; a restarted process never resends (see system.restored). */
   private sentOrderId: string | null = null;
   private readonly machine: AnyStateMachine;
+  /** Set while an operator has paused this strategy: the coordinator lets it enter nothing new. */
+  pause: StrategyPause | null = null;
 
   constructor(
     readonly record: Pick<StrategyRecord, 'id' | 'name' | 'kind' | 'settings'>,

@@ -55,6 +55,7 @@ export function summarize(record: StrategyRecord, world: World, bar: MarketBar |
     state: record.state,
     stateSince: record.stateSince.toISOString(),
     version: record.version,
+    pause: record.pause && { actor: record.pause.actor, reason: record.pause.reason, since: record.pause.since.toISOString() },
     position: position
       ? {
           structure: position.structure,

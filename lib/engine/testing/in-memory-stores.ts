@@ -7,6 +7,7 @@ import type { ChangeEvent } from '../../domain/change-event';
 import type { SystemMode } from '../../domain/system-mode';
 import { AppError } from '../../errors';
 import type {
+  StrategyPause,
   ChangeFeed,
   CommandRecord,
   CommandStore,
@@ -51,9 +52,16 @@ export class InMemoryStrategyStore implements StrategyStore {
       snapshot: parseStoredSnapshot(strategy.id, throughJson(strategy.snapshot)),
       version: 1,
       stateSince: strategy.marketTime,
+      pause: null,
     };
     this.rows.set(record.id, record);
     return record;
+  }
+
+  async setPause(id: string, pause: StrategyPause | null): Promise<void> {
+    const row = this.rows.get(id);
+    if (!row) throw new Error(`no strategy ${id}`);
+    this.rows.set(id, { ...row, pause });
   }
 
   async recordTransition(write: TransitionWrite): Promise<number> {
