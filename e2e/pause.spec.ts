@@ -9,8 +9,8 @@ let server: RunningServer;
 
 test.beforeAll(async () => {
   await resetDatabase();
-  // Ten market minutes before the 0DTE window opens (10:30 ET), a minute of market per real second.
-  server = await startServer({ port: 3110, simStart: '2026-11-20T10:20:00-05:00', simSpeed: 60 });
+  // Half an hour before the 0DTE window opens (10:30 ET), a minute of market per real second: time to pause.
+  server = await startServer({ port: 3110, simStart: '2026-11-20T10:00:00-05:00', simSpeed: 60 });
 });
 
 test.afterAll(async () => {
@@ -26,6 +26,7 @@ test('an operator pauses 0DTE before its window: it enters nothing, says why, an
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('paused')).toHaveText('Paused by operator@wheelhouse.demo');
+  expect(await marketTime()).toBeLessThan(nyTime('2026-11-20', 10, 30));
 
   await page.goto(server.url);
   const row = page.getByRole('table', { name: 'Strategies' }).getByRole('row').filter({ hasText: '0DTE Friday' });
