@@ -83,6 +83,21 @@ function accessAudit(recordAccess: AuthOptions['recordAccess']): BetterAuthPlugi
   };
 }
 
+/** What better-auth answers an admin who tries to turn two-factor sign-in off while admins must have it. */
+export const ADMIN_TWO_FACTOR_REQUIRED = 'two-factor sign-in is required for admins (REQUIRE_ADMIN_2FA): it cannot be turned off';
+
+/**
+ * While REQUIRE_ADMIN_2FA holds, an admin cannot turn two-factor off: refused before better-auth's
+ * /two-factor/disable even checks the password, so the browser client cannot get around it.
+ */
+function keepAdminTwoFactor(env: Env) {
+  return createAuthMiddleware(async (context) => {
+    if (context.path !== '/two-factor/disable' || !env.REQUIRE_ADMIN_2FA) return;
+    const session = await getSessionFromCtx(context);
+    if (session?.user.role === 'admin') throw new APIError('FORBIDDEN', { code: 'ADMIN_TWO_FACTOR_REQUIRED', message: ADMIN_TWO_FACTOR_REQUIRED });
+  });
+}
+
 /**
  * better-auth, configured for a control room: email and password (accounts made by an admin or the CLI,
  * never by sign-up), sessions in PostgreSQL that end after SESSION_IDLE_MINUTES without a request and
@@ -121,6 +136,7 @@ export function createAuth({ env, db, log, recordAccess }: AuthOptions) {
         },
       },
     },
+    hooks: { before: keepAdminTwoFactor(env) },
     rateLimit: {
       enabled: true,
       storage: 'database',

@@ -7,6 +7,7 @@ import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repos
 import { SessionRepository } from '../db/session-repository';
 import { StrategyRepository } from '../db/strategy-repository';
 import { SystemRepository } from '../db/system-repository';
+import { UserAdministrationLock } from '../db/user-administration-lock';
 import { loadEnv, type Env } from '../env';
 import { createLogger, type Logger } from '../log';
 
@@ -18,6 +19,7 @@ export interface Repositories {
   readonly brokerSettings: PaperBrokerSettingsRepository;
   readonly accessEvents: AccessEventRepository;
   readonly sessions: SessionRepository;
+  readonly userAdministration: UserAdministrationLock;
 }
 
 export interface ServerContext {
@@ -38,6 +40,7 @@ export function repositoriesFor(db: Db): Repositories {
     brokerSettings: new PaperBrokerSettingsRepository(db),
     accessEvents: new AccessEventRepository(db),
     sessions: new SessionRepository(db),
+    userAdministration: new UserAdministrationLock(db),
   };
 }
 
