@@ -39,9 +39,14 @@ function operatorOf({ user, session }: SessionLike, role: Role): Operator {
 /** What an admin without two-factor sign-in is told while REQUIRE_ADMIN_2FA holds. */
 export const ENROL_TWO_FACTOR_FIRST = 'enrol two-factor first: admins must sign in with an authenticator code (Account page)';
 
+/** Whether someone of `role` must sign in with two factors here: admins, unless REQUIRE_ADMIN_2FA is off. */
+export function isTwoFactorRequired(role: Role, { env }: Pick<ServerContext, 'env'> = serverContext()): boolean {
+  return env.REQUIRE_ADMIN_2FA && role === 'admin';
+}
+
 /** Whether `operator` is an admin who must still enrol two-factor sign-in before doing anything only an admin may. */
-export function mustEnrolTwoFactor(operator: Pick<Operator, 'role' | 'hasTwoFactor'>, { env }: Pick<ServerContext, 'env'> = serverContext()): boolean {
-  return env.REQUIRE_ADMIN_2FA && operator.role === 'admin' && !operator.hasTwoFactor;
+export function mustEnrolTwoFactor(operator: Pick<Operator, 'role' | 'hasTwoFactor'>, context: Pick<ServerContext, 'env'> = serverContext()): boolean {
+  return isTwoFactorRequired(operator.role, context) && !operator.hasTwoFactor;
 }
 
 type Context = Pick<ServerContext, 'auth' | 'env' | 'repositories'>;
