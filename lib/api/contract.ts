@@ -245,3 +245,6 @@ export type AddUserBody = z.input<typeof addUserBody>;
 /** `POST /api/users/:id/role` (admins, fresh authentication). */
 export const changeRoleBody = z.strictObject({ role: roleSchema, reason: reasonSchema });
 export type ChangeRoleBody = z.input<typeof changeRoleBody>;
+
+/** `POST /api/setup` and `POST /api/users`: the user just created. */
+export const createdUserResponseSchema = z.object({ user: z.object({ id: z.string(), email: z.string() }) });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   brokerFaultsResponseSchema,
   commandResponseSchema,
+  createdUserResponseSchema,
   errorResponseSchema,
   overviewSchema,
   reauthenticateResponseSchema,
@@ -10,6 +11,8 @@ import {
   strategyDetailSchema,
   type Command,
   type ReauthenticateBody,
+  type SetupBody,
+  usersResponseSchema,
 } from '@/lib/api/contract';
 
 /** A request the server answered with an error; `message` is the server's own words, fit to show an operator. */
@@ -63,6 +66,16 @@ export const commandQueries = {
     }),
 };
 
+/** Every user, for admins. Refreshed after each change an admin makes. */
+export const userQueries = {
+  all: () => ['users'] as const,
+  list: () =>
+    queryOptions({
+      queryKey: userQueries.all(),
+      queryFn: async ({ signal }) => (await fetchParsed('/api/users', usersResponseSchema, { signal })).users,
+    }),
+};
+
 export const BROKER_FAULTS_URL = '/api/paper-broker/faults';
 
 /** The paper broker's injected faults (demo only). Refreshed on every `paper_broker_settings` change. */
@@ -111,3 +124,11 @@ export async function reauthenticate(proof: ReauthenticateBody): Promise<void> {
 
 /** The server's answer to a sensitive action whose operator has not proved who they are recently enough. */
 export const isReauthenticationRequired = (error: unknown): boolean => error instanceof ApiError && error.code === 'REAUTHENTICATION_REQUIRED';
+
+/** Sends a JSON body to one of our routes with POST; resolves with the parsed answer, throws an `ApiError` when refused. */
+export function postJson<S extends z.ZodType>(url: string, body: unknown, schema: S): Promise<z.output<S>> {
+  return fetchParsed(url, schema, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** First start only: creates the first admin; throws an `ApiError` (409) once any user exists. */
+export const setUpFirstAdmin = (body: SetupBody) => postJson('/api/setup', body, createdUserResponseSchema);
