@@ -29,8 +29,8 @@ function origin(request: Request | undefined, options: Parameters<typeof getIP>[
 }
 
 /**
- * Records every sign-in attempt with its outcome, and every sign-out. A plugin placed after twoFactor(), so
- * it sees the final answer: a 2FA user's password step is not yet a sign-in.
+ * Records every sign-in attempt with its outcome, every sign-out, and two-factor turned on or off. A plugin
+ * placed after twoFactor(), so it sees the final answer: a 2FA user's password step is not yet a sign-in.
  */
 function accessAudit(recordAccess: AuthOptions['recordAccess']): BetterAuthPlugin {
   return {
@@ -62,6 +62,22 @@ function accessAudit(recordAccess: AuthOptions['recordAccess']): BetterAuthPlugi
             const session = context.context.newSession;
             const tried = (context.body as { email?: unknown } | undefined)?.email;
             const failed = returned instanceof APIError;
+            // A code sent from a live session is no sign-in: it is an enrolment's first code (recorded here) or a
+            // re-authentication (recorded by lib/use-cases/fresh-authentication.ts).
+            const alreadySignedIn = context.path !== '/sign-in/email' ? context.context.session : null;
+            if (alreadySignedIn) {
+              if (failed || alreadySignedIn.user.twoFactorEnabled === true) return;
+              await recordAccess({
+                kind: 'two-factor-enabled',
+                userId: alreadySignedIn.user.id,
+                actor: alreadySignedIn.user.email,
+                ...origin(context.request, context.context.options),
+                method: 'POST',
+                path: context.path,
+                detail: 'authenticator app (TOTP)',
+              });
+              return;
+            }
             const pendingSecondFactor = !failed && (returned as { twoFactorRedirect?: boolean } | undefined)?.twoFactorRedirect === true;
             await recordAccess({
               kind: failed ? 'sign-in-failed' : 'sign-in',
@@ -75,6 +91,22 @@ function accessAudit(recordAccess: AuthOptions['recordAccess']): BetterAuthPlugi
                 : pendingSecondFactor
                   ? 'password accepted: second factor required'
                   : null,
+            });
+          }),
+        },
+        {
+          matcher: (context) => context.path === '/two-factor/disable',
+          handler: createAuthMiddleware(async (context) => {
+            const session = context.context.session;
+            if (!session || context.context.returned instanceof APIError) return;
+            await recordAccess({
+              kind: 'two-factor-disabled',
+              userId: session.user.id,
+              actor: session.user.email,
+              ...origin(context.request, context.context.options),
+              method: 'POST',
+              path: context.path,
+              detail: null,
             });
           }),
         },

@@ -7,6 +7,8 @@ export type AccessEventKind =
   | 'denied'
   | 'reauthenticated'
   | 'reauthentication-failed'
+  | 'two-factor-enabled'
+  | 'two-factor-disabled'
   // What admins do to users (the actor is the admin, the detail names the user, the change and the reason).
   | 'first-admin-set-up'
   | 'user-added'

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { base32 } from '@better-auth/utils/base32';
+import { createOTP } from '@better-auth/utils/otp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../../test/db';
 
@@ -30,10 +32,16 @@ async function call(route: string, method: 'GET' | 'POST', { cookie, body, id = 
   return routeModule[method]!(request, { params: Promise.resolve({ id }) });
 }
 
-async function signIn(email: string, password: string): Promise<string> {
+const cookiesOf = (headers: Headers) => headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+
+async function auth() {
   const { serverContext } = await import('../../../lib/server/context');
-  const { headers } = await serverContext().auth.api.signInEmail({ body: { email, password }, returnHeaders: true });
-  return headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+  return serverContext().auth;
+}
+
+async function signIn(email: string, password: string): Promise<string> {
+  const { headers } = await (await auth()).api.signInEmail({ body: { email, password }, returnHeaders: true });
+  return cookiesOf(headers);
 }
 
 const userByEmail = (email: string) => db.user.findUniqueOrThrow({ where: { email } });
@@ -213,5 +221,28 @@ describe('admins managing users', () => {
       body: expect.objectContaining({ code: 'ADMIN_TWO_FACTOR_REQUIRED' }),
     });
     expect((await userByEmail(ADMIN.email)).twoFactorEnabled).toBe(true);
+  });
+});
+
+describe('two-factor sign-in', () => {
+  const kindsFor = async (actor: string) => (await db.accessEvent.findMany({ where: { actor }, orderBy: { id: 'asc' } })).map((event) => event.kind);
+
+  it('is enrolled with a first code (recorded as such, not as a sign-in), then asked for at sign-in, and turned off', async () => {
+    const api = (await auth()).api;
+    const session = new Headers({ cookie: await signIn(OPERATOR.email, OPERATOR.password) });
+    const { totpURI } = (await api.enableTwoFactor({ headers: session, body: { password: OPERATOR.password } })) as { totpURI: string };
+    const code = () => createOTP(base32.decode(new URL(totpURI).searchParams.get('secret')!)).totp();
+    const enrolled = await api.verifyTOTP({ headers: session, body: { code: await code() }, returnHeaders: true });
+    expect((await userByEmail(OPERATOR.email)).twoFactorEnabled).toBe(true);
+
+    const passwordStep = await api.signInEmail({ body: OPERATOR, returnHeaders: true });
+    expect(passwordStep.response).toMatchObject({ twoFactorRedirect: true });
+    const secondStep = await api.verifyTOTP({ headers: new Headers({ cookie: cookiesOf(passwordStep.headers) }), body: { code: await code() }, returnHeaders: true });
+    expect(cookiesOf(secondStep.headers)).toContain('session_token');
+
+    await api.disableTwoFactor({ headers: new Headers({ cookie: cookiesOf(enrolled.headers) }), body: { password: OPERATOR.password } });
+    expect((await userByEmail(OPERATOR.email)).twoFactorEnabled).toBe(false);
+    const kinds = await kindsFor(OPERATOR.email);
+    expect(kinds.slice(kinds.lastIndexOf('two-factor-enabled') - 1)).toEqual(['sign-in', 'two-factor-enabled', 'sign-in', 'sign-in', 'two-factor-disabled']);
   });
 });
