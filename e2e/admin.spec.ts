@@ -11,6 +11,8 @@ let context: BrowserContext;
 let page: Page;
 /** The TOTP secret the Account page showed, as an authenticator app would have scanned it. */
 let secret = '';
+/** The backup codes it showed once. */
+let backupCodes: string[] = [];
 
 const ADMIN = { name: 'Ada First', email: 'ada@example.com', password: 'first admin password' };
 const OTTO = { name: 'Otto Ops', email: 'otto@example.com', password: 'otto operator password' };
@@ -42,7 +44,7 @@ test.afterAll(async () => {
 });
 
 async function signInAs(api: APIRequestContext, { email, password }: { email: string; password: string }) {
-  return api.post('/api/auth/sign-in/email', { data: { email, password } });
+  return api.post(`${server.url}/api/auth/sign-in/email`, { data: { email, password }, headers: { origin: server.url } });
 }
 
 test('on an empty database the sign-in page leads to the one-time setup of the first admin', async ({ playwright }) => {
@@ -91,6 +93,7 @@ test('the admin enrols TOTP: QR code, secret and backup codes, then a first code
   await start.getByRole('button', { name: 'Turn on two-factor' }).click();
   await expect(page.locator('svg').filter({ has: page.locator('title', { hasText: 'QR code for your authenticator app' }) })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Backup codes' }).getByRole('listitem')).toHaveCount(10);
+  backupCodes = await page.getByRole('list', { name: 'Backup codes' }).getByRole('listitem').allTextContents();
   secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
 
@@ -100,6 +103,7 @@ test('the admin enrols TOTP: QR code, secret and backup codes, then a first code
   await expect(page.getByTestId('two-factor-status')).toContainText('Two-factor sign-in is on');
   await expect(page.getByText('As an admin you must keep it on.')).toBeVisible();
   expect(await query('SELECT two_factor_enabled FROM auth_user WHERE email = $1', [ADMIN.email])).toEqual([{ two_factor_enabled: true }]);
+  expect(await accessEvents('two-factor-enabled')).toEqual([{ actor: ADMIN.email, detail: 'authenticator app (TOTP)' }]);
 
   // better-auth's own endpoint refuses too, whatever a page offers.
   const turnOff = await page.request.post(`${server.url}/api/auth/two-factor/disable`, { data: { password: ADMIN.password }, headers: { origin: server.url } });
@@ -111,13 +115,17 @@ test('the admin enrols TOTP: QR code, secret and backup codes, then a first code
   await expect(page).not.toHaveURL(/\/account$/);
 });
 
-test('the admin signs out, and signs in again with the password and an authenticator code', async () => {
+async function signOutAndEnterPassword() {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  const second = page.getByRole('form', { name: 'Two-factor sign-in' });
+  return page.getByRole('form', { name: 'Two-factor sign-in' });
+}
+
+test('the admin signs out, and signs in again with the password and an authenticator code, or a backup code', async () => {
+  const second = await signOutAndEnterPassword();
   await second.getByLabel('Authenticator code').fill('000000');
   await second.getByRole('button', { name: 'Verify' }).click();
   await expect(second.getByText(/invalid/i)).toBeVisible();
@@ -125,6 +133,12 @@ test('the admin signs out, and signs in again with the password and an authentic
   await second.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(ADMIN.email);
   await expect(page.getByRole('table', { name: 'Strategies' })).toBeVisible();
+
+  const withBackup = await signOutAndEnterPassword();
+  await withBackup.getByRole('button', { name: 'Use a backup code instead' }).click();
+  await withBackup.getByLabel('Backup code').fill(backupCodes[0]!);
+  await withBackup.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(ADMIN.email);
 });
 
 test('the admin adds a user after confirming their password again', async () => {
@@ -203,4 +217,15 @@ test('the admin disables a user, whose sign-in then fails, and enables them agai
   await otto.dispose();
   expect((await accessEvents('user-disabled')).map((event) => event.actor)).toEqual([ADMIN.email]);
   expect((await accessEvents('user-enabled')).map((event) => event.actor)).toEqual([ADMIN.email]);
+});
+
+test('a user who is not an admin sees no Users link, gets a 403 page there, and 403 from the users API', async () => {
+  const visitor = await context.browser()!.newContext();
+  const ottoPage = await visitor.newPage();
+  expect((await signInAs(ottoPage.request, OTTO)).status()).toBe(200);
+  await ottoPage.goto(`${server.url}/admin/users`);
+  await expect(ottoPage.getByText('403: only admins manage users')).toBeVisible();
+  await expect(ottoPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toHaveCount(0);
+  expect((await ottoPage.request.get(`${server.url}/api/users`)).status()).toBe(403);
+  await visitor.close();
 });
