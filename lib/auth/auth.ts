@@ -116,7 +116,7 @@ function accessAudit(recordAccess: AuthOptions['recordAccess']): BetterAuthPlugi
 }
 
 /** What better-auth answers an admin who tries to turn two-factor sign-in off while admins must have it. */
-export const ADMIN_TWO_FACTOR_REQUIRED = 'two-factor sign-in is required for admins (REQUIRE_ADMIN_2FA): it cannot be turned off';
+const ADMIN_TWO_FACTOR_REQUIRED = 'two-factor sign-in is required for admins (REQUIRE_ADMIN_2FA): it cannot be turned off';
 
 /**
  * While REQUIRE_ADMIN_2FA holds, an admin cannot turn two-factor off: refused before better-auth's

@@ -101,8 +101,13 @@ export async function addUserAsAdmin(action: AdminAction, user: NewUser, context
  */
 export async function setUpFirstAdmin(request: Request, admin: Omit<NewUser, 'role'>, context: Context = serverContext()): Promise<{ id: string }> {
   const ctx = await context.auth.$context;
-  const created = await exclusively(async () => {
+  const refuseOnceAnyUserExists = async () => {
     if ((await ctx.internalAdapter.countTotalUsers()) > 0) throw new AppError('CONFLICT', 'the first admin is already set up: sign in, or ask an admin for an account');
+  };
+  // Checked before the lock too, so that once set up a setup is refused without queueing for the lock.
+  await refuseOnceAnyUserExists();
+  const created = await exclusively(async () => {
+    await refuseOnceAnyUserExists();
     return createUser({ ...admin, role: 'admin' }, context);
   }, context);
   const setUp: Change = { actor: { userId: created.id, name: admin.email }, reason: 'first start: no user existed', request };
