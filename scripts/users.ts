@@ -1,7 +1,8 @@
 /**
  * Users from a shell: `npm run users -- add --email ops@example.com --role admin [--name "Ops Lead"]`
  * (the password is read from WHEELHOUSE_PASSWORD or asked for), `list`, `set-role --email … --role …`,
- * `disable --email … --reason …`, `end-sessions --email …`. Uses DATABASE_URL like the server.
+ * `disable --email … --reason …`, `end-sessions --email …`. Uses DATABASE_URL like the server. Every change is
+ * recorded in the audit trail as done by `shell`, with --reason when given; the last admin stays admin here too.
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
