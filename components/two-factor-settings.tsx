@@ -80,11 +80,13 @@ function PasswordForm({ label, action, variant, act, children }: {
       <label htmlFor={id} className="block text-sm text-slate-300">
         Your password
       </label>
-      <input id={id} name="password" type="password" autoComplete="current-password" required className={INPUT_CLASSES} />
+      <div className="flex flex-wrap items-center gap-2">
+        <input id={id} name="password" type="password" autoComplete="current-password" required className={INPUT_CLASSES} />
+        <Button type="submit" variant={variant} disabled={isPending} aria-busy={isPending}>
+          {action}
+        </Button>
+      </div>
       {error && <Notice tone="error">{error}</Notice>}
-      <Button type="submit" variant={variant} disabled={isPending} aria-busy={isPending}>
-        {action}
-      </Button>
     </form>
   );
 }
@@ -153,11 +155,13 @@ function ConfirmEnrolment({ enrolment, onEnabled }: { enrolment: Enrolment; onEn
         <label htmlFor={ids.code} className="block text-sm text-slate-300">
           Code from your app
         </label>
-        <input id={ids.code} name="code" type="text" inputMode="numeric" pattern="\d{6}" autoComplete="one-time-code" required className={INPUT_CLASSES} />
+        <div className="flex flex-wrap items-center gap-2">
+          <input id={ids.code} name="code" type="text" inputMode="numeric" pattern="\d{6}" autoComplete="one-time-code" required className={INPUT_CLASSES} />
+          <Button type="submit" variant="primary" disabled={isPending} aria-busy={isPending}>
+            Verify and turn on
+          </Button>
+        </div>
         {error && <Notice tone="error">{error}</Notice>}
-        <Button type="submit" variant="primary" disabled={isPending} aria-busy={isPending}>
-          Verify and turn on
-        </Button>
       </form>
     </div>
   );
