@@ -27,7 +27,11 @@ export function SignInForm() {
     router.replace('/');
     router.refresh();
   };
-  return step === 'password' ? <PasswordStep onSignedIn={enter} onSecondFactor={() => setStep('second-factor')} /> : <SecondFactorStep onSignedIn={enter} />;
+  return step === 'password' ? (
+    <PasswordStep onSignedIn={enter} onSecondFactor={() => setStep('second-factor')} />
+  ) : (
+    <SecondFactorStep onSignedIn={enter} onStartOver={() => setStep('password')} />
+  );
 }
 
 function PasswordStep({ onSignedIn, onSecondFactor }: { onSignedIn: () => void; onSecondFactor: () => void }) {
@@ -70,7 +74,8 @@ function PasswordStep({ onSignedIn, onSecondFactor }: { onSignedIn: () => void; 
   );
 }
 
-function SecondFactorStep({ onSignedIn }: { onSignedIn: () => void }) {
+/** The second step; after 5 wrong codes better-auth ends it, and the password is asked for again (start over). */
+function SecondFactorStep({ onSignedIn, onStartOver }: { onSignedIn: () => void; onStartOver: () => void }) {
   const ids = { code: useId(), hint: useId() };
   const [kind, setKind] = useState<'totp' | 'backup'>('totp');
   const [error, setError] = useState<string | null>(null);
@@ -112,9 +117,14 @@ function SecondFactorStep({ onSignedIn }: { onSignedIn: () => void }) {
       </div>
       {error && <Notice tone="error">{error}</Notice>}
       <div className="flex items-center justify-between gap-2">
-        <button type="button" className="text-xs text-sky-300 underline" onClick={() => setKind(kind === 'totp' ? 'backup' : 'totp')}>
-          {kind === 'totp' ? 'Use a backup code instead' : 'Use an authenticator code instead'}
-        </button>
+        <span className="flex gap-3">
+          <button type="button" className="text-xs text-sky-300 underline" onClick={() => setKind(kind === 'totp' ? 'backup' : 'totp')}>
+            {kind === 'totp' ? 'Use a backup code instead' : 'Use an authenticator code instead'}
+          </button>
+          <button type="button" className="text-xs text-sky-300 underline" onClick={onStartOver}>
+            Start over
+          </button>
+        </span>
         <Button type="submit" variant="primary" disabled={isPending} aria-busy={isPending}>
           Verify
         </Button>

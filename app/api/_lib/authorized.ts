@@ -26,7 +26,7 @@ export function authorized<Params = Record<string, never>>(needed: Role, handler
  * A route open to anyone, signed in or not (the first admin's setup): a state change must still come from the
  * app's own origin (403, recorded), and every failure has the one JSON error shape.
  */
-export function open(handler: (request: Request) => Promise<Response>) {
+export function publicRoute(handler: (request: Request) => Promise<Response>) {
   return (request: Request): Promise<Response> =>
     respond(async () => {
       await requireOwnOrigin(request);
