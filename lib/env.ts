@@ -36,6 +36,11 @@ const envSchema = z
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     /** Hours after sign-in after which a session ends, however active. */
     SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+    /**
+     * Admins must use two-factor sign-in (TOTP): until they enrol, pages send them to their Account page and
+     * admin-only requests are refused; an admin cannot turn it off. `false` only for tests and local demos.
+     */
+    REQUIRE_ADMIN_2FA: booleanFlag.default(true),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.BETTER_AUTH_SECRET !== undefined, {
     path: ['BETTER_AUTH_SECRET'],

@@ -1,13 +1,14 @@
 /**
  * Users from a shell: `npm run users -- add --email ops@example.com --role admin [--name "Ops Lead"]`
  * (the password is read from WHEELHOUSE_PASSWORD or asked for), `list`, `set-role --email … --role …`,
- * `disable --email … --reason …`, `end-sessions --email …`. Uses DATABASE_URL like the server.
+ * `disable --email … --reason …`, `end-sessions --email …`. Uses DATABASE_URL like the server. Every change is
+ * recorded in the audit trail as done by `shell`, with --reason when given; the last admin stays admin here too.
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { isRole, ROLES } from '../lib/auth/roles';
 import { serverContext } from '../lib/server/context';
-import { addUser, disableUser, endUserSessions, listUsers, setUserRole } from '../lib/use-cases/manage-users';
+import { addUser, changeUserRole, disableUser, endUserSessions, listUsers, userIdByEmail, type AdminAction } from '../lib/use-cases/manage-users';
 
 const USAGE = `usage: npm run users -- <add|list|set-role|disable|end-sessions> [--email E] [--role ${ROLES.join('|')}] [--name N] [--reason R]`;
 
@@ -33,6 +34,8 @@ const { positionals, values } = parseArgs({
 const [command] = positionals;
 const email = () => values.email ?? fail('--email is required');
 const role = () => (isRole(values.role) ? values.role : fail(`--role must be one of ${ROLES.join(', ')}`));
+/** From the shell, recorded in the audit trail as the shell's doing, with --reason when given. */
+const fromShell = (what: string): AdminAction => ({ by: 'shell', reason: values.reason ?? `${what} from the shell` });
 
 try {
   switch (command) {
@@ -47,15 +50,15 @@ try {
       console.table(await listUsers());
       break;
     case 'set-role':
-      await setUserRole(email(), role());
+      await changeUserRole(fromShell('role changed'), await userIdByEmail(email()), role());
       console.log(`${email()} is now ${values.role}; their sessions ended.`);
       break;
     case 'disable':
-      await disableUser(email(), values.reason ?? 'disabled from the shell');
+      await disableUser(fromShell('disabled'), await userIdByEmail(email()));
       console.log(`${email()} is disabled; their sessions ended.`);
       break;
     case 'end-sessions':
-      await endUserSessions(email());
+      await endUserSessions(fromShell('sessions ended'), await userIdByEmail(email()));
       console.log(`Every session of ${email()} ended.`);
       break;
     default:

@@ -5,12 +5,16 @@ import type { ReactNode } from 'react';
 import { LiveIndicator } from '@/components/live-indicator';
 import { OperatorProvider } from '@/components/operator-context';
 import { SignOutButton } from '@/components/sign-out-button';
-import { currentOperator } from '@/lib/use-cases/authorize-request';
+import { TwoFactorEnrolmentGuard } from '@/components/two-factor-enrolment-guard';
+import { currentOperator, mustEnrolTwoFactor } from '@/lib/use-cases/authorize-request';
 import { Providers } from './providers';
 
 export const dynamic = 'force-dynamic';
 
-/** Every page of the control room needs a session: without one, the way is to the sign-in page. */
+/**
+ * Every page of the control room needs a session: without one, the way is to the sign-in page. An admin who must
+ * still enrol two-factor sign-in is sent to their Account page.
+ */
 export default async function ControlRoomLayout({ children }: { children: ReactNode }) {
   const operator = await currentOperator(await headers());
   if (!operator) redirect('/sign-in');
@@ -45,7 +49,9 @@ export default async function ControlRoomLayout({ children }: { children: ReactN
             </span>
           </nav>
         </header>
-        <main className="mx-auto max-w-7xl space-y-4 px-4 py-4">{children}</main>
+        <main className="mx-auto max-w-7xl space-y-4 px-4 py-4">
+          <TwoFactorEnrolmentGuard mustEnrol={mustEnrolTwoFactor(operator)}>{children}</TwoFactorEnrolmentGuard>
+        </main>
       </Providers>
     </OperatorProvider>
   );

@@ -15,6 +15,8 @@ const READ: Expected = { anonymous: 401, viewer: 200, operator: 200, admin: 200 
 /** An operator action with a well-formed body: accepted and pending (no engine runs in this test). */
 const COMMAND: Expected = { anonymous: 401, viewer: 403, operator: 202, admin: 202 };
 const PUBLIC: Expected = { anonymous: 200, viewer: 200, operator: 200, admin: 200 };
+/** Admins only; the admin's answer is the use case's (no user has the id 'zero-dte-friday': 404). */
+const ADMIN = (admin: number): Expected => ({ anonymous: 401, viewer: 403, operator: 403, admin });
 
 const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/health': { GET: PUBLIC },
@@ -39,6 +41,13 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/paper-broker/faults': { GET: READ, PUT: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },
   // A wrong password: signed-in users reach the check (400, recorded), anonymous callers do not.
   '/api/session/reauthenticate': { POST: { anonymous: 401, viewer: 400, operator: 400, admin: 400 } },
+  // First start only, no session needed: users exist here, so it is refused for everyone.
+  '/api/setup': { POST: { anonymous: 409, viewer: 409, operator: 409, admin: 409 } },
+  '/api/users': { GET: ADMIN(200), POST: ADMIN(201) },
+  '/api/users/[id]/role': { POST: ADMIN(404) },
+  '/api/users/[id]/end-sessions': { POST: ADMIN(404) },
+  '/api/users/[id]/disable': { POST: ADMIN(404) },
+  '/api/users/[id]/enable': { POST: ADMIN(404) },
   '/api/[...path]': Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => [m, { anonymous: 404, viewer: 404, operator: 404, admin: 404 }])),
 };
 /** Routes that are not ours to gate, with the reason. */
@@ -50,6 +59,9 @@ const NOT_OURS: Readonly<Record<string, string>> = {
 const BODIES: Readonly<Record<string, unknown>> = {
   '/api/paper-broker/faults': { latencyBars: 0 },
   '/api/session/reauthenticate': { password: 'not the password' },
+  '/api/setup': { name: 'Second First', email: 'second-first@example.com', password: 'a long enough password', passwordAgain: 'a long enough password' },
+  '/api/users': { email: 'table@example.com', name: 'Table Test', role: 'viewer', password: 'a long enough password', reason: 'authorization table' },
+  '/api/users/[id]/role': { role: 'viewer', reason: 'authorization table' },
 };
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -74,6 +86,8 @@ const db = testDb();
 beforeAll(async () => {
   process.env.DATABASE_URL = TEST_DATABASE_URL;
   process.env.COMMAND_WAIT_MS = '0';
+  // Roles only: the demo admin has no TOTP; the admins' two-factor rule has its own tests (lib/use-cases/manage-users.int.test.ts).
+  process.env.REQUIRE_ADMIN_2FA = 'false';
   await resetDatabase(db);
   const { serverContext } = await import('../../lib/server/context');
   const { seedDemoUsers } = await import('../../lib/use-cases/manage-users');

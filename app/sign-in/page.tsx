@@ -1,4 +1,5 @@
 import { headers } from 'next/headers';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/sign-in-form';
 import { Card } from '@/components/ui/card';
@@ -20,7 +21,11 @@ export default async function SignInPage() {
       </Card>
       {users === 0 && (
         <Notice tone="warning">
-          No user exists yet. Create the first admin from a shell: <code>npm run users -- add --email you@example.com --role admin</code>
+          No user exists yet.{' '}
+          <Link href="/setup" className="font-semibold text-sky-300 underline">
+            Set up the first admin
+          </Link>{' '}
+          here, or from a shell: <code>npm run users -- add --email you@example.com --role admin</code>
         </Notice>
       )}
       {demo && (

@@ -265,3 +265,58 @@ export const auditChoicesSchema = z.object({
   kinds: z.array(z.string()),
 });
 export type AuditChoices = z.infer<typeof auditChoicesSchema>;
+
+/** The roles, as lib/auth/roles.ts has them (lib/api may not import it; lib/auth/roles.test.ts holds the two equal). */
+export const roleSchema = z.enum(['viewer', 'operator', 'admin']);
+
+/** A person's name or an email as typed: printable text on one line. */
+const printableLine = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} is required`)
+    .max(max, `${what} may be at most ${max} characters`)
+    .refine((text) => firstUnprintable(text) === null, `${what} must be printable text on one line`);
+
+const emailSchema = z.email('Enter an email address').max(254).transform((email) => email.toLowerCase());
+/** better-auth's own limits (lib/auth/auth.ts): 12 to 128 characters. */
+const newPasswordSchema = z.string().min(12, 'The password must be at least 12 characters').max(128, 'The password may be at most 128 characters');
+
+/** `POST /api/setup` (first start only): the first admin, the password typed twice. */
+export const setupBody = z
+  .strictObject({ name: printableLine('The name', 100), email: emailSchema, password: newPasswordSchema, passwordAgain: z.string() })
+  .refine((body) => body.password === body.passwordAgain, { path: ['passwordAgain'], message: 'The two passwords differ' });
+export type SetupBody = z.input<typeof setupBody>;
+
+export const userSummarySchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.string(),
+  hasTwoFactor: z.boolean(),
+  disabled: z.boolean(),
+  liveSessions: z.number(),
+});
+export type UserSummary = z.infer<typeof userSummarySchema>;
+
+/** `GET /api/users` (admins): every user. */
+export const usersResponseSchema = z.object({ users: z.array(userSummarySchema) });
+/** What every change to a user answers: the user as they now are. */
+export const userResponseSchema = z.object({ user: userSummarySchema });
+
+/** `POST /api/users` (admins, fresh authentication): a new user with an initial password, and why. */
+export const addUserBody = z.strictObject({
+  email: emailSchema,
+  name: printableLine('The name', 100),
+  role: roleSchema,
+  password: newPasswordSchema,
+  reason: reasonSchema,
+});
+export type AddUserBody = z.input<typeof addUserBody>;
+
+/** `POST /api/users/:id/role` (admins, fresh authentication). */
+export const changeRoleBody = z.strictObject({ role: roleSchema, reason: reasonSchema });
+export type ChangeRoleBody = z.input<typeof changeRoleBody>;
+
+/** `POST /api/setup` and `POST /api/users`: the user just created. */
+export const createdUserResponseSchema = z.object({ user: z.object({ id: z.string(), email: z.string() }) });

@@ -29,8 +29,8 @@ function origin(request: Request | undefined, options: Parameters<typeof getIP>[
 }
 
 /**
- * Records every sign-in attempt with its outcome, and every sign-out. A plugin placed after twoFactor(), so
- * it sees the final answer: a 2FA user's password step is not yet a sign-in.
+ * Records every sign-in attempt with its outcome, every sign-out, and two-factor turned on or off. A plugin
+ * placed after twoFactor(), so it sees the final answer: a 2FA user's password step is not yet a sign-in.
  */
 function accessAudit(recordAccess: AuthOptions['recordAccess']): BetterAuthPlugin {
   return {
@@ -62,6 +62,22 @@ function accessAudit(recordAccess: AuthOptions['recordAccess']): BetterAuthPlugi
             const session = context.context.newSession;
             const tried = (context.body as { email?: unknown } | undefined)?.email;
             const failed = returned instanceof APIError;
+            // A code sent from a live session is no sign-in: it is an enrolment's first code (recorded here) or a
+            // re-authentication (recorded by lib/use-cases/fresh-authentication.ts).
+            const alreadySignedIn = context.path !== '/sign-in/email' ? context.context.session : null;
+            if (alreadySignedIn) {
+              if (failed || alreadySignedIn.user.twoFactorEnabled === true) return;
+              await recordAccess({
+                kind: 'two-factor-enabled',
+                userId: alreadySignedIn.user.id,
+                actor: alreadySignedIn.user.email,
+                ...origin(context.request, context.context.options),
+                method: 'POST',
+                path: context.path,
+                detail: 'authenticator app (TOTP)',
+              });
+              return;
+            }
             const pendingSecondFactor = !failed && (returned as { twoFactorRedirect?: boolean } | undefined)?.twoFactorRedirect === true;
             await recordAccess({
               kind: failed ? 'sign-in-failed' : 'sign-in',
@@ -78,9 +94,40 @@ function accessAudit(recordAccess: AuthOptions['recordAccess']): BetterAuthPlugi
             });
           }),
         },
+        {
+          matcher: (context) => context.path === '/two-factor/disable',
+          handler: createAuthMiddleware(async (context) => {
+            const session = context.context.session;
+            if (!session || context.context.returned instanceof APIError) return;
+            await recordAccess({
+              kind: 'two-factor-disabled',
+              userId: session.user.id,
+              actor: session.user.email,
+              ...origin(context.request, context.context.options),
+              method: 'POST',
+              path: context.path,
+              detail: null,
+            });
+          }),
+        },
       ],
     },
   };
+}
+
+/** What better-auth answers an admin who tries to turn two-factor sign-in off while admins must have it. */
+const ADMIN_TWO_FACTOR_REQUIRED = 'two-factor sign-in is required for admins (REQUIRE_ADMIN_2FA): it cannot be turned off';
+
+/**
+ * While REQUIRE_ADMIN_2FA holds, an admin cannot turn two-factor off: refused before better-auth's
+ * /two-factor/disable even checks the password, so the browser client cannot get around it.
+ */
+function keepAdminTwoFactor(env: Env) {
+  return createAuthMiddleware(async (context) => {
+    if (context.path !== '/two-factor/disable' || !env.REQUIRE_ADMIN_2FA) return;
+    const session = await getSessionFromCtx(context);
+    if (session?.user.role === 'admin') throw new APIError('FORBIDDEN', { code: 'ADMIN_TWO_FACTOR_REQUIRED', message: ADMIN_TWO_FACTOR_REQUIRED });
+  });
 }
 
 /**
@@ -121,6 +168,7 @@ export function createAuth({ env, db, log, recordAccess }: AuthOptions) {
         },
       },
     },
+    hooks: { before: keepAdminTwoFactor(env) },
     rateLimit: {
       enabled: true,
       storage: 'database',

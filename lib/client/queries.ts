@@ -6,6 +6,7 @@ import {
   auditVerificationSchema,
   brokerFaultsResponseSchema,
   commandResponseSchema,
+  createdUserResponseSchema,
   errorResponseSchema,
   overviewSchema,
   reauthenticateResponseSchema,
@@ -15,6 +16,8 @@ import {
   type AuditVerificationResult,
   type Command,
   type ReauthenticateBody,
+  type SetupBody,
+  usersResponseSchema,
 } from '@/lib/api/contract';
 
 /** A request the server answered with an error; `message` is the server's own words, fit to show an operator. */
@@ -65,6 +68,16 @@ export const commandQueries = {
     queryOptions({
       queryKey: ['commands'] as const,
       queryFn: async ({ signal }) => (await fetchParsed('/api/commands', recentCommandsSchema, { signal })).commands,
+    }),
+};
+
+/** Every user, for admins. Refreshed after each change an admin makes. */
+export const userQueries = {
+  all: () => ['users'] as const,
+  list: () =>
+    queryOptions({
+      queryKey: userQueries.all(),
+      queryFn: async ({ signal }) => (await fetchParsed('/api/users', usersResponseSchema, { signal })).users,
     }),
 };
 
@@ -147,3 +160,11 @@ export const auditQueries = {
 
 /** Asks the server to recompute the audit trail's hash chain: "intact", or the first broken row. */
 export const verifyAuditTrail = (): Promise<AuditVerificationResult> => fetchParsed('/api/audit/verify', auditVerificationSchema);
+
+/** Sends a JSON body to one of our routes with POST; resolves with the parsed answer, throws an `ApiError` when refused. */
+export function postJson<S extends z.ZodType>(url: string, body: unknown, schema: S): Promise<z.output<S>> {
+  return fetchParsed(url, schema, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** First start only: creates the first admin; throws an `ApiError` (409) once any user exists. */
+export const setUpFirstAdmin = (body: SetupBody) => postJson('/api/setup', body, createdUserResponseSchema);

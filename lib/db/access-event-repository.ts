@@ -1,6 +1,21 @@
 import type { Db } from './client';
 
-export type AccessEventKind = 'sign-in' | 'sign-in-failed' | 'sign-out' | 'denied' | 'reauthenticated' | 'reauthentication-failed';
+export type AccessEventKind =
+  | 'sign-in'
+  | 'sign-in-failed'
+  | 'sign-out'
+  | 'denied'
+  | 'reauthenticated'
+  | 'reauthentication-failed'
+  | 'two-factor-enabled'
+  | 'two-factor-disabled'
+  // What admins do to users (the actor is the admin, the detail names the user, the change and the reason).
+  | 'first-admin-set-up'
+  | 'user-added'
+  | 'role-changed'
+  | 'sessions-ended'
+  | 'user-disabled'
+  | 'user-enabled';
 
 export interface AccessEventWrite {
   readonly kind: AccessEventKind;
@@ -13,7 +28,7 @@ export interface AccessEventWrite {
   readonly detail: string | null;
 }
 
-/** Sign-ins, sign-outs and denied requests: append-only rows of the audit trail. */
+/** Sign-ins, sign-outs, denied requests and changes to users: append-only rows of the audit trail. */
 export class AccessEventRepository {
   constructor(private readonly db: Db) {}
 

@@ -9,6 +9,7 @@ import { ResumeRepository } from '../db/resume-repository';
 import { SessionRepository } from '../db/session-repository';
 import { StrategyRepository } from '../db/strategy-repository';
 import { SystemRepository } from '../db/system-repository';
+import { UserAdministrationLock } from '../db/user-administration-lock';
 import { loadEnv, type Env } from '../env';
 import { createLogger, type Logger } from '../log';
 
@@ -22,6 +23,7 @@ export interface Repositories {
   readonly sessions: SessionRepository;
   readonly resumes: ResumeRepository;
   readonly audit: AuditRepository;
+  readonly userAdministration: UserAdministrationLock;
 }
 
 export interface ServerContext {
@@ -44,6 +46,7 @@ export function repositoriesFor(db: Db): Repositories {
     sessions: new SessionRepository(db),
     resumes: new ResumeRepository(db),
     audit: new AuditRepository(db),
+    userAdministration: new UserAdministrationLock(db),
   };
 }
 

@@ -12,6 +12,7 @@ const operatorAuthenticated = (msAgo: number): Operator => ({
   signedInAt: new Date(NOW - 3_600_000),
   sessionId: 's1',
   authenticatedAt: new Date(NOW - msAgo),
+  hasTwoFactor: false,
 });
 
 describe('requireFreshAuthentication', () => {

@@ -21,6 +21,14 @@ export const AUDIT_KINDS = [
   'denied',
   'reauthenticated',
   'reauthentication-failed',
+  'two-factor-enabled',
+  'two-factor-disabled',
+  'first-admin-set-up',
+  'user-added',
+  'role-changed',
+  'sessions-ended',
+  'user-disabled',
+  'user-enabled',
 ] as const;
 
 function auditRowView(record: AuditRecord): AuditRow {

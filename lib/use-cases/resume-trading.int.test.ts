@@ -20,6 +20,7 @@ const operator = (name: string, authenticatedMinutesAgo = 0): Operator => ({
   signedInAt: new Date(Date.now() - 3_600_000),
   sessionId: `session-${name}`,
   authenticatedAt: new Date(Date.now() - authenticatedMinutesAgo * 60_000),
+  hasTwoFactor: false,
 });
 const alice = operator('alice');
 const bob = operator('bob');

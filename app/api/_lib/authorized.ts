@@ -1,6 +1,6 @@
 import type { NextResponse } from 'next/server';
 import type { Role } from '@/lib/auth/roles';
-import { authorizeRequest, type Operator } from '@/lib/use-cases/authorize-request';
+import { authorizeRequest, requireOwnOrigin, type Operator } from '@/lib/use-cases/authorize-request';
 import { errorResponse, respond } from './http';
 
 export interface RouteContext<Params> {
@@ -19,6 +19,18 @@ export function authorized<Params = Record<string, never>>(needed: Role, handler
     respond(async () => {
       const operator = await authorizeRequest(request, needed);
       return handler(request, { operator, params: ((await params) ?? {}) as Params });
+    });
+}
+
+/**
+ * A route open to anyone, signed in or not (the first admin's setup): a state change must still come from the
+ * app's own origin (403, recorded), and every failure has the one JSON error shape.
+ */
+export function publicRoute(handler: (request: Request) => Promise<Response>) {
+  return (request: Request): Promise<Response> =>
+    respond(async () => {
+      await requireOwnOrigin(request);
+      return handler(request);
     });
 }
 
