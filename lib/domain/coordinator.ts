@@ -2,6 +2,9 @@
  * The coordinator (the design's UnifiedStateManager): strategies learn about each other through a pure
  * decision, recomputed for every bar and shown beside each strategy in the dashboard.
  */
+import type { MarketBar, OrderLeg } from './market/types';
+import { openingOrderOf, withOrder } from './risk/book';
+import { checkOpeningOrder, type Book, type RiskLimits } from './risk/limits';
 import type { SystemMode } from './system-mode';
 
 export interface EntryPermit {
@@ -48,4 +51,43 @@ export function canEnter(strategy: StrategyView, world: World): EntryPermit {
     }
   }
   return reasons.length === 0 ? ALLOWED : { allowed: false, reasons };
+}
+
+/** A strategy as the bar's permits see it: with the legs of the entry it proposes, while it validates one. */
+export interface CandidateView extends StrategyView {
+  readonly proposedLegs: readonly OrderLeg[] | null;
+}
+
+/** The book and its limits on this bar: what a proposed entry is checked against. */
+export interface RiskView {
+  readonly book: Book;
+  readonly limits: RiskLimits;
+  readonly bar: MarketBar;
+}
+
+/**
+ * Every strategy's permit for one bar. A strategy validating a proposal is also checked against the risk limits
+ * as the book would be after its entry filled; the strategies are decided one after another and each allowed
+ * entry is counted in before the next is checked, so two entries on one bar cannot both take the last of a
+ * shared limit (no write skew). A refused proposal's reasons name the limit and the figures.
+ */
+export function entryPermits(strategies: readonly CandidateView[], world: World, risk: RiskView | null): Map<string, EntryPermit> {
+  const permits = new Map<string, EntryPermit>();
+  let book = risk?.book ?? null;
+  for (const strategy of strategies) {
+    const permit = canEnter(strategy, world);
+    if (!risk || !book || !permit.allowed || !strategy.proposedLegs || strategy.proposedLegs.length === 0) {
+      permits.set(strategy.id, permit);
+      continue;
+    }
+    const order = openingOrderOf(strategy.id, strategy.proposedLegs, risk.bar);
+    const check = checkOpeningOrder(order, book, risk.limits);
+    if (check.allowed) {
+      book = withOrder(book, order);
+      permits.set(strategy.id, permit);
+    } else {
+      permits.set(strategy.id, { allowed: false, reasons: check.reasons.map((reason) => `risk limit: ${reason}`) });
+    }
+  }
+  return permits;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RISK_LIMITS, type RiskLimits } from '../domain/risk/limits';
 import type { CommandType } from './ports';
 import { createLogger } from '../log';
 import { Engine, type SimulationSettings } from './engine';
@@ -9,12 +10,12 @@ import { InMemoryChangeFeed, inMemoryStores } from './testing/in-memory-stores';
 const SIMULATION: SimulationSettings = { start: Date.parse('2026-11-20T10:20:00-05:00'), seed: 20261120, scenario: 'calm', vix: 24, speed: 1 };
 const ZERO_DTE = 'zero-dte-friday';
 
-async function engineOnFakes() {
+async function engineOnFakes(riskLimits?: RiskLimits) {
   const stores = inMemoryStores();
   const broker = new InMemoryBroker();
   const changes = new InMemoryChangeFeed();
   const load = () =>
-    Engine.load({ stores, changes, broker, log: createLogger('silent'), simulation: SIMULATION, initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }] });
+    Engine.load({ stores, changes, broker, log: createLogger('silent'), simulation: SIMULATION, initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }], riskLimits });
   const engine = await load();
   return { engine, stores, broker, changes, restart: load, runner: () => engine.runner(ZERO_DTE)! };
 }
@@ -166,6 +167,14 @@ describe('the engine, on in-memory stores', () => {
       await play(setup.engine, () => setup.runner().state === 'WAITING');
       expect(await command(setup, 'RECOVER', ZERO_DTE)).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('WAITING does not accept operator.recover') });
     });
+  });
+
+  it('refuses an entry that would breach a risk limit, back to WAITING with the limit and figures in its history', async () => {
+    const setup = await engineOnFakes({ ...DEFAULT_RISK_LIMITS, maxBuyingPowerUse: 0.0001 });
+    await play(setup.engine, () => setup.stores.strategies.transitions.some((write) => write.fromState === 'VALIDATION'));
+    const refused = setup.stores.strategies.transitions.find((write) => write.fromState === 'VALIDATION')!;
+    expect(refused).toMatchObject({ toState: 'WAITING', reason: expect.stringMatching(/risk limit: buying power would be \$[\d,]+, over the limit of \$100\b/) });
+    expect(setup.broker.placed).toEqual([]);
   });
 
   describe('pausing one strategy', () => {

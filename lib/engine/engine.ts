@@ -1,5 +1,8 @@
 import type { Broker } from '../broker/broker';
-import { canEnter, worldOf, type World } from '../domain/coordinator';
+import { entryPermits, worldOf, type RiskView, type World } from '../domain/coordinator';
+import { bookOf } from '../domain/risk/book';
+import { DEFAULT_RISK_LIMITS, type RiskLimits } from '../domain/risk/limits';
+import { isFlat } from '../domain/strategies/position';
 import { INITIAL_BAR_GUARD, judgeBar, type BarGuardState } from '../domain/market/bar-guard';
 import type { MarketBar } from '../domain/market/types';
 import type { SystemMode } from '../domain/system-mode';
@@ -43,6 +46,8 @@ export interface EngineOptions {
   readonly simulation: SimulationSettings;
   /** What a fresh database starts with; one strategy of each kind unless given. */
   readonly initialStrategies?: readonly { id: string; kind: string }[];
+  /** The coordinator's risk limits; DESIGN.md's defaults unless given. */
+  readonly riskLimits?: RiskLimits;
 }
 
 /**
@@ -138,11 +143,11 @@ export class Engine {
     const bar = this.screen(marketBar);
     this.screenedBar = bar;
     await this.noteDataProblems(bar);
-    const world = this.world();
+    const permits = this.permits(bar);
     const results = await Promise.allSettled(
       this.allRunners().map((runner) =>
         runner.send(
-          { type: 'market.tick', bar, permit: canEnter(runner, world), systemMode: this.mode.current },
+          { type: 'market.tick', bar, permit: permits.get(runner.id)!, systemMode: this.mode.current },
           { actor: SYSTEM_ACTOR, marketTime: bar.time },
         ),
       ),
@@ -269,6 +274,34 @@ export class Engine {
       case 'RESUME_STRATEGY':
         return resumeStrategy({ command, runner: this.runners.get(command.strategyId ?? ''), strategies: this.options.stores.strategies, marketTime });
     }
+  }
+
+  /**
+   * Each strategy's permit on `bar`: the coordinator's rules, and for a strategy validating an entry, the risk
+   * limits with every entry already allowed or in flight counted in (decided in one pass: no two entries take
+   * the last of a shared limit). On an unusable bar nothing is priced: the strategies hold anyway.
+   */
+  private permits(bar: MarketBar): ReturnType<typeof entryPermits> {
+    const runners = this.allRunners();
+    const candidates = runners.map((runner) => ({
+      id: runner.id,
+      name: runner.name,
+      kind: runner.kind,
+      state: runner.state,
+      pause: runner.pause,
+      proposedLegs: runner.state === 'VALIDATION' ? (runner.context.proposal?.legs ?? null) : null,
+    }));
+    let risk: RiskView | null = null;
+    if (!bar.isStale) {
+      const holdings = runners.map(({ id, context }) => ({
+        id,
+        position: isFlat(context.position) ? null : context.position,
+        inFlight: context.order?.purpose === 'ENTRY' ? context.order.legs : [],
+        realizedPnl: context.realizedPnl,
+      }));
+      risk = { book: bookOf(holdings, bar), limits: this.options.riskLimits ?? DEFAULT_RISK_LIMITS, bar };
+    }
+    return entryPermits(candidates, this.world(), risk);
   }
 
   private world(): World {

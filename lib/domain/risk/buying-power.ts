@@ -11,10 +11,11 @@ import type { PositionLeg } from '../strategies/position';
  *   searched over every strike and zero (the payoff is straight between strikes). Legs of different expiries
  *   count at intrinsic value: a long-dated long leg is worth at least that, so the figure errs high.
  * - Naked (more short calls than long ones: the /ES strangle): each naked short option on its own, at the
- *   standard rule for short options: premium + max(RATE x underlying - out-of-the-money amount, 10% x strike
- *   for a put, 10% x underlying for a call), with RATE 20% for the ETFs and 15% for /ES options (broad-index
- *   rate, standing in for exchange SPAN margin). Both sides of a strangle are added, where a broker charges
- *   only the greater side plus the other's premium: the figure errs high by about one side's margin.
+ *   standard rule for short options: premium + max(RATE x underlying - out-of-the-money amount, MINIMUM), with,
+ *   for the ETFs, Reg-T's RATE 20% and MINIMUM 10% of the strike (put) or underlying (call); for /ES options,
+ *   standing in for the exchange's SPAN margin, RATE 6% (about SPAN's scanning range for the E-mini S&P 500)
+ *   and MINIMUM 2% of the underlying. Both sides of a strangle are added, where a broker charges only the
+ *   greater side plus the other's premium: the figure errs high by about one side's margin.
  */
 export interface BuyingPower {
   /** Dollars of buying power the position ties up. */
@@ -22,8 +23,8 @@ export interface BuyingPower {
   readonly method: 'max-loss' | 'naked';
 }
 
-export const NAKED_RATE: Readonly<Record<Underlying, number>> = { SPY: 0.2, QQQ: 0.2, IWM: 0.2, ES: 0.15 };
-const MINIMUM_RATE = 0.1;
+export const NAKED_RATE: Readonly<Record<Underlying, number>> = { SPY: 0.2, QQQ: 0.2, IWM: 0.2, ES: 0.06 };
+const MINIMUM_RATE: Readonly<Record<Underlying, number>> = { SPY: 0.1, QQQ: 0.1, IWM: 0.1, ES: 0.02 };
 
 const intrinsic = ({ right, strike }: OptionContract, price: number): number => (right === 'C' ? Math.max(0, price - strike) : Math.max(0, strike - price));
 
@@ -42,7 +43,9 @@ export function nakedRequirement(contract: OptionContract, quantity: number, bar
   const underlying = bar.underlyings[contract.underlying].price;
   const premium = quoteOption(contract, bar).mid;
   const outOfTheMoney = contract.right === 'C' ? Math.max(0, contract.strike - underlying) : Math.max(0, underlying - contract.strike);
-  const minimum = MINIMUM_RATE * (contract.right === 'P' ? contract.strike : underlying);
+  // Reg-T's minimum is on the strike for a put; SPAN's stand-in is on the underlying either way.
+  const base = contract.right === 'P' && contract.underlying !== 'ES' ? contract.strike : underlying;
+  const minimum = MINIMUM_RATE[contract.underlying] * base;
   const perUnit = premium + Math.max(NAKED_RATE[contract.underlying] * underlying - outOfTheMoney, minimum);
   return perUnit * quantity * contractMultiplier(contract.underlying);
 }

@@ -64,13 +64,15 @@ describe('buying power: naked short options', () => {
     expect(nakedRequirement(farPut, 1, BAR)).toBeCloseTo((mid(farPut) + 0.1 * 400) * 100, 6);
   });
 
-  it('margins each side of an /ES strangle at the 15% broad-index rate and adds them', () => {
-    const put = option('ES', 'P', 5100, '2027-01-15');
+  it('margins each side of an /ES strangle at the SPAN stand-in (6%, at least 2% of the underlying) and adds them', () => {
+    const put = option('ES', 'P', 5700, '2027-01-15');
     const call = option('ES', 'C', 6900, '2027-01-15');
-    const side = (contract: OptionContract, outOfTheMoney: number, minimum: number) => (mid(contract) + Math.max(0.15 * 6000 - outOfTheMoney, minimum)) * 50;
+    const side = (contract: OptionContract, outOfTheMoney: number) => (mid(contract) + Math.max(0.06 * 6000 - outOfTheMoney, 0.02 * 6000)) * 50;
     const { requirement, method } = buyingPowerOf([leg(put, -1), leg(call, -1)], BAR);
     expect(method).toBe('naked');
-    expect(requirement).toBeCloseTo(side(put, 900, 510) + side(call, 900, 600), 1);
+    // The put 300 points out of the money: 360 - 300 = 60 < the 120 minimum; the call 900 out: the minimum too.
+    expect(requirement).toBeCloseTo(side(put, 300) + side(call, 900), 1);
+    expect(nakedRequirement(option('ES', 'P', 6000, '2027-01-15'), 1, BAR)).toBeCloseTo((mid(option('ES', 'P', 6000, '2027-01-15')) + 360) * 50, 6);
   });
 
   it('adds underlyings up', () => {

@@ -1,0 +1,80 @@
+import { contractMultiplier } from '../market/instruments';
+import { quoteOption } from '../market/option-pricing';
+import type { MarketBar, OrderLeg } from '../market/types';
+import { positionPnl, type Position, type PositionLeg } from '../strategies/position';
+import { buyingPowerOf } from './buying-power';
+import { exposureOf, NO_GREEKS, spyEquivalentDelta, type Betas, DEFAULT_BETAS } from './exposure';
+import type { Book, OpeningOrder } from './limits';
+
+/** What the book needs to know of one strategy. */
+export interface StrategyHoldings {
+  readonly id: string;
+  readonly position: Position | null;
+  /** Legs of an opening order sent and not yet filled: counted as if filled, so two entries cannot both pass. */
+  readonly inFlight: readonly OrderLeg[];
+  /** P&L of the strategy's completed cycles, in dollars. */
+  readonly realizedPnl: number;
+}
+
+/**
+ * The account's starting balance, until the paper broker keeps an account of its own (then a setting). A million:
+ * the 1-1-2 ties up its loss to zero (about $100,000 a unit on SPY), and 35% of the account must hold it.
+ */
+export const DEFAULT_STARTING_BALANCE = 1_000_000;
+
+const signed = (legs: readonly OrderLeg[]): PositionLeg[] => legs.map(({ contract, side, quantity }) => ({ contract, quantity: side === 'BUY' ? quantity : -quantity }));
+
+/** The book on `bar`: net liquidation value, buying power in use (per strategy too), Greeks and SPY-equivalent delta. */
+export function bookOf(strategies: readonly StrategyHoldings[], bar: MarketBar, startingBalance = DEFAULT_STARTING_BALANCE, betas: Betas = DEFAULT_BETAS): Book {
+  let netLiquidation = startingBalance;
+  let buyingPowerUsed = 0;
+  const buyingPowerByStrategy: Record<string, number> = {};
+  const legs: PositionLeg[] = [];
+  for (const strategy of strategies) {
+    netLiquidation += strategy.realizedPnl + (strategy.position ? positionPnl(strategy.position, bar) : 0);
+    const held = [...(strategy.position?.legs ?? []), ...signed(strategy.inFlight)];
+    const { requirement } = buyingPowerOf(held, bar);
+    buyingPowerByStrategy[strategy.id] = requirement;
+    buyingPowerUsed += requirement;
+    legs.push(...held);
+  }
+  const exposure = legs.length > 0 ? exposureOf(legs, bar) : null;
+  return {
+    netLiquidation,
+    buyingPowerUsed,
+    buyingPowerByStrategy,
+    greeks: exposure ? { delta: exposure.delta, gamma: exposure.gamma, vega: exposure.vega, theta: exposure.theta } : NO_GREEKS,
+    spyDelta: exposure ? spyEquivalentDelta(exposure, bar, betas) : 0,
+  };
+}
+
+/** What an opening order of `legs` would add to the book if it filled, priced at mid on `bar`. */
+export function openingOrderOf(strategyId: string, legs: readonly OrderLeg[], bar: MarketBar, betas: Betas = DEFAULT_BETAS): OpeningOrder {
+  const positionLegs = signed(legs);
+  const exposure = exposureOf(positionLegs, bar);
+  return {
+    strategyId,
+    contracts: Math.max(0, ...legs.map((leg) => leg.quantity)),
+    premium: positionLegs.reduce((sum, { contract, quantity }) => sum + quantity * quoteOption(contract, bar).mid * contractMultiplier(contract.underlying), 0),
+    buyingPower: buyingPowerOf(positionLegs, bar).requirement,
+    greeks: { delta: exposure.delta, gamma: exposure.gamma, vega: exposure.vega, theta: exposure.theta },
+    spyDelta: spyEquivalentDelta(exposure, bar, betas),
+    ordersLastMinute: 0,
+  };
+}
+
+/** The book with `order` counted in: the next strategy checked on the same bar sees it. */
+export function withOrder(book: Book, order: OpeningOrder): Book {
+  return {
+    netLiquidation: book.netLiquidation,
+    buyingPowerUsed: book.buyingPowerUsed + order.buyingPower,
+    buyingPowerByStrategy: { ...book.buyingPowerByStrategy, [order.strategyId]: (book.buyingPowerByStrategy[order.strategyId] ?? 0) + order.buyingPower },
+    greeks: {
+      delta: book.greeks.delta + order.greeks.delta,
+      gamma: book.greeks.gamma + order.greeks.gamma,
+      vega: book.greeks.vega + order.greeks.vega,
+      theta: book.greeks.theta + order.greeks.theta,
+    },
+    spyDelta: book.spyDelta + order.spyDelta,
+  };
+}
