@@ -9,6 +9,7 @@ import { OperatorActionDialog } from '@/components/operator-action-dialog';
 import { HaltedBanner, MarketClock, TradingModeStatus } from '@/components/system-status';
 import { useCanOperate, useOperator } from '@/components/operator-context';
 import { RecentCommands } from '@/components/recent-commands';
+import { RiskPanel } from '@/components/risk-panel';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
 import { Notice } from '@/components/ui/notice';
@@ -163,6 +164,7 @@ export function Overview() {
           </tbody>
         </Table>
       </Card>
+      {data.risk && <RiskPanel risk={data.risk} />}
       <RecentCommands />
       {data.demoControls && canOperate && <BrokerFaultsPanel />}
     </div>

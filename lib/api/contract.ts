@@ -107,7 +107,23 @@ export const strategySummarySchema = z.object({
 });
 export type StrategySummary = z.infer<typeof strategySummarySchema>;
 
+const greeksSchema = z.object({ delta: z.number(), gamma: z.number(), vega: z.number(), theta: z.number() });
+
+/** The book against its limits, as the overview's risk panel shows it (computed at the latest bar). */
+export const riskSchema = z.object({
+  netLiquidation: z.number(),
+  startingBalance: z.number(),
+  buyingPowerUsed: z.number(),
+  greeks: greeksSchema,
+  spyDelta: z.number(),
+  limits: z.array(z.object({ limit: z.string(), used: z.number(), max: z.number(), status: z.enum(['ok', 'warning', 'critical', 'breach']) })),
+  strategies: z.array(z.object({ id: z.string(), name: z.string(), buyingPower: z.number(), greeks: greeksSchema, spyDelta: z.number() })),
+});
+export type Risk = z.infer<typeof riskSchema>;
+
 export const overviewSchema = z.object({
+  /** Null before the first market bar: nothing to price the book with. */
+  risk: riskSchema.nullable(),
   /** Whether this server offers the demo-only controls (paper broker fault injection). */
   demoControls: z.boolean(),
   system: systemSchema,

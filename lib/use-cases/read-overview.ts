@@ -2,6 +2,7 @@ import type { Overview } from '../api/contract';
 import { worldOf } from '../domain/coordinator';
 import { serverContext, type ServerContext } from '../server/context';
 import { latestBar, marketView, summarize, systemView } from './dashboard-views';
+import { riskView } from './read-risk';
 
 /** Every strategy with its state, position, P&L and entry permit, the system mode and the market: what the overview shows. */
 export async function readOverview({ repositories, env }: Pick<ServerContext, 'repositories' | 'env'> = serverContext()): Promise<Overview> {
@@ -13,6 +14,7 @@ export async function readOverview({ repositories, env }: Pick<ServerContext, 'r
   ]);
   const world = worldOf(system.mode, records);
   return {
+    risk: bar ? riskView(records, bar) : null,
     demoControls: env.DEMO_CONTROLS,
     system: systemView(system, pendingResume),
     market: bar ? marketView(bar) : null,

@@ -1,0 +1,41 @@
+import type { Risk } from '../api/contract';
+import type { MarketBar } from '../domain/market/types';
+import { bookOf, DEFAULT_STARTING_BALANCE, type StrategyHoldings } from '../domain/risk/book';
+import { exposureOf, spyEquivalentDelta } from '../domain/risk/exposure';
+import { buyingPowerOf } from '../domain/risk/buying-power';
+import { DEFAULT_RISK_LIMITS, limitUses } from '../domain/risk/limits';
+import { isFlat } from '../domain/strategies/position';
+import type { StrategyRecord } from '../engine/ports';
+
+/**
+ * The book against its limits at `bar`, from the stored strategies: what the engine's permits decide from
+ * (the same functions, the same limits), for the overview's risk panel.
+ */
+export function riskView(records: readonly StrategyRecord[], bar: MarketBar): Risk {
+  const holdings: StrategyHoldings[] = records.map(({ id, snapshot: { context } }) => ({
+    id,
+    position: isFlat(context.position) ? null : context.position,
+    inFlight: context.order?.purpose === 'ENTRY' ? context.order.legs : [],
+    realizedPnl: context.realizedPnl,
+  }));
+  const book = bookOf(holdings, bar);
+  return {
+    netLiquidation: book.netLiquidation,
+    startingBalance: DEFAULT_STARTING_BALANCE,
+    buyingPowerUsed: book.buyingPowerUsed,
+    greeks: book.greeks,
+    spyDelta: book.spyDelta,
+    limits: limitUses(book, DEFAULT_RISK_LIMITS),
+    strategies: records.map((record, index) => {
+      const legs = holdings[index]!.position?.legs ?? [];
+      const exposure = exposureOf(legs, bar);
+      return {
+        id: record.id,
+        name: record.name,
+        buyingPower: buyingPowerOf(legs, bar).requirement,
+        greeks: { delta: exposure.delta, gamma: exposure.gamma, vega: exposure.vega, theta: exposure.theta },
+        spyDelta: spyEquivalentDelta(exposure, bar),
+      };
+    }),
+  };
+}
