@@ -2,6 +2,7 @@ import type { ErrorWrite, NewStrategy, RefusalWrite, StrategyPause, StrategyReco
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { AppError } from '../errors';
 import type { Db } from './client';
+import { Prisma } from './generated/client';
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
@@ -34,7 +35,8 @@ function toRecord({ pausedBy, pauseReason, pausedAt, ...row }: StrategyRow): Str
 
 /** Strategies, their transitions, refusals and errors. The transition write is the engine's hot path. */
 export class StrategyRepository implements StrategyStore {
-  constructor(private readonly db: Db) {}
+  /** The client, or an open transaction (the defaults are created in one). */
+  constructor(private readonly db: Db | Prisma.TransactionClient) {}
 
   async list(): Promise<StrategyRecord[]> {
     const rows = await this.db.strategy.findMany({ orderBy: { createdAt: 'asc' }, select: SELECTED });
@@ -48,11 +50,34 @@ export class StrategyRepository implements StrategyStore {
 
   /** Creates the strategy with its first history row (seq 1, from nothing), in one statement. */
   async create(strategy: NewStrategy): Promise<StrategyRecord> {
+    const created = await this.insert(strategy, false);
+    if (!created) throw new Error(`strategy ${strategy.id} was not created`);
+    return created;
+  }
+
+  async createAllIfAbsent(strategies: readonly NewStrategy[]): Promise<StrategyRecord[]> {
+    return this.db.$transaction(async (tx) => {
+      const repository = new StrategyRepository(tx);
+      const records: StrategyRecord[] = [];
+      for (const strategy of strategies) {
+        // A server that got there first has them: wait for its transaction, then read what it stored.
+        const record = (await repository.insert(strategy, true)) ?? (await repository.find(strategy.id));
+        if (!record) throw new Error(`strategy ${strategy.id} neither created nor found`);
+        records.push(record);
+      }
+      return records;
+    });
+  }
+
+  /** The strategy and its creation row in one statement; with `ifAbsent`, nothing (and null) when the id is taken. */
+  private async insert(strategy: NewStrategy, ifAbsent: boolean): Promise<StrategyRecord | null> {
+    const onConflict = ifAbsent ? Prisma.sql`ON CONFLICT (id) DO NOTHING` : Prisma.empty;
     const rows = await this.db.$queryRaw<StrategyRow[]>`
       WITH s AS (
         INSERT INTO strategy (id, name, kind, settings, state, snapshot, version, state_since)
         VALUES (${strategy.id}, ${strategy.name}, ${strategy.kind}, ${json(strategy.settings)}::jsonb, ${strategy.state},
                 ${json(strategy.snapshot)}::jsonb, 1, ${strategy.marketTime})
+        ${onConflict}
         RETURNING id, name, kind, settings, state, snapshot, version, state_since AS "stateSince",
                   paused_by AS "pausedBy", pause_reason AS "pauseReason", paused_at AS "pausedAt"
       ), t AS (
@@ -60,9 +85,7 @@ export class StrategyRepository implements StrategyStore {
         SELECT id, version, NULL, state, 'strategy.created', '{}'::jsonb, 'system', 'created', ${strategy.marketTime} FROM s
       )
       SELECT * FROM s`;
-    const created = rows[0];
-    if (!created) throw new Error(`strategy ${strategy.id} was not created`);
-    return toRecord(created);
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /**

@@ -57,6 +57,13 @@ describe('the engine against PostgreSQL', () => {
     ]);
   });
 
+  it('lets three servers boot together on a fresh database: every default strategy is created once, and all load them', async () => {
+    const engines = await Promise.all([1, 2, 3].map(() => loadEngine({ db, hub, log, simulation: SIMULATION })));
+    for (const engine of engines) expect(engine.allRunners()).toHaveLength(5);
+    expect(await db.strategy.count()).toBe(5);
+    expect(await db.transition.count({ where: { eventType: 'strategy.created' } })).toBe(5);
+  });
+
   it('stores a whole Friday as transitions with gap-free sequence numbers, matching the strategy row', async () => {
     const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;

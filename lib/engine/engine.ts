@@ -19,7 +19,7 @@ import { pauseStrategy, resumeStrategy } from './commands/pause-strategy';
 import { recover } from './commands/recover';
 import { resume } from './commands/resume';
 import { MarketClock } from './market-clock';
-import type { ChangeFeed, CommandRecord, EngineStores, StrategyStore, SystemStore, VenueFaults } from './ports';
+import type { ChangeFeed, CommandRecord, EngineStores, NewStrategy, StrategyRecord, StrategyStore, SystemStore, VenueFaults } from './ports';
 import { orderUpdateOf, restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
 import { TradingMode } from './trading-mode';
 
@@ -313,7 +313,12 @@ export class Engine {
    * a bad value is a VALIDATION_FAILED naming it), it is stored with its creation in the history, and it runs
    * from the next bar. Several instances of one kind run side by side, each with its own settings and ids.
    */
-  async addStrategy({ id, kind, name, settings = {} }: { id: string; kind: string; name?: string; settings?: unknown }): Promise<StrategyRunner> {
+  async addStrategy(strategy: { id: string; kind: string; name?: string; settings?: unknown }): Promise<StrategyRunner> {
+    return this.adopt(await this.options.stores.strategies.create(this.newStrategy(strategy)));
+  }
+
+  /** A strategy as first stored: its settings checked against its kind's schema (defaults fill the gaps), INITIALIZING. */
+  private newStrategy({ id, kind, name, settings = {} }: { id: string; kind: string; name?: string; settings?: unknown }): NewStrategy {
     const definition = strategyDefinition(kind);
     const parsed = definition.settingsSchema.safeParse(settings);
     if (!parsed.success) {
@@ -321,7 +326,7 @@ export class Engine {
       throw new AppError('VALIDATION_FAILED', `invalid ${kind} settings: ${problems}`);
     }
     const snapshot = restoreSnapshot(definition.machine, null, id, parsed.data);
-    const record = await this.options.stores.strategies.create({
+    return {
       id,
       name: name ?? definition.defaultName,
       kind,
@@ -329,7 +334,10 @@ export class Engine {
       state: String(snapshot.value),
       snapshot: definition.machine.getPersistedSnapshot(snapshot),
       marketTime: new Date(this.clock.currentBar.time),
-    });
+    };
+  }
+
+  private adopt(record: StrategyRecord): StrategyRunner {
     const runner = new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps());
     runner.pause = record.pause;
     this.runners.set(record.id, runner);
@@ -337,14 +345,15 @@ export class Engine {
   }
 
   private async loadStrategies(): Promise<void> {
-    const records = await this.options.stores.strategies.list();
-    for (const record of records) {
-      const runner = new StrategyRunner(record, record.snapshot, record.version, this.runnerDeps());
-      runner.pause = record.pause;
-      this.runners.set(record.id, runner);
+    const { strategies } = this.options.stores;
+    let records = await strategies.list();
+    if (records.length === 0) {
+      // A fresh database. Other servers may be booting on it this very moment: the defaults are created in one
+      // transaction, once, so every server sees none or all of them, and each loads what is stored.
+      const defaults = (this.options.initialStrategies ?? DEFAULT_STRATEGIES).map((strategy) => this.newStrategy(strategy));
+      records = await strategies.createAllIfAbsent(defaults);
     }
-    if (records.length > 0) return;
-    for (const { id, kind } of this.options.initialStrategies ?? DEFAULT_STRATEGIES) await this.addStrategy({ id, kind });
+    for (const record of records) this.adopt(record);
   }
 
   private runnerDeps() {

@@ -77,6 +77,11 @@ export interface StrategyStore {
   /** Creates the strategy with its first history row. */
   create(strategy: NewStrategy): Promise<StrategyRecord>;
   /**
+   * Creates those of `strategies` whose id is free, all in one transaction, and returns every one as stored:
+   * servers booting together on a fresh database create the defaults once, see none or all, and none fails.
+   */
+  createAllIfAbsent(strategies: readonly NewStrategy[]): Promise<StrategyRecord[]>;
+  /**
    * Stores a transition and moves the strategy row, atomically, only from `expectedVersion`; otherwise
    * writes nothing and throws AppError STALE_VERSION. Returns the new version (the transition's seq).
    */

@@ -133,8 +133,13 @@ export async function seedDemoUsers(context: Context = serverContext()): Promise
   const created: string[] = [];
   for (const user of DEMO_USERS) {
     if (await ctx.internalAdapter.findUserByEmail(user.email)) continue;
-    await addUser(user, context, 'demo user (DEMO_USERS)');
-    created.push(user.email);
+    try {
+      await addUser(user, context, 'demo user (DEMO_USERS)');
+      created.push(user.email);
+    } catch (error) {
+      // Another server booting on the same database made this user a moment ago: the demo has its user.
+      if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error;
+    }
   }
   return created;
 }

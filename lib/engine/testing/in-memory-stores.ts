@@ -41,6 +41,12 @@ export class InMemoryStrategyStore implements StrategyStore {
     return this.rows.get(id) ?? null;
   }
 
+  async createAllIfAbsent(strategies: readonly NewStrategy[]): Promise<StrategyRecord[]> {
+    const records: StrategyRecord[] = [];
+    for (const strategy of strategies) records.push(this.rows.get(strategy.id) ?? (await this.create(strategy)));
+    return records;
+  }
+
   async create(strategy: NewStrategy): Promise<StrategyRecord> {
     if (this.rows.has(strategy.id)) throw new Error(`strategy ${strategy.id} exists`);
     const record: StrategyRecord = {
