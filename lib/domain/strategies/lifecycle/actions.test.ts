@@ -15,14 +15,16 @@ import type { OrderPurpose, OrderUpdate, PendingOrder, Proposal, RecoveryContext
 // The actions with the real 0DTE rules: what each writes into the context, and the reason the audit trail shows.
 const FRIDAY = '2026-11-20';
 const at = (hour: number, minute: number, spy = 590, vix = 24): MarketBar => barAt(nyTime(FRIDAY, hour, minute), spy, vix);
-const updates = lifecycleUpdates(ruleDecisions(zeroDteRules));
+const decisions = ruleDecisions(zeroDteRules);
+type Updates = ReturnType<typeof lifecycleUpdates<ZeroDteSettings>>;
 const ROW: RowParams = { from: 'ACTIVE', to: 'EXITING' };
 
 type Context = StrategyContext<ZeroDteSettings>;
 const fresh = contextOf<ZeroDteSettings>(initialSnapshot(zeroDteMachine, { strategyId: 'a', settings: ZERO_DTE_DEFAULTS }));
 const context = (overrides: Partial<Context> = {}): Context => ({ ...fresh, cycle: FRIDAY, ...overrides });
-const apply = (action: keyof typeof updates, ctx: Context, event: StrategyEvent, params: RowParams = ROW): Partial<Context> =>
-  updates[action]({ context: ctx, event }, params);
+// Built per call, not once at import: what the factory returns is part of what is tested.
+const apply = (action: keyof Updates, ctx: Context, event: StrategyEvent, params: RowParams = ROW): Partial<Context> =>
+  lifecycleUpdates(decisions)[action]({ context: ctx, event }, params);
 
 const SHORT_PUT: OrderLeg = { contract: { underlying: 'SPY', expiry: FRIDAY, strike: 570, right: 'P' }, side: 'SELL', quantity: 1 };
 const LONG_PUT: OrderLeg = { contract: { underlying: 'SPY', expiry: FRIDAY, strike: 565, right: 'P' }, side: 'BUY', quantity: 1 };
@@ -124,6 +126,7 @@ describe('the lifecycle actions on order replies', () => {
     expect(credit.position?.entryCash).toBe(123.456);
     const debit = apply('openPosition', context({ position: { ...held, cash: -80, entryCash: 0 } }), NOT_A_BAR);
     expect(debit.lastReason).toBe('entry filled: debit 80.00 USD');
+    expect(apply('openPosition', context({ position: { ...held, cash: 0 } }), NOT_A_BAR).lastReason).toBe('entry filled: credit 0.00 USD');
     expect(apply('openPosition', context(), NOT_A_BAR)).toEqual({});
   });
 
@@ -253,6 +256,14 @@ describe('the lifecycle actions in recovery', () => {
     expect(apply('applyRecovery', context(), tick(at(10, 41)))).toEqual({});
   });
 
+  it('leave the entry cash of an entry recovery found part-filled: it is closed, never opened', () => {
+    const entry = order('ENTRY');
+    const checked: StrategyEvent = { type: 'recovery.checked', order: update(entry, 'CANCELLED', fill(SPREAD.slice(0, 1), 2), since), time: since };
+    const applied = apply('applyRecovery', context({ position: emptyPosition('PUT_SPREAD', since), recovery: recovery({ order: entry }) }), checked);
+    expect(applied.lastReason).toBe(`order a:${FRIDAY}:entry:1 cancelled with legs held: closing them`);
+    expect(applied.position).toMatchObject({ cash: -200, entryCash: 0 });
+  });
+
   it('keep the entry cash of a position whose adjustment recovered filled', () => {
     const adjust = order('ADJUST', [{ ...SHORT_PUT, side: 'BUY' }]);
     const checked: StrategyEvent = { type: 'recovery.checked', order: update(adjust, 'FILLED', fill(adjust.legs, 0.5), since), time: since };
@@ -301,8 +312,9 @@ describe('the lifecycle actions on a held position', () => {
     expect(apply('noteDecision', context({ position: held }), NOT_A_BAR, { from: 'ACTIVE', to: 'MANAGING' })).toEqual({ lastReason: 'MANAGING' });
   });
 
-  it('send no adjustment when the rules give no legs', () => {
+  it('send no adjustment when the rules give no legs, or decide nothing', () => {
     expect(apply('startAdjustment', context({ position: held }), tick(at(11, 0, 570)), { from: 'ACTIVE', to: 'ROLLING' })).toEqual({});
+    expect(apply('startAdjustment', context({ position: held }), NOT_A_BAR, { from: 'ACTIVE', to: 'ROLLING' })).toEqual({});
   });
 
   it('finish or abandon an adjustment, saying what is held', () => {

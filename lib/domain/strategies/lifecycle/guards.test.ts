@@ -108,6 +108,7 @@ describe('the lifecycle guards on replies to the order out', () => {
     expect(ask('isDeadLeavingFlat', entering(), reply(other, 'REJECTED'))).toBe(false);
     expect(ask('isDeadLeavingLegs', entering(), reply(other, 'CANCELLED', fills.slice(0, 1)))).toBe(false);
     expect(ask('isFilledAndFlat', context({ order: order('CLOSE', CLOSING), position: held }), reply({ ...order('CLOSE', CLOSING), clientOrderId: 'other' }, 'FILLED', fillsFor(CLOSING, at(10, 40))))).toBe(false);
+    expect(ask('isUnwindFilled', entering('UNWIND'), reply({ ...order('UNWIND'), clientOrderId: 'other' }, 'FILLED', fills))).toBe(false);
   });
 
   it('count rejected and cancelled orders as dead, and working or part-filled ones as alive', () => {
@@ -178,6 +179,8 @@ describe('the lifecycle guards on failures and deadlines', () => {
     expect(ask('isCircuitOpen', entering(1), failure(out))).toBe(false);
     expect(ask('isCircuitOpen', entering(2), failure(out))).toBe(true);
     expect(ask('isCircuitOpen', entering(2), failure({ ...out, clientOrderId: 'other' }))).toBe(false);
+    // Only an order failure counts, even with no order out to compare ids with.
+    expect(ask('isCircuitOpen', context({ errorCount: 2 }), { type: 'system.restored', time: at(10, 32).time })).toBe(false);
   });
 
   it('find an order overdue on the first bar after its deadline, not on the deadline itself', () => {

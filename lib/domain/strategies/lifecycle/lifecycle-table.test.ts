@@ -6,7 +6,8 @@ import { zeroDteRules } from '../zero-dte/zero-dte.rules';
 import { zeroDteMachine } from '../zero-dte/zero-dte.machine';
 import { createStrategyMachine } from './create-strategy-machine';
 import { BASE_SHAPE } from './lifecycle-table';
-import { LIFECYCLE_STATES } from './types';
+import { LIFECYCLE_STATES, STRATEGY_EVENT_TYPES } from './types';
+import { acceptedEvents } from '../machine-graph';
 
 const descriptionsOf = (machine: AnyStateMachine) =>
   new Map(machineGraph(machine).states.map((state) => [state.id, state.description]));
@@ -41,5 +42,12 @@ describe('the states a strategy page describes', () => {
   it("names the machine by its kind and describes it as the rules do", () => {
     expect(zeroDteMachine.id).toBe('ZERO_DTE');
     expect(zeroDteMachine.root.description).toBe(zeroDteRules.description);
+  });
+});
+
+describe('the events a strategy machine is sent', () => {
+  it('are exactly the events some shared state has a row for', () => {
+    const accepted = new Set(Object.keys(zeroDteMachine.root.states).flatMap((state) => acceptedEvents(zeroDteMachine, state)));
+    expect([...STRATEGY_EVENT_TYPES].sort()).toEqual([...accepted].sort());
   });
 });
