@@ -79,6 +79,7 @@ describe('the validation of a proposal', () => {
   });
 
   it('refuses a proposal older than 2 minutes, or from a later bar', () => {
+    expect(decisions.validationProblems(context({ proposal }), asTick(tick(at(10, 30))))).toEqual([]);
     expect(decisions.validationProblems(context({ proposal }), asTick(tick(at(10, 32))))).toEqual([]);
     expect(decisions.validationProblems(context({ proposal }), asTick(tick(at(10, 33))))).toEqual(['the proposal is 3 minutes old']);
     expect(decisions.validationProblems(context({ proposal }), asTick(tick(at(10, 29))))).toEqual(['the proposal is -1 minutes old']);
