@@ -10,6 +10,7 @@ import { zeroDteMachine } from './zero-dte.machine';
 import {
   chooseStructure,
   expectedDailyMove,
+  morningMove,
   shortStrikeBreach,
   ZERO_DTE_DEFAULTS,
   zeroDteLegs,
@@ -62,6 +63,22 @@ describe('the 0DTE Friday entry rules, in words', () => {
     expect(moved(-0.0051)).toBe('CALL_SPREAD');
   });
 
+  it('needs a move strictly beyond a threshold: exactly at it is not enough', () => {
+    const bar = at(10, 30, 592, 24, 590);
+    const move = morningMove(bar);
+    expect(chooseStructure(bar, { ...ZERO_DTE_DEFAULTS, condorMaxMove: move, directionalMinMove: move })).toBeNull();
+    const down = at(10, 30, 588, 24, 590);
+    expect(chooseStructure(down, { ...ZERO_DTE_DEFAULTS, condorMaxMove: 0.001, directionalMinMove: -morningMove(down) })).toBeNull();
+  });
+
+  it('builds a put spread of two puts below spot', () => {
+    const legs = zeroDteLegs(ENTRY_BAR, 'PUT_SPREAD', ZERO_DTE_DEFAULTS);
+    expect(legs.map((leg) => `${leg.side} ${leg.contract.strike}${leg.contract.right}`)).toEqual([
+      `BUY ${SHORT_PUT.contract.strike - 5}P`,
+      `SELL ${SHORT_PUT.contract.strike}P`,
+    ]);
+  });
+
   it('takes the expected daily move from spot and VIX', () => {
     expect(expectedDailyMove(600, 20)).toBeCloseTo(600 * 0.2 / Math.sqrt(252), 9);
   });
@@ -82,6 +99,11 @@ describe('the 0DTE Friday entry rules, in words', () => {
       'VIX 36 is above 35',
       `already breached: SPY ${SHORT_PUT.contract.strike} breached the short put ${SHORT_PUT.contract.strike}`,
     ]);
+    // Below the long put wing every put is in the money: the breach named is the short put's, not the wing's.
+    const crashed = zeroDteRules.validate(context(), proposal, at(10, 31, SHORT_PUT.contract.strike - 10));
+    expect(crashed).toContain(`already breached: SPY ${SHORT_PUT.contract.strike - 10} breached the short put ${SHORT_PUT.contract.strike}`);
+    const credit0 = comboMid(CONDOR, at(10, 31));
+    expect(zeroDteRules.validate(context({ settings: { ...ZERO_DTE_DEFAULTS, minCredit: credit0 } }), proposal, at(10, 31))).toEqual([]);
     const greedy = context({ settings: { ...ZERO_DTE_DEFAULTS, minCredit: 50 } });
     const credit = comboMid(CONDOR, at(10, 31));
     expect(zeroDteRules.validate(greedy, proposal, at(10, 31))).toEqual([`the credit ${credit.toFixed(2)} is below the minimum 50.00`]);
@@ -123,10 +145,23 @@ describe('the 0DTE Friday management rules, in words', () => {
     expect(zeroDteRules.manage(context(), at(15, 45), 'MANAGING')).toBeNull();
   });
 
+  it('stops the loss exactly at its multiple and takes profit exactly at its share', () => {
+    const bar = at(11, 0, 590, 40);
+    const loss = -positionPnl(holding(CONDOR), bar);
+    // Credits that make the thresholds exact in floating point: a multiple of 2 and a share of 1/2.
+    expect(manage(holding(CONDOR, loss / 2), bar)?.next).toBe('DEFENSIVE_EXIT');
+    const calm = at(14, 0);
+    const pnl = positionPnl(holding(CONDOR), calm);
+    expect(manage(holding(CONDOR, 2 * pnl), calm)?.next).toBe('EXITING');
+  });
+
   it('sets no profit target or stop without a credit', () => {
     const debit = holding(CONDOR, -10);
     expect(manage(debit, at(14, 0))).toBeNull();
     expect(manage(debit, at(11, 0, 590, 40))).toBeNull();
+    const none = holding(CONDOR, 0);
+    expect(manage(none, at(14, 0))).toBeNull();
+    expect(manage(none, at(11, 0, 590, 40))).toBeNull();
   });
 });
 
