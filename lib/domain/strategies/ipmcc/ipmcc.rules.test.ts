@@ -7,7 +7,19 @@ import type { StrategyContext } from '../lifecycle/types';
 import { applyFills, emptyPosition, positionPnl, type Position } from '../position';
 import { barAt, fillsFor, initialSnapshot } from '../testing/model';
 import { ipmccMachine } from './ipmcc.machine';
-import { IPMCC_DEFAULTS, ipmccLegs, ipmccRules, ipmccSettingsSchema, rollLegs, shortCallWindow, type IpmccSettings } from './ipmcc.rules';
+import {
+  assignmentRisk,
+  callExtrinsic,
+  IPMCC_DEFAULTS,
+  ipmccLegs,
+  ipmccRules,
+  ipmccSettingsSchema,
+  leapLeg,
+  rollLegs,
+  shortCallWindow,
+  shortLeg,
+  type IpmccSettings,
+} from './ipmcc.rules';
 
 // The IPMCC rules asked directly: what they decide and the reason the audit trail shows.
 const WEDNESDAY = '2026-11-18';
@@ -74,6 +86,13 @@ describe('the IPMCC entry rules, in words', () => {
     expect(shortCallWindow({ ...IPMCC_DEFAULTS, rollAtDte: 10 })).toEqual({ minDays: 11, maxDays: 14, targetDays: 11 });
   });
 
+  it('refuses a combo that costs nothing as no debit, and checks the diagonal only of a two-leg combo', () => {
+    const flat = { structure: 'IPMCC', legs: [LEAP, { ...LEAP, side: 'SELL' as const }], proposedAt: ENTRY_BAR.time, note: '' };
+    expect(ipmccRules.validate(context(), flat, at(WEDNESDAY, 10, 31))).toContain('the combo is not a debit (0.00)');
+    const leapOnly = { ...flat, legs: [LEAP] };
+    expect(ipmccRules.validate(context(), leapOnly, at(WEDNESDAY, 10, 31))).toEqual([]);
+  });
+
   it('validates the proposal on the next bar: VIX, the diagonal and a debit', () => {
     const proposal = { structure: 'IPMCC', legs: [LEAP, SHORT], proposedAt: ENTRY_BAR.time, note: '' };
     expect(ipmccRules.validate(context(), proposal, at(WEDNESDAY, 10, 31))).toEqual([]);
@@ -104,6 +123,33 @@ describe('the IPMCC management rules, in words', () => {
       next: 'DEFENSIVE_EXIT',
       reason: `assignment risk: the short ${SHORT.contract.strike}C ${expiry} is in the money (QQQ ${SHORT.contract.strike + 1}) with 2 DTE`,
     });
+  });
+
+  it('finds the LEAP and the short among the legs by their right and side', () => {
+    const longPut = { contract: { ...LEAP.contract, right: 'P' as const }, quantity: 1 };
+    const shortPut = { contract: { ...SHORT.contract, right: 'P' as const }, quantity: -1 };
+    const leap = { contract: LEAP.contract, quantity: 1 };
+    const short = { contract: SHORT.contract, quantity: -1 };
+    expect(leapLeg([longPut, short, leap])).toBe(leap);
+    expect(shortLeg([shortPut, leap, short])).toBe(short);
+  });
+
+  it('counts a short call in the money with exactly the minimum extrinsic value left as no assignment risk', () => {
+    const bar = withQqq(at(addDays(SHORT.contract.expiry, -5), 10, 30), SHORT.contract.strike + 1);
+    const extrinsic = callExtrinsic(SHORT.contract, bar);
+    const short = { contract: SHORT.contract, quantity: -1 };
+    expect(assignmentRisk(short, bar, { ...IPMCC_DEFAULTS, minExtrinsic: extrinsic })).toBeNull();
+  });
+
+  it('sets no profit target without a debit', () => {
+    const bar = at(day(1), 10, 30, 600);
+    expect(positionPnl(holding([LEAP, SHORT]), bar)).toBeGreaterThan(0);
+    expect(manage(holding([LEAP, SHORT], 0), bar)).toBeNull();
+    expect(manage(holding([LEAP, SHORT], 100), bar)).toBeNull();
+  });
+
+  it('sells no short call when none is listed', () => {
+    expect(manage(holding([LEAP], -1e9), at(day(1), 10, 30), 'ACTIVE', { shortMinDays: 10, shortTargetDays: 10, shortMaxDays: 10 })).toBeNull();
   });
 
   it('takes profit naming the P&L and the debit', () => {

@@ -43,8 +43,17 @@ describe('the IPMCC settings', () => {
     expect([-1, 0].map((assignmentDte) => accepts({ assignmentDte }))).toEqual([false, true]);
   });
 
+  it('accept windows whose ends meet', async () => {
+    const { ipmccSettingsSchema } = await load();
+    const accepts = (settings: Record<string, unknown>) => ipmccSettingsSchema.safeParse(settings).success;
+    expect(accepts({ entryFromMinute: 660 })).toBe(true);
+    expect(accepts({ leapMinDays: 540 })).toBe(true);
+    expect(accepts({ leapMaxDays: 540 })).toBe(true);
+  });
+
   it('describe the strategy for the strategy page', async () => {
     const { ipmccRules } = await load();
+    expect(ipmccRules.defaultName).toBe('IPMCC');
     expect(ipmccRules.description).toMatch(/^Income poor man's covered call: a deep LEAP call/);
   });
 });
