@@ -91,6 +91,17 @@ describe('the LEAP ladder rungs', () => {
     expect(atBottom).toBeNull();
   });
 
+  it('steps down only from the very contract another rung holds: same strike, expiry, right and underlying', () => {
+    const free = rungContract(ENTRY_BAR, 0.9, LEAP_LADDER_DEFAULTS, [])!;
+    const others: OptionContract[] = [
+      { ...free, expiry: '2029-01-19' },
+      { ...free, right: 'C' },
+      { ...free, underlying: 'QQQ' },
+      { ...free, strike: free.strike + 5 },
+    ];
+    expect(rungContract(ENTRY_BAR, 0.9, LEAP_LADDER_DEFAULTS, others)).toEqual(free);
+  });
+
   it('buys at least one contract, even when its budget share buys none', () => {
     const poor = leapLadderSettingsSchema.parse({ portfolioValue: 1_000 });
     expect(rungQuantity(FIRST.contract, ENTRY_BAR, poor)).toBe(1);
@@ -103,6 +114,7 @@ describe('the LEAP ladder management rules, in words', () => {
   it('holds nothing without rungs', () => {
     expect(manage(null, ENTRY_BAR)).toBeNull();
     expect(manage({ ...emptyPosition('X', 0), legs: [{ contract: { ...FIRST.contract, right: 'C' }, quantity: 1 }] }, ENTRY_BAR)).toBeNull();
+    expect(manage({ ...emptyPosition('X', 0), legs: [{ contract: FIRST.contract, quantity: -1 }] }, ENTRY_BAR)).toBeNull();
   });
 
   it('manages the hedge once VIX reaches its bound', () => {

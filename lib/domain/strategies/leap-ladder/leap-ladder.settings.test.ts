@@ -39,8 +39,17 @@ describe('the LEAP ladder settings', () => {
     expect([-1, 0].map((rollAtDte) => accepts({ rollAtDte }))).toEqual([false, true]);
   });
 
+  it('accept windows whose ends meet', async () => {
+    const { leapLadderSettingsSchema } = await load();
+    const accepts = (settings: Record<string, unknown>) => leapLadderSettingsSchema.safeParse(settings).success;
+    expect(accepts({ entryFromMinute: 660 })).toBe(true);
+    expect(accepts({ leapMinDays: 540 })).toBe(true);
+    expect(accepts({ leapMaxDays: 540 })).toBe(true);
+  });
+
   it('describe the strategy for the strategy page', async () => {
     const { leapLadderRules } = await load();
+    expect(leapLadderRules.defaultName).toBe('LEAP put ladder');
     expect(leapLadderRules.description).toMatch(/^LEAP put ladder: long SPY puts 365-730 DTE/);
   });
 });
