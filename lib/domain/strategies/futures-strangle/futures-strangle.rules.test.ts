@@ -12,6 +12,8 @@ import {
   FUTURES_STRANGLE_DEFAULTS,
   futuresStrangleRules,
   futuresStrangleSettingsSchema,
+  isTested,
+  rollStrike,
   rollsThisCycle,
   strangleLegs,
   strangleStrikes,
@@ -63,6 +65,8 @@ describe('the futures strangle entry rules, in words', () => {
       note: `/ES ${STRIKES.put}P/${STRIKES.call}C strangle expiring ${EXPIRY} (52 DTE) on /ES 5900, VIX 20`,
     });
     expect(strangleLegs(STRIKES, 3).map((leg) => leg.quantity)).toEqual([3, 3]);
+    expect(STRIKES.put).toBeLessThan(5900);
+    expect(STRIKES.call).toBeGreaterThan(5900);
   });
 
   it('says when no /ES expiry is listed', () => {
@@ -126,6 +130,38 @@ describe('the futures strangle management rules, in words', () => {
     expect(manage(holding([PUT, CALL], 1e9), bar, 'ACTIVE', { orderAttempts: 3 })).toEqual({ next: 'DEFENSIVE_EXIT', reason: `${what} after 2 roll attempts this cycle` });
     const wide = futuresStrangleSettingsSchema.parse({ testedDistance: 0.55 });
     expect(manage(holding([PUT, CALL], 1e9), bar, 'ACTIVE', { settings: wide })).toEqual({ next: 'DEFENSIVE_EXIT', reason: `${what} and no strike further out is listed` });
+  });
+
+  it('rolls a tested call further up when its delta strike is itself tested', () => {
+    const es = Math.round((STRIKES.call / 1.03) * 4) / 4;
+    const bar = onDte(35, es, 30);
+    const nearMoney = { ...FUTURES_STRANGLE_DEFAULTS, shortDelta: 0.4 };
+    const strike = rollStrike(CALL.contract, bar, nearMoney)!;
+    expect(strike).toBeGreaterThan(es);
+    expect(isTested({ ...CALL.contract, strike }, es, nearMoney)).toBe(false);
+    expect(isTested({ ...CALL.contract, strike: strike - 5 }, es, nearMoney)).toBe(true);
+  });
+
+  it('rolls the short /ES is closest to when both are tested', () => {
+    const wide = futuresStrangleSettingsSchema.parse({ testedDistance: 0.2 });
+    const nearCall = Math.round((STRIKES.call / 1.01) * 4) / 4;
+    const decision = manage(holding([PUT, CALL], 1e9), onDte(35, nearCall, 30), 'ACTIVE', { settings: wide });
+    expect(decision?.reason).toMatch(new RegExp(`^the short call ${STRIKES.call} is tested`));
+  });
+
+  it('stops the loss exactly at its multiple and takes profit exactly at its share', () => {
+    const exact = futuresStrangleSettingsSchema.parse({ stopLossMultiple: 2 });
+    const crash = onDte(40, 5000, 40);
+    const loss = -positionPnl(holding([PUT, CALL]), crash);
+    expect(manage(holding([PUT, CALL], loss / 2), crash, 'ACTIVE', { settings: exact })?.next).toBe('DEFENSIVE_EXIT');
+    const calm = onDte(35, 5900, 12);
+    const pnl = positionPnl(holding([PUT, CALL]), calm);
+    expect(manage(holding([PUT, CALL], 2 * pnl), calm)?.next).toBe('EXITING');
+  });
+
+  it('sets no profit target or stop without a credit', () => {
+    expect(manage(holding([PUT, CALL], 0), onDte(35, 5900, 12))).toBeNull();
+    expect(manage(holding([PUT, CALL], 0), onDte(40, 5900, 40))).toBeNull();
   });
 
   it('rolls only what is short and tested', () => {

@@ -40,8 +40,17 @@ describe('the futures strangle settings', () => {
     expect([100, 101].map((contracts) => accepts({ contracts }))).toEqual([true, false]);
   });
 
+  it('accept windows whose ends meet', async () => {
+    const { futuresStrangleSettingsSchema } = await load();
+    const accepts = (settings: Record<string, unknown>) => futuresStrangleSettingsSchema.safeParse(settings).success;
+    expect(accepts({ entryFromMinute: 660 })).toBe(true);
+    expect(accepts({ minDte: 52 })).toBe(true);
+    expect(accepts({ maxDte: 52 })).toBe(true);
+  });
+
   it('describe the strategy for the strategy page', async () => {
     const { futuresStrangleRules } = await load();
+    expect(futuresStrangleRules.defaultName).toBe('Futures strangle');
     expect(futuresStrangleRules.description).toMatch(/^Futures strangle: a 16-delta \/ES option strangle/);
   });
 });
