@@ -26,11 +26,7 @@ export function resolveRecovery(context: StrategyContext<unknown>, update: Order
     if (order.purpose === 'UNWIND') return flat ? { next: 'WAITING', position, reason: `${what}: entry unwound` } : { next: 'DEFENSIVE_EXIT', position, reason: `${what} but legs remain: closing them` };
     return { next: 'ACTIVE', position, reason: `${what}: position held` };
   }
-  if (flat) {
-    return order?.purpose === 'CLOSE' || order?.purpose === 'UNWIND'
-      ? { next: order.purpose === 'CLOSE' ? 'COMPLETE' : 'WAITING', position, reason: `${what}: nothing held` }
-      : { next: 'WAITING', position, reason: `${what}: nothing held` };
-  }
+  if (flat) return { next: order?.purpose === 'CLOSE' ? 'COMPLETE' : 'WAITING', position, reason: `${what}: nothing held` };
   if (!order) return { next: 'ACTIVE', position, reason: 'no order in doubt: position held' };
   if (order.purpose === 'ADJUST' && (!matches || update.legFills.length === 0)) {
     return { next: 'ACTIVE', position, reason: `${what}: adjustment not made, position unchanged` };
