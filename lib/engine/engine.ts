@@ -66,6 +66,8 @@ export class Engine {
   private barGuard: BarGuardState = INITIAL_BAR_GUARD;
   /** The latest bar as screened: what the broker prices from, and what a halt checks before flattening. */
   private screenedBar: MarketBar | null = null;
+  /** The account's net liquidation value as the broker last reported it: the risk limits' measure. */
+  private netLiquidation: number | null = null;
 
   private constructor(
     private readonly options: EngineOptions,
@@ -80,6 +82,7 @@ export class Engine {
     const clock = new MarketClock(clockState, options.simulation.speed);
     const engine = new Engine(options, clock, await TradingMode.load(system));
     await engine.loadStrategies();
+    await engine.readNetLiquidation(clock.currentBar);
     return engine;
   }
 
@@ -143,6 +146,7 @@ export class Engine {
     const bar = this.screen(marketBar);
     this.screenedBar = bar;
     await this.noteDataProblems(bar);
+    if (!bar.isStale && this.allRunners().some((runner) => runner.state === 'VALIDATION')) await this.readNetLiquidation(bar);
     const permits = this.permits(bar);
     const results = await Promise.allSettled(
       this.allRunners().map((runner) =>
@@ -297,11 +301,25 @@ export class Engine {
         id,
         position: isFlat(context.position) ? null : context.position,
         inFlight: context.order?.purpose === 'ENTRY' ? context.order.legs : [],
-        realizedPnl: context.realizedPnl,
       }));
-      risk = { book: bookOf(holdings, bar), limits: this.options.riskLimits ?? DEFAULT_RISK_LIMITS, bar };
+      risk =
+        this.netLiquidation === null
+          ? { unavailable: 'the account at the broker could not be read' }
+          : { book: bookOf(holdings, bar, this.netLiquidation), limits: this.options.riskLimits ?? DEFAULT_RISK_LIMITS, bar };
     }
     return entryPermits(candidates, this.world(), risk);
+  }
+
+  /**
+   * Reads the account at load and on a bar where a strategy proposes an entry (nothing else needs it, and the idle
+   * bar loop stays free of it). A failed read keeps the last value; entries wait until there has been one.
+   */
+  private async readNetLiquidation(bar: MarketBar): Promise<void> {
+    try {
+      this.netLiquidation = (await this.options.broker.account(bar)).netLiquidation;
+    } catch (error) {
+      this.options.log.warn({ err: error, lastNetLiquidation: this.netLiquidation }, 'broker account not read');
+    }
   }
 
   private world(): World {
