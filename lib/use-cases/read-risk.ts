@@ -22,7 +22,10 @@ export function riskView(records: readonly StrategyRecord[], bar: MarketBar, acc
   return {
     netLiquidation: account.netLiquidation,
     startingBalance: account.startingBalance,
-    buyingPowerUsed: book.buyingPowerUsed,
+    cash: account.cash,
+    positionsValue: account.positionsValue,
+    buyingPowerUsed: account.buyingPowerRequirement,
+    buyingPowerAvailable: account.buyingPowerAvailable,
     greeks: book.greeks,
     spyDelta: book.spyDelta,
     limits: limitUses(book, DEFAULT_RISK_LIMITS),
