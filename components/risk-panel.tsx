@@ -44,8 +44,9 @@ function LimitBar({ use }: { use: LimitUse }) {
 }
 
 /**
- * The book against its limits: net liquidation, buying power, the book's Greeks and SPY concentration, each
- * limit's use (amber from 80%, orange from 95%, red when breached), and each strategy's share.
+ * The account at the broker (net liquidation, cash, positions at mid, buying power used and available) and the book
+ * against its limits: the book's Greeks and SPY concentration, each limit's use (amber from 80%, orange from 95%, red
+ * when breached), and each strategy's share.
  */
 export function RiskPanel({ risk }: { risk: Risk }) {
   return (
@@ -58,8 +59,16 @@ export function RiskPanel({ risk }: { risk: Risk }) {
           <dd>
             <Money dollars={risk.netLiquidation - risk.startingBalance} />
           </dd>
+          <dt className="text-slate-400">Cash</dt>
+          <dd className="font-mono tabular-nums">{formatMoney(risk.cash)}</dd>
+          <dt className="text-slate-400">Positions at mid</dt>
+          <dd className="font-mono tabular-nums">{formatMoney(risk.positionsValue)}</dd>
           <dt className="text-slate-400">Buying power used</dt>
           <dd className="font-mono tabular-nums">{formatMoney(risk.buyingPowerUsed)}</dd>
+          <dt className="text-slate-400">Buying power available</dt>
+          <dd className={`font-mono tabular-nums ${risk.buyingPowerAvailable < 0 ? 'text-red-400' : ''}`}>
+            {formatMoney(risk.buyingPowerAvailable)}
+          </dd>
           <dt className="text-slate-400">SPY-equivalent delta</dt>
           <dd className="font-mono tabular-nums" data-testid="spy-delta">
             {number(risk.spyDelta)}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_STARTING_BALANCE } from './domain/risk/account';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/wheelhouse';
 
@@ -16,6 +17,8 @@ const envSchema = z
     SIM_SCENARIO: z.enum(['calm', 'trending-up', 'trending-down', 'crash', 'gap-open']).default('calm'),
     /** VIX at the start of a fresh simulation (the scenario's own when unset); the path mean-reverts to it. */
     SIM_VIX: z.coerce.number().min(9).max(90).optional(),
+    /** Dollars the paper broker's account starts with: stored when the account is first read, and kept after that. */
+    PAPER_STARTING_BALANCE: z.coerce.number().positive().default(DEFAULT_STARTING_BALANCE),
     /** Show the demo-only controls (paper broker fault injection). */
     DEMO_CONTROLS: booleanFlag.default(true),
     /** Set to false to serve pages without running strategies (e.g. a read-only replica). */

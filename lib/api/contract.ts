@@ -112,11 +112,22 @@ export type StrategySummary = z.infer<typeof strategySummarySchema>;
 
 const greeksSchema = z.object({ delta: z.number(), gamma: z.number(), vega: z.number(), theta: z.number() });
 
-/** The book against its limits, as the overview's risk panel shows it (computed at the latest bar). */
+/** The account at the paper broker and the book against its limits, as the overview's risk panel shows them (at the latest bar). */
 export const riskSchema = z.object({
+  /** Cash plus the positions at mid. */
   netLiquidation: z.number(),
   startingBalance: z.number(),
+  /** The starting balance plus every fill's cash: sales in, purchases out. */
+  cash: z.number(),
+  /** The broker's positions at mid: long positive, short negative. */
+  positionsValue: z.number(),
+  /**
+   * What the broker's positions tie up, netted per underlying. The buying-power limit counts each strategy's own
+   * requirement, entries in flight included, so it can read higher.
+   */
   buyingPowerUsed: z.number(),
+  /** Net liquidation value less the buying power used. */
+  buyingPowerAvailable: z.number(),
   greeks: greeksSchema,
   spyDelta: z.number(),
   limits: z.array(z.object({ limit: z.string(), used: z.number(), max: z.number(), status: z.enum(['ok', 'warning', 'critical', 'breach']) })),

@@ -1,4 +1,5 @@
 import type { ComboFill, ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg, OrderStatus, Underlying } from '../domain/market/types';
+import type { Account } from '../domain/risk/account';
 
 export interface BrokerOrder {
   readonly clientOrderId: string;
@@ -47,4 +48,6 @@ export interface Broker {
   /** Advances working orders on a new bar (latency, legged fills); returns the orders that changed. */
   onBar(bar: MarketBar): Promise<BrokerOrder[]>;
   positions(): Promise<BrokerPosition[]>;
+  /** The account marked at `bar`'s mids: cash from every fill, net liquidation value, buying power required and available. */
+  account(bar: MarketBar): Promise<Account>;
 }

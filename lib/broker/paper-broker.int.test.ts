@@ -273,6 +273,7 @@ describe('PaperBroker injected faults', () => {
     await expect(broker.cancel('unreachable', at)).rejects.toBeInstanceOf(BrokerConnectionError);
     await expect(broker.onBar(at)).rejects.toBeInstanceOf(BrokerConnectionError);
     await expect(broker.positions()).rejects.toBeInstanceOf(BrokerConnectionError);
+    await expect(broker.account(at)).rejects.toBeInstanceOf(BrokerConnectionError);
     expect(await count('paper_order')).toBe(0);
 
     await settings.setFaults({ dropConnection: false });

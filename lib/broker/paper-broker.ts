@@ -4,6 +4,7 @@ import { PaperVenueRepository, type LegFillWrite, type PaperVenueTransaction, ty
 import { isMarketOpen, sessionClose } from '../domain/market/calendar';
 import { comboNetCredit, quoteOption } from '../domain/market/option-pricing';
 import type { ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg } from '../domain/market/types';
+import { accountOf, DEFAULT_STARTING_BALANCE, type Account } from '../domain/risk/account';
 import type { BrokerFaults } from '../domain/venue-faults';
 import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder, type BrokerPosition } from './broker';
 import { MINUTE_MS } from '../domain/market/time';
@@ -15,6 +16,8 @@ export interface PaperBrokerOptions {
    * (a different value re-arms it).
    */
   readonly faults?: () => BrokerFaults;
+  /** What the account starts with when this broker is the first to read it (`PAPER_STARTING_BALANCE`); stored then, and kept. */
+  readonly startingBalance?: number;
 }
 
 const OPEN_STATUSES = ['WORKING', 'PARTIALLY_FILLED'] as const;
@@ -91,7 +94,7 @@ async function fillLegs(venue: PaperVenueTransaction, orderId: bigint, legs: rea
 }
 
 /**
- * A simulated venue whose orders, fills and positions live in their own tables (`paper_*`), so that after
+ * A simulated venue whose orders, fills, positions and account live in their own tables (`paper_*`), so that after
  * the app crashes there is an independent truth to reconcile with. Fills at the mid of the bar it is given:
  * all legs in one transaction, or one leg per bar when legged. Faults (rejections, latency, timeouts,
  * dropped connections, stale quotes) are injected through `PaperBrokerSettingsRepository`.
@@ -209,6 +212,12 @@ export class PaperBroker implements Broker {
   async positions(): Promise<BrokerPosition[]> {
     await this.reachableFaults();
     return this.venue.positions();
+  }
+
+  /** The account from the venue's own ledger (its fills and positions), marked at `bar`'s mids. */
+  async account(bar: MarketBar): Promise<Account> {
+    await this.reachableFaults();
+    return accountOf(await this.venue.ledger(this.options.startingBalance ?? DEFAULT_STARTING_BALANCE), bar);
   }
 
   private async readOrder(clientOrderId: string): Promise<BrokerOrder | null> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES, UNDERLYINGS, type OrderLeg, type OrderStatus } from '../domain/market/types';
+import type { AccountLedger } from '../domain/risk/account';
 import type { BrokerFaults } from '../domain/venue-faults';
 import type { Db } from './client';
 import type { Prisma } from './generated/client';
@@ -34,6 +35,12 @@ const positionRowSchema = z.object({
   averagePrice: z.number(),
 });
 export type VenuePosition = z.infer<typeof positionRowSchema>;
+
+const ledgerRowSchema = z.object({
+  startingBalance: z.number(),
+  premiumReceived: z.partialRecord(UNDERLYING, z.number()),
+  positions: z.array(positionRowSchema.omit({ averagePrice: true })),
+});
 
 const ORDER_WITH_FILLS = {
   fills: { orderBy: { legIndex: 'asc' }, select: { legIndex: true, price: true, marketTime: true } },
@@ -196,8 +203,8 @@ const lockedRowSchema = z.object({
 });
 
 /**
- * The paper venue's own tables (`paper_order`, `paper_fill`, `paper_position`): the independent truth a
- * crashed app reconciles with. The venue's behaviour (what fills, at what price) is lib/broker's.
+ * The paper venue's own tables (`paper_order`, `paper_fill`, `paper_position`, `paper_account`): the independent
+ * truth a crashed app reconciles with. The venue's behaviour (what fills, at what price) is lib/broker's.
  */
 export class PaperVenueRepository {
   constructor(private readonly db: Db) {}
@@ -224,6 +231,42 @@ export class PaperVenueRepository {
     const [next] = await this.db.$queryRaw<{ next: Date | null }[]>`
       SELECT min(fills_due_at) AS next FROM paper_order WHERE status IN ('WORKING', 'PARTIALLY_FILLED')`;
     return next?.next ?? null;
+  }
+
+  /**
+   * The account's ledger in one statement, so fills and positions are read as of one moment: the starting balance,
+   * the premium received per underlying (summed here over every fill) and the open positions. The first read stores
+   * `startingBalance`; later reads return what was stored, whatever they pass.
+   */
+  async ledger(startingBalance: number): Promise<AccountLedger> {
+    let row = await this.readLedger();
+    if (row === undefined) {
+      await this.createAccount(startingBalance);
+      row = await this.readLedger();
+    }
+    const { positions, ...ledger } = ledgerRowSchema.parse(row);
+    return { ...ledger, positions: positions.map(({ quantity, ...contract }) => ({ contract, quantity })) };
+  }
+
+  private async readLedger(): Promise<unknown> {
+    const rows = await this.db.$queryRaw<unknown[]>`
+      SELECT a.starting_balance AS "startingBalance",
+             (SELECT coalesce(jsonb_object_agg(f.underlying, f.points), '{}'::jsonb)
+                FROM (SELECT underlying, sum(CASE WHEN side = 'SELL' THEN price ELSE -price END * quantity) AS points
+                        FROM paper_fill GROUP BY underlying) f) AS "premiumReceived",
+             (SELECT coalesce(jsonb_agg(jsonb_build_object('underlying', p.underlying, 'expiry', p.expiry, 'strike', p.strike,
+                                                           'right', p."right", 'quantity', p.quantity)
+                                        ORDER BY p.underlying, p.expiry, p.strike, p."right"), '[]'::jsonb)
+                FROM paper_position p) AS positions
+        FROM paper_account a
+       WHERE a.id = 1`;
+    return rows[0];
+  }
+
+  /** Stores the starting balance unless a server stored one first. */
+  private async createAccount(startingBalance: number): Promise<void> {
+    await this.db.$executeRaw`
+      INSERT INTO paper_account (id, starting_balance) VALUES (1, ${startingBalance}) ON CONFLICT (id) DO NOTHING`;
   }
 
   async positions(): Promise<VenuePosition[]> {

@@ -108,14 +108,16 @@ export class ResumeRepository {
   async approve(approval: NewResumeApproval): Promise<CommandRecord> {
     return this.db.$transaction(async (tx) => {
       const commands = new CommandRepository(tx);
+      // The lock first, on its own: a statement that waited for it reads the approval its winner wrote only if it
+      // starts after the wait (under READ COMMITTED a locking read re-checks the locked row, not the rows it joins).
+      await tx.$queryRaw`SELECT id FROM resume_request WHERE id = ${approval.requestId} FOR UPDATE`;
       const rows = await tx.$queryRaw<{ requestedBy: string; requestedById: string; expired: boolean; approvalKey: string | null; approvedBy: string | null }[]>`
         SELECT r.requested_by AS "requestedBy", r.requested_by_id AS "requestedById", r.expires_at <= now() AS expired,
                c.idempotency_key AS "approvalKey", a.approved_by AS "approvedBy"
           FROM resume_request r
           LEFT JOIN resume_approval a ON a.request_id = r.id
           LEFT JOIN operator_command c ON c.id = a.command_id
-         WHERE r.id = ${approval.requestId}
-           FOR UPDATE OF r`;
+         WHERE r.id = ${approval.requestId}`;
       const request = rows[0];
       if (!request) throw new AppError('NOT_FOUND', `no resume request ${approval.requestId}`);
       if (request.approvalKey === approval.idempotencyKey) {

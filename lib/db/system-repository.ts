@@ -32,23 +32,18 @@ export class SystemRepository implements SystemStore {
     return systemRowSchema.parse(await this.db.systemState.findUniqueOrThrow({ where: { id: 1 }, select: SELECTED }));
   }
 
-  /** One statement: the mode row moves and the change is appended to its history (and so to the audit trail). */
+  /** The mode row moves and the change is appended to its history (and so to the audit trail), in one transaction. */
   async setMode({ mode, cause, actor, reason, marketTime }: ModeChange): Promise<SystemRecord> {
-    const rows = await this.db.$queryRaw<unknown[]>`
-      WITH before AS (SELECT "mode" FROM "system_state" WHERE "id" = 1 FOR UPDATE),
-      changed AS (
-        INSERT INTO "system_state" ("id", "mode", "cause", "actor", "reason", "changed_at")
-        VALUES (1, ${mode}, ${cause}, ${actor}, ${reason}, now())
-        ON CONFLICT ("id") DO UPDATE SET "mode" = EXCLUDED."mode", "cause" = EXCLUDED."cause", "actor" = EXCLUDED."actor",
-          "reason" = EXCLUDED."reason", "changed_at" = EXCLUDED."changed_at"
-        RETURNING "mode", "cause", "actor", "reason", "changed_at" AS "changedAt"
-      ),
-      history AS (
-        INSERT INTO "system_mode_change" ("from_mode", "mode", "cause", "actor", "reason", "market_time")
-        SELECT COALESCE((SELECT "mode" FROM before), 'RUNNING'), ${mode}, ${cause}, ${actor}, ${reason}, ${marketTime}
-      )
-      SELECT * FROM changed`;
-    return systemRowSchema.parse(rows[0]);
+    return this.db.$transaction(async (tx) => {
+      await tx.$executeRaw`
+        INSERT INTO "system_state" ("id", "mode", "actor", "reason") VALUES (1, 'RUNNING', 'system', 'first start')
+        ON CONFLICT ("id") DO NOTHING`;
+      // Locked, so two changes at once are recorded one after the other, each from the mode the other left.
+      const [before] = await tx.$queryRaw<{ mode: string }[]>`SELECT "mode" FROM "system_state" WHERE "id" = 1 FOR UPDATE`;
+      const row = await tx.systemState.update({ where: { id: 1 }, data: { mode, cause, actor, reason, changedAt: new Date() }, select: SELECTED });
+      await tx.systemModeChange.create({ data: { fromMode: before!.mode, mode, cause, actor, reason, marketTime } });
+      return systemRowSchema.parse(row);
+    });
   }
 
   async lossDay(): Promise<LossDay | null> {

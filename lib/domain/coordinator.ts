@@ -58,12 +58,11 @@ export interface CandidateView extends StrategyView {
   readonly proposedLegs: readonly OrderLeg[] | null;
 }
 
-/** The book and its limits on this bar: what a proposed entry is checked against. */
-export interface RiskView {
-  readonly book: Book;
-  readonly limits: RiskLimits;
-  readonly bar: MarketBar;
-}
+/**
+ * The book and its limits on this bar: what a proposed entry is checked against; or, when the account at the broker
+ * could not be read, why not: then no proposal passes, as none can be checked.
+ */
+export type RiskView = { readonly book: Book; readonly limits: RiskLimits; readonly bar: MarketBar } | { readonly unavailable: string };
 
 /**
  * Every strategy's permit for one bar. A strategy validating a proposal is also checked against the risk limits
@@ -73,13 +72,18 @@ export interface RiskView {
  */
 export function entryPermits(strategies: readonly CandidateView[], world: World, risk: RiskView | null): Map<string, EntryPermit> {
   const permits = new Map<string, EntryPermit>();
-  let book = risk?.book ?? null;
+  let book: Book | null = null;
   for (const strategy of strategies) {
     const permit = canEnter(strategy, world);
-    if (!risk || !book || !permit.allowed || !strategy.proposedLegs || strategy.proposedLegs.length === 0) {
+    if (!risk || !permit.allowed || !strategy.proposedLegs || strategy.proposedLegs.length === 0) {
       permits.set(strategy.id, permit);
       continue;
     }
+    if ('unavailable' in risk) {
+      permits.set(strategy.id, { allowed: false, reasons: [`risk limit: ${risk.unavailable}`] });
+      continue;
+    }
+    book ??= risk.book;
     const order = openingOrderOf(strategy.id, strategy.proposedLegs, risk.bar);
     const check = checkOpeningOrder(order, book, risk.limits);
     if (check.allowed) {

@@ -10,9 +10,8 @@ import { InMemoryChangeFeed, inMemoryStores } from './testing/in-memory-stores';
 const SIMULATION: SimulationSettings = { start: Date.parse('2026-11-20T10:20:00-05:00'), seed: 20261120, scenario: 'calm', vix: 24, speed: 1 };
 const ZERO_DTE = 'zero-dte-friday';
 
-async function engineOnFakes(riskLimits?: RiskLimits) {
+async function engineOnFakes(riskLimits?: RiskLimits, broker = new InMemoryBroker()) {
   const stores = inMemoryStores();
-  const broker = new InMemoryBroker();
   const changes = new InMemoryChangeFeed();
   const load = () =>
     Engine.load({ stores, changes, broker, log: createLogger('silent'), simulation: SIMULATION, initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }], riskLimits });
@@ -270,6 +269,35 @@ describe('the engine, on in-memory stores', () => {
     const refused = setup.stores.strategies.transitions.find((write) => write.fromState === 'VALIDATION')!;
     expect(refused).toMatchObject({ toState: 'WAITING', reason: expect.stringMatching(/risk limit: buying power would be \$[\d,]+, over the limit of \$100\b/) });
     expect(setup.broker.placed).toEqual([]);
+  });
+
+  describe('the account at the broker', () => {
+    const refusal = (setup: Awaited<ReturnType<typeof engineOnFakes>>) => setup.stores.strategies.transitions.find((write) => write.fromState === 'VALIDATION');
+
+    it('is what the buying-power limit is a share of: a $500 account allows $175', async () => {
+      const broker = new InMemoryBroker();
+      broker.startingBalance = 500;
+      const setup = await engineOnFakes(undefined, broker);
+      await play(setup.engine, () => refusal(setup) !== undefined);
+      expect(refusal(setup)).toMatchObject({ toState: 'WAITING', reason: expect.stringMatching(/risk limit: buying power would be \$[\d,]+, over the limit of \$175\b/) });
+      expect(broker.placed).toEqual([]);
+    });
+
+    it('holds entries back while it has never been read', async () => {
+      const broker = new InMemoryBroker();
+      broker.behaviour = 'unreachable';
+      const setup = await engineOnFakes(undefined, broker);
+      await play(setup.engine, () => refusal(setup) !== undefined);
+      expect(refusal(setup)).toMatchObject({ toState: 'WAITING', reason: expect.stringContaining('risk limit: the account at the broker could not be read') });
+      expect(statesOf(setup)).not.toContain('ENTERING');
+    });
+
+    it('is taken as last read when a read fails: the entry goes on, and meets the broker’s failure there', async () => {
+      const setup = await engineOnFakes();
+      setup.broker.behaviour = 'unreachable';
+      await play(setup.engine, () => statesOf(setup).includes('ENTERING'));
+      expect(statesOf(setup).slice(0, 4)).toEqual(['WAITING', 'VALIDATION', 'ENTERING', 'RECOVERY']);
+    });
   });
 
   describe('pausing one strategy', () => {

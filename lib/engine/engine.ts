@@ -70,6 +70,8 @@ export class Engine {
   private screenedBar: MarketBar | null = null;
   /** The loss limits' baseline for today (stored with the clock, so a restart keeps it). */
   private lossDay: LossDay | null;
+  /** The account's net liquidation value as the broker last reported it: the risk limits' measure. */
+  private netLiquidation: number | null = null;
 
   private constructor(
     private readonly options: EngineOptions,
@@ -87,6 +89,7 @@ export class Engine {
     const clock = new MarketClock(clockState, options.simulation.speed);
     const engine = new Engine(options, clock, await TradingMode.load(system), await system.lossDay());
     await engine.loadStrategies();
+    await engine.readNetLiquidation(clock.currentBar);
     return engine;
   }
 
@@ -151,8 +154,9 @@ export class Engine {
     this.screenedBar = bar;
     await this.noteDataProblems(bar);
     // On an unusable bar nothing is priced: no book, no loss limits (the strategies hold anyway).
+    if (!bar.isStale && this.needsAccount()) await this.readNetLiquidation(bar);
     const book = bar.isStale ? null : this.book(bar);
-    if (book) await this.watchLossLimits(book, bar);
+    if (!bar.isStale) await this.watchLossLimits(bar);
     const permits = this.permits(bar, book);
     const results = await Promise.allSettled(
       this.allRunners().map((runner) =>
@@ -317,19 +321,38 @@ export class Engine {
       pause: runner.pause,
       proposedLegs: runner.state === 'VALIDATION' ? (runner.context.proposal?.legs ?? null) : null,
     }));
-    const risk: RiskView | null = book ? { book, limits: this.riskLimits(), bar } : null;
+    let risk: RiskView | null = null;
+    if (!bar.isStale) risk = book ? { book, limits: this.riskLimits(), bar } : { unavailable: 'the account at the broker could not be read' };
     return entryPermits(candidates, this.world(), risk);
   }
 
-  /** The book on a usable bar: every strategy's position, and entries in flight counted as filled. */
-  private book(bar: MarketBar): Book {
+  /** The book on a usable bar: every strategy's position, and entries in flight counted as filled; null before the account was read. */
+  private book(bar: MarketBar): Book | null {
+    if (this.netLiquidation === null) return null;
     const holdings = this.allRunners().map(({ id, context }) => ({
       id,
       position: isFlat(context.position) ? null : context.position,
       inFlight: context.order?.purpose === 'ENTRY' ? context.order.legs : [],
-      realizedPnl: context.realizedPnl,
     }));
-    return bookOf(holdings, bar);
+    return bookOf(holdings, bar, this.netLiquidation);
+  }
+
+  /**
+   * Whether the account can have moved or is needed: a strategy holds a position or has an order out (marks and
+   * fills move it), or proposes an entry. While every strategy is flat and idle the account stands still, and the
+   * bar loop stays free of the read.
+   */
+  private needsAccount(): boolean {
+    return this.allRunners().some(({ state, context }) => state === 'VALIDATION' || context.order !== null || !isFlat(context.position));
+  }
+
+  /** Reads the account; a failed read keeps the last value, and entries wait until there has been one. */
+  private async readNetLiquidation(bar: MarketBar): Promise<void> {
+    try {
+      this.netLiquidation = (await this.options.broker.account(bar)).netLiquidation;
+    } catch (error) {
+      this.options.log.warn({ err: error, lastNetLiquidation: this.netLiquidation }, 'broker account not read');
+    }
   }
 
   private riskLimits(): RiskLimits {
@@ -341,21 +364,23 @@ export class Engine {
    * high. Past either, the system moves to REDUCING by itself (from RUNNING or HALTED) and stays there until an
    * operator resumes, which restarts the day's baseline.
    */
-  private async watchLossLimits(book: Book, bar: MarketBar): Promise<void> {
-    const day = nextLossDay(this.lossDay, bar.time, book.netLiquidation);
+  private async watchLossLimits(bar: MarketBar): Promise<void> {
+    const netLiquidation = this.netLiquidation;
+    if (netLiquidation === null) return;
+    const day = nextLossDay(this.lossDay, bar.time, netLiquidation);
     const isNewDay = day.day !== this.lossDay?.day;
     this.lossDay = day;
     // A new day's baseline is stored at once; a new high goes with the next clock save.
     if (isNewDay) await this.saveLossDay();
     if (this.mode.current !== 'RUNNING' && this.mode.current !== 'HALTED') return;
-    const breaches = lossLimitBreaches({ netLiquidation: book.netLiquidation, dayOpen: day.openNlv, dayHigh: day.highNlv }, this.riskLimits());
+    const breaches = lossLimitBreaches({ netLiquidation, dayOpen: day.openNlv, dayHigh: day.highNlv }, this.riskLimits());
     if (breaches.length > 0) await this.changeMode('REDUCING', 'loss-limit', `loss limit: ${breaches.join('; ')}`, bar.time);
   }
 
   /** After a resume: measured again from now (or, on an unusable bar, from the next usable one, as a new day is). */
   private async rebaselineLossDay(): Promise<void> {
     const bar = this.currentBar();
-    this.lossDay = bar.isStale ? null : rebaselined(bar.time, this.book(bar).netLiquidation);
+    this.lossDay = bar.isStale || this.netLiquidation === null ? null : rebaselined(bar.time, this.netLiquidation);
     await this.saveLossDay();
   }
 

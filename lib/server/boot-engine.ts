@@ -23,6 +23,7 @@ async function startEngine(): Promise<Engine> {
       scenario: env.SIM_SCENARIO,
       speed: env.SIM_SPEED,
     },
+    startingBalance: env.PAPER_STARTING_BALANCE,
   });
   await engine.start();
   const shutdown = (signal: NodeJS.Signals) => {

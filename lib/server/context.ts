@@ -5,6 +5,7 @@ import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
+import { PaperVenueRepository } from '../db/paper-venue-repository';
 import { ResumeRepository } from '../db/resume-repository';
 import { SessionRepository } from '../db/session-repository';
 import { StrategyRepository } from '../db/strategy-repository';
@@ -19,6 +20,8 @@ export interface Repositories {
   readonly system: SystemRepository;
   readonly commands: CommandRepository;
   readonly brokerSettings: PaperBrokerSettingsRepository;
+  /** The paper broker's own tables, for the account the overview shows. */
+  readonly paperVenue: PaperVenueRepository;
   readonly accessEvents: AccessEventRepository;
   readonly sessions: SessionRepository;
   readonly resumes: ResumeRepository;
@@ -42,6 +45,7 @@ export function repositoriesFor(db: Db): Repositories {
     system: new SystemRepository(db),
     commands: new CommandRepository(db),
     brokerSettings: new PaperBrokerSettingsRepository(db),
+    paperVenue: new PaperVenueRepository(db),
     accessEvents: new AccessEventRepository(db),
     sessions: new SessionRepository(db),
     resumes: new ResumeRepository(db),

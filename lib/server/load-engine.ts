@@ -14,13 +14,15 @@ export interface LoadEngineOptions {
   readonly simulation: SimulationSettings;
   /** Defaults to the paper broker on the same database, whose injected faults the engine then follows. */
   readonly broker?: Broker;
+  /** What the paper broker's account starts with, when it is first read (`PAPER_STARTING_BALANCE`). */
+  readonly startingBalance?: number;
   readonly initialStrategies?: readonly { id: string; kind: string }[];
   readonly riskLimits?: RiskLimits;
 }
 
 /** The engine wired to PostgreSQL: its stores are the repositories, its change feed the LISTEN hub. */
-export function loadEngine({ db, hub, log, simulation, broker, initialStrategies, riskLimits }: LoadEngineOptions): Promise<Engine> {
-  const venue = broker ?? new PaperBroker(db);
+export function loadEngine({ db, hub, log, simulation, broker, startingBalance, initialStrategies, riskLimits }: LoadEngineOptions): Promise<Engine> {
+  const venue = broker ?? new PaperBroker(db, { startingBalance });
   return Engine.load({
     stores: repositoriesFor(db),
     changes: hub,

@@ -1,6 +1,7 @@
 import type { Risk } from '../api/contract';
 import type { MarketBar } from '../domain/market/types';
-import { bookOf, DEFAULT_STARTING_BALANCE, type StrategyHoldings } from '../domain/risk/book';
+import type { Account } from '../domain/risk/account';
+import { bookOf, type StrategyHoldings } from '../domain/risk/book';
 import { exposureOf, spyEquivalentDelta } from '../domain/risk/exposure';
 import { buyingPowerOf } from '../domain/risk/buying-power';
 import { DEFAULT_RISK_LIMITS, limitUses } from '../domain/risk/limits';
@@ -8,21 +9,23 @@ import { isFlat } from '../domain/strategies/position';
 import type { StrategyRecord } from '../engine/ports';
 
 /**
- * The book against its limits at `bar`, from the stored strategies: what the engine's permits decide from
- * (the same functions, the same limits), for the overview's risk panel.
+ * The account at the broker and the book against its limits at `bar`, from the stored strategies: what the engine's
+ * permits decide from (the same functions, the same limits), for the overview's risk panel.
  */
-export function riskView(records: readonly StrategyRecord[], bar: MarketBar): Risk {
+export function riskView(records: readonly StrategyRecord[], bar: MarketBar, account: Account): Risk {
   const holdings: StrategyHoldings[] = records.map(({ id, snapshot: { context } }) => ({
     id,
     position: isFlat(context.position) ? null : context.position,
     inFlight: context.order?.purpose === 'ENTRY' ? context.order.legs : [],
-    realizedPnl: context.realizedPnl,
   }));
-  const book = bookOf(holdings, bar);
+  const book = bookOf(holdings, bar, account.netLiquidation);
   return {
-    netLiquidation: book.netLiquidation,
-    startingBalance: DEFAULT_STARTING_BALANCE,
-    buyingPowerUsed: book.buyingPowerUsed,
+    netLiquidation: account.netLiquidation,
+    startingBalance: account.startingBalance,
+    cash: account.cash,
+    positionsValue: account.positionsValue,
+    buyingPowerUsed: account.buyingPowerRequirement,
+    buyingPowerAvailable: account.buyingPowerAvailable,
     greeks: book.greeks,
     spyDelta: book.spyDelta,
     limits: limitUses(book, DEFAULT_RISK_LIMITS),

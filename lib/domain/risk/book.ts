@@ -1,7 +1,7 @@
 import { contractMultiplier } from '../market/instruments';
 import { quoteOption } from '../market/option-pricing';
 import type { MarketBar, OrderLeg } from '../market/types';
-import { positionPnl, type Position, type PositionLeg } from '../strategies/position';
+import type { Position, PositionLeg } from '../strategies/position';
 import { buyingPowerOf } from './buying-power';
 import { exposureOf, NO_GREEKS, spyEquivalentDelta, type Betas, DEFAULT_BETAS } from './exposure';
 import type { Book, OpeningOrder } from './limits';
@@ -12,26 +12,19 @@ export interface StrategyHoldings {
   readonly position: Position | null;
   /** Legs of an opening order sent and not yet filled: counted as if filled, so two entries cannot both pass. */
   readonly inFlight: readonly OrderLeg[];
-  /** P&L of the strategy's completed cycles, in dollars. */
-  readonly realizedPnl: number;
 }
-
-/**
- * The account's starting balance, until the paper broker keeps an account of its own (then a setting). A million:
- * the 1-1-2 ties up its loss to zero (about $100,000 a unit on SPY), and 35% of the account must hold it.
- */
-export const DEFAULT_STARTING_BALANCE = 1_000_000;
 
 const signed = (legs: readonly OrderLeg[]): PositionLeg[] => legs.map(({ contract, side, quantity }) => ({ contract, quantity: side === 'BUY' ? quantity : -quantity }));
 
-/** The book on `bar`: net liquidation value, buying power in use (per strategy too), Greeks and SPY-equivalent delta. */
-export function bookOf(strategies: readonly StrategyHoldings[], bar: MarketBar, startingBalance = DEFAULT_STARTING_BALANCE, betas: Betas = DEFAULT_BETAS): Book {
-  let netLiquidation = startingBalance;
+/**
+ * The book on `bar`: buying power in use (per strategy too, entries in flight counted), Greeks and SPY-equivalent
+ * delta of what the strategies hold, against `netLiquidation`, the account's at the broker (`accountOf`).
+ */
+export function bookOf(strategies: readonly StrategyHoldings[], bar: MarketBar, netLiquidation: number, betas: Betas = DEFAULT_BETAS): Book {
   let buyingPowerUsed = 0;
   const buyingPowerByStrategy: Record<string, number> = {};
   const legs: PositionLeg[] = [];
   for (const strategy of strategies) {
-    netLiquidation += strategy.realizedPnl + (strategy.position ? positionPnl(strategy.position, bar) : 0);
     const held = [...(strategy.position?.legs ?? []), ...signed(strategy.inFlight)];
     const { requirement } = buyingPowerOf(held, bar);
     buyingPowerByStrategy[strategy.id] = requirement;

@@ -4,18 +4,23 @@ import type { MarketBar, OptionContract, Underlying } from '../market/types';
 import type { PositionLeg } from '../strategies/position';
 
 /**
- * The buying power a position ties up, as the paper broker's account counts it. Two methods:
+ * The buying power a position ties up, as the paper broker's account counts it (`accountOf`, over every leg the
+ * venue holds) and the risk limits do (`bookOf`, per strategy). Legs are grouped by underlying; two methods:
  *
- * - Defined risk (every spread, the iron condor, the 1-1-2 ratio, long options, the IPMCC's covered call):
- *   the most the position can still lose, from its value at mid now down to its worst value at expiry,
- *   searched over every strike and zero (the payoff is straight between strikes). Legs of different expiries
- *   count at intrinsic value: a long-dated long leg is worth at least that, so the figure errs high.
- * - Naked (more short calls than long ones: the /ES strangle): each naked short option on its own, at the
- *   standard rule for short options: premium + max(RATE x underlying - out-of-the-money amount, MINIMUM), with,
- *   for the ETFs, Reg-T's RATE 20% and MINIMUM 10% of the strike (put) or underlying (call); for /ES options,
- *   standing in for the exchange's SPAN margin, RATE 6% (about SPAN's scanning range for the E-mini S&P 500)
- *   and MINIMUM 2% of the underlying. Both sides of a strangle are added, where a broker charges only the
- *   greater side plus the other's premium: the figure errs high by about one side's margin.
+ * - Defined risk (no more short calls than long ones): the most the position can still lose, its value at mid now
+ *   less its worst value at expiry, searched over every strike and zero (the payoff is straight between strikes).
+ *   So a long option (a LEAP too) or a debit spread ties up its value, the premium at mid; a credit spread or the
+ *   iron condor its (wider) width less what closing it would cost at mid; the 1-1-2 put ratio what it would lose if
+ *   the underlying went to zero, where it is worth (long - short - 2 x far short strike) x multiplier; a short put
+ *   alone its loss to zero, as a cash-secured put (above Reg-T's 20% rule); the IPMCC (a LEAP under a short call)
+ *   its value. Legs of different expiries count at intrinsic value: a long-dated long leg is worth at least that,
+ *   so the figure errs high.
+ * - Naked (more short calls than long ones: the /ES strangle): each short option on its own, at the standard rule
+ *   for short options: premium + max(RATE x underlying - out-of-the-money amount, MINIMUM), with, for the ETFs,
+ *   Reg-T's RATE 20% and MINIMUM 10% of the strike (put) or underlying (call); for /ES options, standing in for the
+ *   exchange's SPAN margin, RATE 6% (about SPAN's scanning range for the E-mini S&P 500) and MINIMUM 2% of the
+ *   underlying. Both sides of a strangle are added, where a broker charges only the greater side plus the other's
+ *   premium: the figure errs high by about one side's margin.
  */
 export interface BuyingPower {
   /** Dollars of buying power the position ties up. */

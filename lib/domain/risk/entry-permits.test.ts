@@ -14,7 +14,8 @@ const BAR: MarketBar = {
 const longCalls = (quantity: number): OrderLeg[] => [{ contract: { underlying: 'SPY', expiry: '2027-01-15', strike: 590, right: 'C' }, side: 'BUY', quantity }];
 const candidate = (id: string, proposedLegs: OrderLeg[] | null, state = 'VALIDATION'): CandidateView => ({ id, name: id.toUpperCase(), kind: 'IPMCC', state, proposedLegs });
 const world = (strategies: CandidateView[]): World => ({ systemMode: 'RUNNING', strategies });
-const emptyBook = bookOf([], BAR);
+const NET_LIQUIDATION = 1_000_000;
+const emptyBook = bookOf([], BAR, NET_LIQUIDATION);
 
 describe('entry permits on one bar', () => {
   it('lets a proposal within every limit through, and refuses one over a limit naming it', () => {
@@ -37,7 +38,7 @@ describe('entry permits on one bar', () => {
   });
 
   it('counts an entry already in flight as if it had filled', () => {
-    const book = bookOf([{ id: 'a', position: null, inFlight: longCalls(1), realizedPnl: 0 }], BAR);
+    const book = bookOf([{ id: 'a', position: null, inFlight: longCalls(1) }], BAR, NET_LIQUIDATION);
     const permits = entryPermits([candidate('b', longCalls(1))], world([]), { book, limits: DEFAULT_RISK_LIMITS, bar: BAR });
     expect(permits.get('b')!.allowed).toBe(false);
   });
@@ -48,5 +49,20 @@ describe('entry permits on one bar', () => {
     const halted = entryPermits([candidate('b', longCalls(5))], { systemMode: 'HALTED', strategies: [] }, { book: emptyBook, limits: DEFAULT_RISK_LIMITS, bar: BAR });
     expect(halted.get('b')).toEqual({ allowed: false, reasons: ['system is HALTED'] });
     expect(entryPermits([candidate('c', longCalls(5))], world([]), null).get('c')!.allowed).toBe(true);
+  });
+
+  it('holds buying power to a share of the account’s net liquidation value: a small account refuses what a large one allows', () => {
+    const proposal = [candidate('a', longCalls(1))];
+    const large = entryPermits(proposal, world(proposal), { book: bookOf([], BAR, NET_LIQUIDATION), limits: DEFAULT_RISK_LIMITS, bar: BAR });
+    expect(large.get('a')!.allowed).toBe(true);
+    const small = entryPermits(proposal, world(proposal), { book: bookOf([], BAR, 5_000), limits: DEFAULT_RISK_LIMITS, bar: BAR });
+    expect(small.get('a')).toMatchObject({ allowed: false, reasons: [expect.stringMatching(/^risk limit: buying power would be \$[\d,]+, over the limit of \$1,750$/)] });
+  });
+
+  it('lets no proposal through while the account cannot be read, and leaves the others’ permits alone', () => {
+    const strategies = [candidate('a', longCalls(1)), candidate('b', null, 'WAITING')];
+    const permits = entryPermits(strategies, world(strategies), { unavailable: 'the account at the broker could not be read' });
+    expect(permits.get('a')).toEqual({ allowed: false, reasons: ['risk limit: the account at the broker could not be read'] });
+    expect(permits.get('b')).toEqual({ allowed: true, reasons: [] });
   });
 });

@@ -65,9 +65,9 @@ export function closingLegsFor(legs: readonly PositionLeg[]): OrderLeg[] {
 }
 
 /** The open legs' value at mid, in dollars (long positive, short negative). */
-export function marketValue(position: Position, bar: MarketBar): number {
+export function marketValue({ legs }: Pick<Position, 'legs'>, bar: MarketBar): number {
   let value = 0;
-  for (const { contract, quantity } of position.legs) {
+  for (const { contract, quantity } of legs) {
     value += quantity * quoteOption(contract, bar).mid * contractMultiplier(contract.underlying);
   }
   return value;

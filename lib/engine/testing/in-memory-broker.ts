@@ -4,6 +4,8 @@
  */
 import { quoteOption } from '../../domain/market/option-pricing';
 import type { ComboOrder, MarketBar } from '../../domain/market/types';
+import { accountOf, DEFAULT_STARTING_BALANCE, premiumReceivedOf, type Account } from '../../domain/risk/account';
+import { applyFills, emptyPosition } from '../../domain/strategies/position';
 import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder, type BrokerPosition } from '../../broker/broker';
 
 /** fill: at once, at mid. work: accepted, never filled. reject. unreachable: BrokerConnectionError. silent: BrokerTimeoutError. broken: a plain Error. */
@@ -17,6 +19,7 @@ export class InMemoryBroker implements Broker {
   readonly cancelled: string[] = [];
   /** Every call to cancel, failed ones included. */
   cancelCalls = 0;
+  startingBalance = DEFAULT_STARTING_BALANCE;
 
   async placeCombo(order: ComboOrder, bar: MarketBar): Promise<BrokerOrder> {
     this.failIfDown();
@@ -59,6 +62,14 @@ export class InMemoryBroker implements Broker {
 
   async positions(): Promise<BrokerPosition[]> {
     return [];
+  }
+
+  /** The account from every order's fills. */
+  async account(bar: MarketBar): Promise<Account> {
+    this.failIfDown();
+    const fills = [...this.orders.values()].flatMap((order) => order.legFills);
+    const positions = applyFills(emptyPosition('venue', 0), fills).legs;
+    return accountOf({ startingBalance: this.startingBalance, premiumReceived: premiumReceivedOf(fills), positions }, bar);
   }
 
   private failIfDown(): void {
