@@ -19,7 +19,7 @@ import { pauseStrategy, resumeStrategy } from './commands/pause-strategy';
 import { recover } from './commands/recover';
 import { resume } from './commands/resume';
 import { MarketClock } from './market-clock';
-import type { ChangeFeed, CommandRecord, EngineStores, NewStrategy, StrategyRecord, StrategyStore, SystemStore, VenueFaults } from './ports';
+import type { ChangeFeed, CommandRecord, EngineStores, NewStrategy, RiskLimitStore, StrategyRecord, StrategyStore, SystemStore, VenueFaults } from './ports';
 import { orderUpdateOf, restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
 import { TradingMode } from './trading-mode';
 
@@ -37,7 +37,7 @@ export interface SimulationSettings {
 
 export interface EngineOptions {
   readonly stores: EngineStores;
-  /** Announcements of new operator commands and of changed venue faults. */
+  /** Announcements of new operator commands, of changed venue faults and of changed risk limits. */
   readonly changes: ChangeFeed;
   readonly broker: Broker;
   /** The simulated venue's injected faults, followed when the broker is the paper broker. */
@@ -48,6 +48,8 @@ export interface EngineOptions {
   readonly initialStrategies?: readonly { id: string; kind: string }[];
   /** The coordinator's risk limits; DESIGN.md's defaults unless given. */
   readonly riskLimits?: RiskLimits;
+  /** Where the limits are kept when they can change: read at load and again on each `risk_limits` change. */
+  readonly riskLimitStore?: RiskLimitStore;
 }
 
 /**
@@ -66,12 +68,17 @@ export class Engine {
   private barGuard: BarGuardState = INITIAL_BAR_GUARD;
   /** The latest bar as screened: what the broker prices from, and what a halt checks before flattening. */
   private screenedBar: MarketBar | null = null;
+  private limits: RiskLimits;
+  /** Reads of the stored limits started: only the latest one's answer is adopted. */
+  private limitReads = 0;
 
   private constructor(
     private readonly options: EngineOptions,
     readonly clock: MarketClock,
     private readonly mode: TradingMode,
-  ) {}
+  ) {
+    this.limits = options.riskLimits ?? DEFAULT_RISK_LIMITS;
+  }
 
   /** Loads (or on a fresh database, creates) the clock, the system mode and every strategy. Does not start the clock. */
   static async load(options: EngineOptions): Promise<Engine> {
@@ -79,12 +86,18 @@ export class Engine {
     const clockState = await loadClockState(system, strategies, options.simulation);
     const clock = new MarketClock(clockState, options.simulation.speed);
     const engine = new Engine(options, clock, await TradingMode.load(system));
+    if (options.riskLimitStore) engine.limits = await options.riskLimitStore.current();
     await engine.loadStrategies();
     return engine;
   }
 
   get systemMode(): SystemMode {
     return this.mode.current;
+  }
+
+  /** The risk limits entries are checked against now. */
+  get riskLimits(): RiskLimits {
+    return this.limits;
   }
 
   runner(id: string): StrategyRunner | undefined {
@@ -108,12 +121,16 @@ export class Engine {
       (change) => {
         if (change.table === 'operator_command') void this.drainCommands();
         if (change.table === 'paper_broker_settings') void this.refreshFaults();
+        if (change.table === 'risk_limits') void this.refreshRiskLimits();
       },
       () => {
         void this.drainCommands();
         void this.refreshFaults();
+        void this.refreshRiskLimits();
       },
     );
+    // A change stored between load and subscribing was announced to nobody.
+    await this.refreshRiskLimits();
     await this.drainCommands();
     // The clock goes on whatever one bar does: a bar that failed (the database went away) is logged, and
     // the strategies see the next one.
@@ -222,6 +239,19 @@ export class Engine {
     }
   }
 
+  /** Adopts the stored limits; when they cannot be read, the last ones stay in force. */
+  private async refreshRiskLimits(): Promise<void> {
+    const store = this.options.riskLimitStore;
+    if (!store) return;
+    const read = ++this.limitReads;
+    try {
+      const limits = await store.current();
+      if (read === this.limitReads) this.limits = limits;
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'risk limits not read: the last ones stay in force');
+    }
+  }
+
   private async recoverInFlightOrders(): Promise<void> {
     const time = this.clock.currentBar.time;
     await Promise.all(
@@ -299,7 +329,7 @@ export class Engine {
         inFlight: context.order?.purpose === 'ENTRY' ? context.order.legs : [],
         realizedPnl: context.realizedPnl,
       }));
-      risk = { book: bookOf(holdings, bar), limits: this.options.riskLimits ?? DEFAULT_RISK_LIMITS, bar };
+      risk = { book: bookOf(holdings, bar), limits: this.limits, bar };
     }
     return entryPermits(candidates, this.world(), risk);
   }

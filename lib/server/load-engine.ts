@@ -16,11 +16,13 @@ export interface LoadEngineOptions {
   readonly initialStrategies?: readonly { id: string; kind: string }[];
 }
 
-/** The engine wired to PostgreSQL: its stores are the repositories, its change feed the LISTEN hub. */
+/** The engine wired to PostgreSQL: its stores are the repositories (the risk limits too), its change feed the LISTEN hub. */
 export function loadEngine({ db, hub, log, simulation, broker, initialStrategies }: LoadEngineOptions): Promise<Engine> {
   const venue = broker ?? new PaperBroker(db);
+  const repositories = repositoriesFor(db);
   return Engine.load({
-    stores: repositoriesFor(db),
+    stores: repositories,
+    riskLimitStore: repositories.riskLimits,
     changes: hub,
     broker: venue,
     venueFaults: venue instanceof PaperBroker ? venue : undefined,
