@@ -6,15 +6,16 @@ import { riskView } from './read-risk';
 
 /** Every strategy with its state, position, P&L and entry permit, the system mode and the market: what the overview shows. */
 export async function readOverview({ repositories, env }: Pick<ServerContext, 'repositories' | 'env'> = serverContext()): Promise<Overview> {
-  const [records, system, pendingResume, bar] = await Promise.all([
+  const [records, system, pendingResume, bar, limits] = await Promise.all([
     repositories.strategies.list(),
     repositories.system.current(),
     repositories.resumes.open(),
     latestBar(repositories),
+    repositories.riskLimits.current(),
   ]);
   const world = worldOf(system.mode, records);
   return {
-    risk: bar ? riskView(records, bar) : null,
+    risk: bar ? riskView(records, bar, limits) : null,
     demoControls: env.DEMO_CONTROLS,
     system: systemView(system, pendingResume),
     market: bar ? marketView(bar) : null,

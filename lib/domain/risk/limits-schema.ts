@@ -20,6 +20,7 @@ export const riskLimitsSchema = z.strictObject({
   maxSpyDelta: positive,
   warnAt: z
     .tuple([warnFraction, warnFraction])
+    .readonly()
     .refine(([warning, critical]) => warning < critical, 'the first warning level must be below the second'),
   maxGamma: positive,
   maxVega: positive,
