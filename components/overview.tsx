@@ -6,7 +6,7 @@ import { EntryPermit } from '@/components/entry-permit';
 import { formatClockTime, formatPosition, formatTimeInState } from '@/components/format';
 import { BrokerFaultsPanel } from '@/components/broker-faults-panel';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
-import { HaltedBanner, MarketClock, TradingModeStatus } from '@/components/system-status';
+import { ModeBanner, MarketClock, TradingModeStatus } from '@/components/system-status';
 import { useCanOperate, useOperator } from '@/components/operator-context';
 import { RecentCommands } from '@/components/recent-commands';
 import { RiskPanel } from '@/components/risk-panel';
@@ -17,31 +17,70 @@ import { StateBadge } from '@/components/ui/state-badge';
 import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
 import type { Overview as OverviewData, StrategySummary } from '@/lib/api/contract';
 import { postResumeRequest, strategyQueries } from '@/lib/client/queries';
+import { isStricter } from '@/lib/domain/system-mode';
 
-const HALT_URL = '/api/system/halt';
+const EMERGENCY_URL = '/api/system/halt';
+const HALT_ENTRIES_URL = '/api/system/halt-entries';
+const REDUCE_URL = '/api/system/reduce';
 const RESUME_URL = '/api/system/resume';
 const approveUrl = (requestId: string) => `/api/system/resume/${encodeURIComponent(requestId)}/approve`;
 
-function SystemAction({ system }: { system: OverviewData['system'] }) {
-  if (system.mode === 'RUNNING') {
-    return (
-      <OperatorActionDialog
-        key="halt"
-        label="Emergency Halt"
-        title="Emergency halt: all strategies"
-        variant="danger"
-        url={HALT_URL}
-        explanation={
-          <>
-            <p>No strategy will enter a new position.</p>
-            <p>Every strategy holding a position exits it defensively.</p>
-            <p>Trading stays halted until an operator resumes it.</p>
-          </>
-        }
-      />
-    );
-  }
-  return <ResumeAction pending={system.pendingResume} />;
+/**
+ * Stopping is always one click away: every mode stricter than the current one is offered (Halt Entries, Reduce
+ * Only, Emergency Halt). Going back towards RUNNING is a resume, which takes two people.
+ */
+function SystemActions({ system }: { system: OverviewData['system'] }) {
+  return (
+    <div className="flex flex-wrap items-start justify-end gap-2">
+      {isStricter('HALTED', system.mode) && (
+        <OperatorActionDialog
+          key="halt-entries"
+          label="Halt Entries"
+          title="Halt entries: all strategies"
+          variant="danger"
+          url={HALT_ENTRIES_URL}
+          explanation={
+            <>
+              <p>No strategy will enter a new position.</p>
+              <p>Held positions stay with their rules: profit targets, stops and rolls go on. Nothing is flattened.</p>
+            </>
+          }
+        />
+      )}
+      {isStricter('REDUCING', system.mode) && (
+        <OperatorActionDialog
+          key="reduce"
+          label="Reduce Only"
+          title="Reduce risk only: all strategies"
+          variant="danger"
+          url={REDUCE_URL}
+          explanation={
+            <>
+              <p>Only orders that shrink risk go out: no entries, and no roll that opens a new leg.</p>
+              <p>Exits, stops and profit targets go on.</p>
+            </>
+          }
+        />
+      )}
+      {isStricter('EMERGENCY', system.mode) && (
+        <OperatorActionDialog
+          key="emergency"
+          label="Emergency Halt"
+          title="Emergency halt: all strategies"
+          variant="danger"
+          url={EMERGENCY_URL}
+          explanation={
+            <>
+              <p>No strategy will enter a new position.</p>
+              <p>Every strategy holding a position exits it now, through EMERGENCY_EXIT.</p>
+              <p>Once every position is flat the system is HALTED, until two operators resume it.</p>
+            </>
+          }
+        />
+      )}
+      {system.mode !== 'RUNNING' && <ResumeAction pending={system.pendingResume} />}
+    </div>
+  );
 }
 
 /**
@@ -136,11 +175,11 @@ export function Overview() {
           <MarketClock market={data.market} />
           <div className="flex items-start gap-4">
             <TradingModeStatus system={data.system} />
-            <SystemAction system={data.system} />
+            <SystemActions system={data.system} />
           </div>
         </div>
       </Card>
-      <HaltedBanner system={data.system} />
+      <ModeBanner system={data.system} />
       {error && <Notice tone="warning">Showing older data; the last refresh failed: {error.message}</Notice>}
       <Card>
         <Table caption="Strategies">

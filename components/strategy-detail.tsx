@@ -7,7 +7,7 @@ import { EntryPermit } from '@/components/entry-permit';
 import { formatMarketTime, formatMoney, formatPosition, formatStrike, formatTimeInState } from '@/components/format';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
 import { StateGraph } from '@/components/state-graph';
-import { HaltedBanner, MarketClock } from '@/components/system-status';
+import { ModeBanner, MarketClock } from '@/components/system-status';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
 import { Notice } from '@/components/ui/notice';
@@ -302,7 +302,7 @@ export function StrategyDetail({ id }: { id: string }) {
           </Fact>
         </dl>
       </Card>
-      <HaltedBanner system={system} />
+      <ModeBanner system={system} />
       {error && <Notice tone="warning">Showing older data; the last refresh failed: {error.message}</Notice>}
 
       <Card title="Position">

@@ -35,34 +35,77 @@ export function MarketClock({ market }: { market: Market }) {
   );
 }
 
+const MODE_BADGE: Record<System['mode'], string> = {
+  RUNNING: 'bg-green-900 text-green-200 ring-1 ring-green-500',
+  REDUCING: 'bg-amber-500 text-slate-950 ring-2 ring-amber-200',
+  HALTED: 'bg-red-700 text-white ring-2 ring-red-300',
+  EMERGENCY: 'bg-red-600 text-white ring-4 ring-red-300 animate-pulse',
+};
+
 /** The system mode as text, so it reads the same to a screen reader and a test as to the eye. */
 export function TradingModeStatus({ system }: { system: System }) {
-  const isRunning = system.mode === 'RUNNING';
   return (
     <span className="flex items-baseline gap-2 text-sm">
       <span className="text-slate-400">System</span>
-      <span
-        data-testid="system-mode"
-        className={`rounded px-2 py-0.5 font-mono text-sm font-bold ${
-          isRunning ? 'bg-green-900 text-green-200 ring-1 ring-green-500' : 'bg-red-700 text-white ring-2 ring-red-300'
-        }`}
-      >
+      <span data-testid="system-mode" className={`rounded px-2 py-0.5 font-mono text-sm font-bold ${MODE_BADGE[system.mode]}`}>
         {system.mode}
       </span>
     </span>
   );
 }
 
-/** Shown while the system is halted: impossible to miss, and says who halted it and why. */
-export function HaltedBanner({ system }: { system: System }) {
-  if (system.mode !== 'HALTED') return null;
+interface ModeExplanation {
+  readonly label: string;
+  readonly headline: string;
+  readonly effect: string;
+  readonly tone: string;
+}
+
+function explain(system: System): ModeExplanation | null {
+  const by = system.actor === 'system' ? 'the system' : system.actor;
+  switch (system.mode) {
+    case 'RUNNING':
+      return null;
+    case 'REDUCING': {
+      const why = system.cause === 'loss-limit' ? 'a loss limit' : system.cause === 'market-data' ? 'suspect market data' : by;
+      return {
+        label: 'Reducing risk only',
+        headline: `Reducing risk only, set by ${why}`,
+        effect:
+          system.cause === 'market-data'
+            ? 'Only orders that shrink risk go out; this ends by itself when the market data is good again.'
+            : 'Only orders that shrink risk go out: no entries, no roll that opens a leg; exits go on. Two operators resume: one asks, another approves.',
+        tone: 'border-amber-400 bg-amber-950 text-amber-50',
+      };
+    }
+    case 'HALTED':
+      return {
+        label: 'Trading halted',
+        headline: `Trading halted by ${by}`,
+        effect: 'No strategy enters a new position; held positions are still managed by their rules. Two operators resume: one asks, another approves.',
+        tone: 'border-red-500 bg-red-950 text-red-50',
+      };
+    case 'EMERGENCY':
+      return {
+        label: 'Emergency',
+        headline: `Emergency halt by ${by}: flattening every position`,
+        effect: 'Every strategy holding a position exits it now; once all are flat the system is HALTED.',
+        tone: 'border-red-400 bg-red-900 text-white',
+      };
+  }
+}
+
+/** Shown whenever the system is not RUNNING: impossible to miss, and says who set the mode, why, and what it means. */
+export function ModeBanner({ system }: { system: System }) {
+  const explanation = explain(system);
+  if (!explanation) return null;
   return (
-    <section aria-label="Trading halted" className="rounded-lg border-2 border-red-500 bg-red-950 px-4 py-3 text-red-50">
+    <section aria-label={explanation.label} className={`rounded-lg border-2 px-4 py-3 ${explanation.tone}`}>
       <p className="text-base font-bold">
-        Trading halted by {system.actor} since {formatMarketTime(system.changedAt)}
+        {explanation.headline} since {formatMarketTime(system.changedAt)}
       </p>
       <p className="text-sm">Reason: {system.reason ?? 'none given'}</p>
-      <p className="text-sm text-red-200">No strategy enters a new position until two operators resume: one asks, another approves.</p>
+      <p className="text-sm opacity-80">{explanation.effect}</p>
       {system.pendingResume && (
         <p className="mt-1 text-sm font-semibold text-amber-200" data-testid="pending-resume">
           Resume requested by {system.pendingResume.requestedBy} (“{system.pendingResume.reason}”): waiting for another operator&apos;s

@@ -44,8 +44,13 @@ test('after an Emergency Halt the next Friday does not enter, the halt outlives 
 
   await expect(page.getByTestId('system-mode')).toHaveText('HALTED');
   await expect(page.getByRole('region', { name: 'Trading halted' })).toContainText('Risk limit breached');
-  const [halt] = await query<{ mode: string; reason: string }>('SELECT mode, reason FROM system_state');
-  expect(halt).toEqual({ mode: 'HALTED', reason: 'Risk limit breached' });
+  // EMERGENCY first; nothing was held, so HALTED on the next bar, with the operator's who and why kept in view.
+  const [halt] = await query<{ mode: string; cause: string; reason: string }>('SELECT mode, cause, reason FROM system_state');
+  expect(halt).toEqual({ mode: 'HALTED', cause: 'emergency-complete', reason: "every position is flat after operator@wheelhouse.demo's emergency halt: Risk limit breached" });
+  expect(await query('SELECT from_mode, mode, cause, actor FROM system_mode_change ORDER BY id')).toEqual([
+    { from_mode: 'RUNNING', mode: 'EMERGENCY', cause: 'operator', actor: 'operator@wheelhouse.demo' },
+    { from_mode: 'EMERGENCY', mode: 'HALTED', cause: 'emergency-complete', actor: 'system' },
+  ]);
   const haltedAt = (await marketTime())!;
   expect(haltedAt).toBeLessThan(nyTime(FRIDAYS[0], 10, 30));
 

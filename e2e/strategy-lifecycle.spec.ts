@@ -102,7 +102,7 @@ test('operator requests with bad input get a 4xx with a message and change nothi
     'SELECT (SELECT count(*) FROM operator_command) AS commands, (SELECT count(*) FROM transition) AS transitions',
   );
   expect(after[0]?.commands).toBe(before[0]?.commands);
-  expect(await query("SELECT 1 FROM system_state WHERE mode = 'HALTED'")).toHaveLength(0);
+  expect(await query("SELECT 1 FROM system_state WHERE mode <> 'RUNNING'")).toHaveLength(0);
 
   // A well-formed request the state does not allow is refused with the machine's reason, and recorded.
   const refused = await request.post(exit, { data: { reason: 'second exit' } });

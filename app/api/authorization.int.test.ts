@@ -29,6 +29,8 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/strategies/[id]/pause': { POST: COMMAND },
   '/api/strategies/[id]/resume': { POST: COMMAND },
   '/api/system/halt': { POST: COMMAND },
+  '/api/system/halt-entries': { POST: COMMAND },
+  '/api/system/reduce': { POST: COMMAND },
   // The system is RUNNING here: an operator passes the gate and is told there is nothing to resume.
   '/api/system/resume': { POST: { anonymous: 401, viewer: 403, operator: 409, admin: 409 } },
   // No such request: an operator passes the gate and gets the 404.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { riskLimitsSchema } from '../domain/risk/limits-schema';
 import { strategyIdSchema } from '../domain/strategies/strategy-id';
-import { SYSTEM_MODES } from '../domain/system-mode';
+import { MODE_CAUSES, SYSTEM_MODES } from '../domain/system-mode';
 import { brokerFaultsChangeSchema, brokerFaultsSchema, type BrokerFaults, type BrokerFaultsChange } from '../domain/venue-faults';
 
 /**
@@ -38,8 +38,9 @@ export const operatorActionBody = z.strictObject({ reason: reasonSchema });
 export type OperatorActionBody = z.infer<typeof operatorActionBody>;
 
 export const systemModeSchema = z.enum(SYSTEM_MODES);
+export const modeCauseSchema = z.enum(MODE_CAUSES);
 
-/** A request to leave HALTED, waiting for (or given) a second operator's approval. */
+/** A request to leave REDUCING, HALTED or EMERGENCY, waiting for (or given) a second operator's approval. */
 export const resumeRequestSchema = z.object({
   id: z.string(),
   requestedBy: z.string(),
@@ -53,6 +54,8 @@ export const resumeRequestResponseSchema = z.object({ resumeRequest: resumeReque
 
 export const systemSchema = z.object({
   mode: systemModeSchema,
+  /** What put the system in this mode: an operator, a loss limit, a market-data quarantine, the end of an emergency. */
+  cause: modeCauseSchema,
   actor: z.string(),
   reason: z.string().nullable(),
   changedAt: z.string(),

@@ -7,7 +7,10 @@ describe('bad market data through the engine', () => {
     expect(figures.badBars).toBe(3_000);
     for (const kind of BAD_BAR_KINDS) expect(figures.badBarsByKind[kind], kind).toBeGreaterThan(100);
     // The fuzz reached the states where a wrong bar could do harm, and halted in the middle of bad data.
-    expect(figures.burstsWhileHolding).toBeGreaterThan(100);
+    expect(figures.burstsWhileHolding).toBeGreaterThan(50);
+    // Suspect data moved the system to REDUCING and good data back, episode by episode.
+    expect(figures.modeChanges['REDUCING (market-data)']).toBeGreaterThan(100);
+    expect(figures.modeChanges['RUNNING (market-data)']).toBeGreaterThan(100);
     expect(figures.haltsDuringBadData).toBeGreaterThan(3);
     expect(figures.ordersFromGoodBars).toBeGreaterThan(10);
     expect(figures.ordersFromBadBars).toBe(0);

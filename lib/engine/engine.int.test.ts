@@ -4,7 +4,9 @@ import { NotificationHub } from '../db/notifications';
 import { nyParts } from '../domain/market/calendar';
 import { createLogger } from '../log';
 import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
+import { AuditRepository } from '../db/audit-repository';
 import { CommandRepository } from '../db/command-repository';
+import { DEFAULT_RISK_LIMITS } from '../domain/risk/limits';
 import { StrategyRepository } from '../db/strategy-repository';
 import { loadEngine } from '../server/load-engine';
 import type { Engine, SimulationSettings } from './engine';
@@ -55,6 +57,26 @@ describe('the engine against PostgreSQL', () => {
       { seq: 1, fromState: null, toState: 'INITIALIZING', eventType: 'strategy.created' },
       { seq: 2, fromState: 'INITIALIZING', toState: 'WAITING', eventType: 'market.tick' },
     ]);
+  });
+
+  it('moves the system to REDUCING when a loss limit is passed, audited, and keeps it there across a restart', async () => {
+    // A drawdown limit no held position can stay under: the first dip below the day's high trips it.
+    const limits = { ...DEFAULT_RISK_LIMITS, maxIntradayDrawdown: 1e-9 };
+    const engine = await loadEngine({ db, hub, log, simulation: SIMULATION, initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }], riskLimits: limits });
+    await play(engine, () => engine.systemMode === 'REDUCING');
+    const stored = await db.systemState.findUniqueOrThrow({ where: { id: 1 } });
+    expect(stored).toMatchObject({ mode: 'REDUCING', cause: 'loss-limit', actor: 'system', reason: expect.stringMatching(/^loss limit: intraday drawdown/) });
+    expect(stored.dayHighNlv).toBeGreaterThan(0);
+    expect(await db.systemModeChange.findMany({ select: { fromMode: true, mode: true, cause: true } })).toEqual([{ fromMode: 'RUNNING', mode: 'REDUCING', cause: 'loss-limit' }]);
+    const audited = await db.auditEvent.findFirstOrThrow({ where: { kind: 'mode-changed' } });
+    expect(audited).toMatchObject({ chain: 'system', actor: 'system', fromState: 'RUNNING', state: 'REDUCING', eventType: 'loss-limit' });
+    expect(await new AuditRepository(db).verify()).toMatchObject({ brokenId: null });
+    await engine.stop();
+
+    const restarted = await loadEngine({ db, hub, log, simulation: SIMULATION, riskLimits: DEFAULT_RISK_LIMITS });
+    expect(restarted.systemMode).toBe('REDUCING');
+    await restarted.playBar(restarted.clock.advance());
+    expect(restarted.systemMode).toBe('REDUCING');
   });
 
   it('lets three servers boot together on a fresh database: every default strategy is created once, and all load them', async () => {
@@ -168,7 +190,7 @@ describe('the engine against PostgreSQL', () => {
     expect(await db.eventRefusal.findMany()).toMatchObject([{ state: 'WAITING', eventType: 'operator.defensiveExit', actor: 'bob' }]);
   });
 
-  it('halts: the open position exits, no later Friday enters, and the halt outlives the engine', async () => {
+  it('an emergency halt: the open position exits, the system is HALTED once flat, no later Friday enters, and the halt outlives the engine', async () => {
     const engine = await startEngine();
     const runner = engine.runner(ZERO_DTE)!;
     await play(engine, () => runner.state === 'ACTIVE');
@@ -177,7 +199,10 @@ describe('the engine against PostgreSQL', () => {
     expect(runner.state).toBe('COMPLETE');
     await engine.stop();
 
+    // Stopped before the next bar: the emergency is still stored, and ends on the restarted engine's first bar.
     const restarted = await startEngine();
+    expect(restarted.systemMode).toBe('EMERGENCY');
+    await restarted.playBar(restarted.clock.advance());
     expect(restarted.systemMode).toBe('HALTED');
     const haltedRunner = restarted.runner(ZERO_DTE)!;
     const haltedAt = restarted.clock.currentBar.time;

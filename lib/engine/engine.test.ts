@@ -46,17 +46,34 @@ describe('the engine, on in-memory stores', () => {
   });
 
   describe('an emergency halt', () => {
-    it('stores HALTED under the operator\'s name and flattens a held position through EMERGENCY_EXIT', async () => {
+    it('stores EMERGENCY under the operator\'s name, flattens a held position through EMERGENCY_EXIT, then HALTED once flat', async () => {
       const setup = await engineOnFakes();
       await play(setup.engine, () => setup.runner().state === 'ACTIVE');
       const halt = await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off');
       expect(halt).toMatchObject({ status: 'done', outcome: expect.stringContaining('0DTE Friday exiting') });
-      expect(setup.engine.systemMode).toBe('HALTED');
-      expect(setup.stores.system.record).toMatchObject({ mode: 'HALTED', actor: 'carol', reason: 'risk off' });
+      expect(setup.engine.systemMode).toBe('EMERGENCY');
+      expect(setup.stores.system.record).toMatchObject({ mode: 'EMERGENCY', cause: 'operator', actor: 'carol', reason: 'risk off' });
       const exit = setup.stores.strategies.transitions.find((write) => write.toState === 'EMERGENCY_EXIT')!;
       expect(exit).toMatchObject({ fromState: 'ACTIVE', actor: 'carol', reason: 'Emergency halt: risk off' });
       expect(setup.runner().state).toBe('COMPLETE');
       expect(setup.broker.placed.at(-1)).toBe(`${ZERO_DTE}:2026-11-20:close:2`);
+
+      await setup.engine.playBar(setup.engine.clock.advance());
+      expect(setup.engine.systemMode).toBe('HALTED');
+      expect(setup.stores.system.modeChanges.map(({ mode, cause, actor }) => [mode, cause, actor])).toEqual([
+        ['EMERGENCY', 'operator', 'carol'],
+        ['HALTED', 'emergency-complete', 'system'],
+      ]);
+    });
+
+    it('stays in EMERGENCY while a position is still held', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      setup.broker.behaviour = 'work';
+      await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off');
+      await setup.engine.playBar(setup.engine.clock.advance());
+      expect(setup.runner().state).toBe('EMERGENCY_EXIT');
+      expect(setup.engine.systemMode).toBe('EMERGENCY');
     });
 
     it('given while the market data is unusable, sends nobody to exit until a usable bar, then flattens on it', async () => {
@@ -66,8 +83,8 @@ describe('the engine, on in-memory stores', () => {
       const sane = setup.engine.clock.currentBar;
       await setup.engine.playBar({ ...sane, time: sane.time + 1, underlyings: { ...sane.underlyings, SPY: { ...sane.underlyings.SPY, price: sane.underlyings.SPY.price * 10 } } });
       const halt = await command(setup, 'EMERGENCY_HALT', null, 'carol', 'feed gone mad');
-      expect(halt.outcome).toMatch(/^halted; market data unusable \(SPY moved 900% in one bar .*quarantined\): 0DTE Friday flatten on the first usable bar$/);
-      expect(setup.engine.systemMode).toBe('HALTED');
+      expect(halt.outcome).toMatch(/^emergency; market data unusable \(SPY moved 900% in one bar .*quarantined\): 0DTE Friday flatten on the first usable bar$/);
+      expect(setup.engine.systemMode).toBe('EMERGENCY');
       expect(setup.runner().state).toBe('ACTIVE');
       expect(setup.broker.placed).toHaveLength(placed);
 
@@ -88,12 +105,12 @@ describe('the engine, on in-memory stores', () => {
       expect(halted.broker.placed).toEqual([]);
     });
 
-    it('is a no-op while already HALTED: the first halt\'s actor and reason stand', async () => {
+    it('is a no-op while already in EMERGENCY: the first halt\'s actor and reason stand', async () => {
       const setup = await engineOnFakes();
       await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off');
       const repeat = await command(setup, 'EMERGENCY_HALT', null, 'dave', 'me too');
-      expect(repeat).toMatchObject({ status: 'done', outcome: expect.stringContaining('no-op: already HALTED by carol (risk off)') });
-      expect(setup.stores.system.record).toMatchObject({ mode: 'HALTED', actor: 'carol', reason: 'risk off' });
+      expect(repeat).toMatchObject({ status: 'done', outcome: expect.stringContaining('no-op: already in EMERGENCY by carol (risk off)') });
+      expect(setup.stores.system.record).toMatchObject({ mode: 'EMERGENCY', actor: 'carol', reason: 'risk off' });
       expect(setup.stores.system.modeChanges).toHaveLength(1);
     });
 
@@ -115,6 +132,84 @@ describe('the engine, on in-memory stores', () => {
       expect(setup.stores.system.record).toMatchObject({ mode: 'RUNNING', actor: 'dave', reason: 'all clear' });
       expect(await command(setup, 'RESUME', null)).toMatchObject({ status: 'rejected', outcome: 'the system is already RUNNING' });
       await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+    });
+  });
+
+  describe('the trading modes', () => {
+    const spyTimes = (bar: ReturnType<Engine['clock']['advance']>, factor: number) => ({
+      ...bar,
+      underlyings: { ...bar.underlyings, SPY: { ...bar.underlyings.SPY, price: bar.underlyings.SPY.price * factor } },
+    });
+
+    it('HALTED stops entries but leaves a held position to its rules: nothing is flattened', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      const placed = setup.broker.placed.length;
+      expect(await command(setup, 'HALT_ENTRIES', null, 'carol', 'FOMC')).toMatchObject({ status: 'done', outcome: 'HALTED: no entries; positions managed by their rules' });
+      for (let bar = 0; bar < 5; bar += 1) await setup.engine.playBar(setup.engine.clock.advance());
+      expect(setup.runner().state).toBe('ACTIVE');
+      expect(setup.broker.placed).toHaveLength(placed);
+      expect(setup.stores.system.record).toMatchObject({ mode: 'HALTED', cause: 'operator', actor: 'carol', reason: 'FOMC' });
+    });
+
+    it('moves only to a stricter mode in one step: HALTED after REDUCING is a no-op on the record', async () => {
+      const setup = await engineOnFakes();
+      expect(await command(setup, 'REDUCE_RISK', null, 'carol', 'too much delta')).toMatchObject({ status: 'done' });
+      const halt = await command(setup, 'HALT_ENTRIES', null, 'dave', 'me too');
+      expect(halt).toMatchObject({ status: 'done', outcome: expect.stringContaining('no-op: already REDUCING (set by carol: too much delta)') });
+      expect(setup.engine.systemMode).toBe('REDUCING');
+      expect(setup.stores.system.modeChanges).toHaveLength(1);
+    });
+
+    it('REDUCING lets no strategy enter', async () => {
+      const setup = await engineOnFakes();
+      await command(setup, 'REDUCE_RISK', null);
+      for (let bar = 0; bar < 40; bar += 1) await setup.engine.playBar(setup.engine.clock.advance());
+      expect(statesOf(setup)).toEqual(['WAITING']);
+      expect(setup.broker.placed).toEqual([]);
+    });
+
+    it('a loss limit moves the system to REDUCING by itself, kept across a restart; a resume measures the day again from there', async () => {
+      const setup = await engineOnFakes({ ...DEFAULT_RISK_LIMITS, maxIntradayDrawdown: 1e-9 });
+      await play(setup.engine, () => setup.engine.systemMode === 'REDUCING');
+      expect(setup.stores.system.record).toMatchObject({ mode: 'REDUCING', cause: 'loss-limit', actor: 'system', reason: expect.stringMatching(/^loss limit: intraday drawdown \d+\.\d% is over 0%$/) });
+      const day = setup.stores.system.day!;
+      expect(day.highNlv).toBeGreaterThan(day.openNlv - 1);
+
+      const restarted = await setup.restart();
+      expect(restarted.systemMode).toBe('REDUCING');
+
+      expect(await command(setup, 'RESUME', null, 'dave', 'drawdown reviewed')).toMatchObject({ status: 'done', outcome: 'running: entries allowed again (was REDUCING)' });
+      const rebaselined = setup.stores.system.day!;
+      expect(rebaselined.openNlv).toBe(rebaselined.highNlv);
+      expect(rebaselined.highNlv).toBeLessThan(day.highNlv);
+    });
+
+    it('a market-data quarantine moves RUNNING to REDUCING, and good data moves it back', async () => {
+      const setup = await engineOnFakes();
+      await setup.engine.playBar(setup.engine.clock.advance());
+      await setup.engine.playBar(spyTimes(setup.engine.clock.advance(), 10));
+      expect(setup.stores.system.record).toMatchObject({ mode: 'REDUCING', cause: 'market-data', reason: expect.stringContaining('market data suspect: SPY moved 900%') });
+      await setup.engine.playBar(setup.engine.clock.advance());
+      expect(setup.stores.system.record).toMatchObject({ mode: 'RUNNING', cause: 'market-data', reason: 'market data is good again' });
+    });
+
+    it('good data does not end a REDUCING an operator set', async () => {
+      const setup = await engineOnFakes();
+      await setup.engine.playBar(setup.engine.clock.advance());
+      await command(setup, 'REDUCE_RISK', null, 'carol', 'too much delta');
+      await setup.engine.playBar(spyTimes(setup.engine.clock.advance(), 10));
+      await setup.engine.playBar(setup.engine.clock.advance());
+      expect(setup.stores.system.record).toMatchObject({ mode: 'REDUCING', cause: 'operator', actor: 'carol' });
+    });
+
+    it('a quarantine does not loosen HALTED into REDUCING-then-RUNNING', async () => {
+      const setup = await engineOnFakes();
+      await setup.engine.playBar(setup.engine.clock.advance());
+      await command(setup, 'HALT_ENTRIES', null);
+      await setup.engine.playBar(spyTimes(setup.engine.clock.advance(), 10));
+      await setup.engine.playBar(setup.engine.clock.advance());
+      expect(setup.stores.system.modeChanges.map(({ mode }) => mode)).toEqual(['HALTED']);
     });
   });
 

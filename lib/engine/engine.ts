@@ -1,11 +1,12 @@
 import type { Broker } from '../broker/broker';
 import { entryPermits, worldOf, type RiskView, type World } from '../domain/coordinator';
 import { bookOf } from '../domain/risk/book';
-import { DEFAULT_RISK_LIMITS, type RiskLimits } from '../domain/risk/limits';
+import { DEFAULT_RISK_LIMITS, lossLimitBreaches, type Book, type RiskLimits } from '../domain/risk/limits';
+import { nextLossDay, rebaselined, type LossDay } from '../domain/risk/loss-day';
 import { isFlat } from '../domain/strategies/position';
 import { INITIAL_BAR_GUARD, judgeBar, type BarGuardState } from '../domain/market/bar-guard';
 import type { MarketBar } from '../domain/market/types';
-import type { SystemMode } from '../domain/system-mode';
+import type { ModeCause, SystemMode } from '../domain/system-mode';
 import { marketDataProblems } from '../domain/strategies/lifecycle/market-data';
 import { DEFAULT_STRATEGIES, strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
@@ -17,6 +18,7 @@ import { defensiveExit } from './commands/defensive-exit';
 import { emergencyHalt } from './commands/emergency-halt';
 import { pauseStrategy, resumeStrategy } from './commands/pause-strategy';
 import { recover } from './commands/recover';
+import { restrictTrading } from './commands/restrict-trading';
 import { resume } from './commands/resume';
 import { MarketClock } from './market-clock';
 import type { ChangeFeed, CommandRecord, EngineStores, NewStrategy, RiskLimitStore, StrategyRecord, StrategyStore, SystemStore, VenueFaults } from './ports';
@@ -68,6 +70,8 @@ export class Engine {
   private barGuard: BarGuardState = INITIAL_BAR_GUARD;
   /** The latest bar as screened: what the broker prices from, and what a halt checks before flattening. */
   private screenedBar: MarketBar | null = null;
+  /** The loss limits' baseline for today (stored with the clock, so a restart keeps it). */
+  private lossDay: LossDay | null;
   private limits: RiskLimits;
   /** Reads of the stored limits started: only the latest one's answer is adopted. */
   private limitReads = 0;
@@ -76,7 +80,9 @@ export class Engine {
     private readonly options: EngineOptions,
     readonly clock: MarketClock,
     private readonly mode: TradingMode,
+    lossDay: LossDay | null,
   ) {
+    this.lossDay = lossDay;
     this.limits = options.riskLimits ?? DEFAULT_RISK_LIMITS;
   }
 
@@ -85,7 +91,7 @@ export class Engine {
     const { strategies, system } = options.stores;
     const clockState = await loadClockState(system, strategies, options.simulation);
     const clock = new MarketClock(clockState, options.simulation.speed);
-    const engine = new Engine(options, clock, await TradingMode.load(system));
+    const engine = new Engine(options, clock, await TradingMode.load(system), await system.lossDay());
     if (options.riskLimitStore) engine.limits = await options.riskLimitStore.current();
     await engine.loadStrategies();
     return engine;
@@ -160,7 +166,10 @@ export class Engine {
     const bar = this.screen(marketBar);
     this.screenedBar = bar;
     await this.noteDataProblems(bar);
-    const permits = this.permits(bar);
+    // On an unusable bar nothing is priced: no book, no loss limits (the strategies hold anyway).
+    const book = bar.isStale ? null : this.book(bar);
+    if (book) await this.watchLossLimits(book, bar);
+    const permits = this.permits(bar, book);
     const results = await Promise.allSettled(
       this.allRunners().map((runner) =>
         runner.send(
@@ -174,6 +183,7 @@ export class Engine {
     }
     // The broker fills only at prices that passed the guard.
     if (!bar.isStale) await this.advanceBrokerOrders(bar);
+    await this.endEmergencyWhenFlat(bar.time);
     if (performance.now() - this.lastClockSave >= CLOCK_SAVE_INTERVAL_MS) {
       await this.saveClock().catch((error: unknown) => this.options.log.error({ err: error }, 'clock not saved'));
     }
@@ -212,8 +222,17 @@ export class Engine {
     const problems = marketDataProblems(bar);
     const problem = problems.length > 0 ? problems.join('; ') : null;
     if (problem === this.dataProblem) return;
+    const episodeStarts = this.dataProblem === null;
     this.dataProblem = problem;
-    if (!problem) return;
+    if (!problem) {
+      // The quarantine's REDUCING ends with it; a REDUCING an operator or a loss limit set stays.
+      if (this.mode.current === 'REDUCING' && this.mode.cause === 'market-data') {
+        await this.changeMode('RUNNING', 'market-data', 'market data is good again', bar.time);
+      }
+      return;
+    }
+    // Only from RUNNING: HALTED already stops entries, and on suspect bars every strategy holds anyway.
+    if (episodeStarts && this.mode.current === 'RUNNING') await this.changeMode('REDUCING', 'market-data', `market data suspect: ${problem}`, bar.time);
     await Promise.all(
       this.allRunners().map((runner) =>
         this.options.stores.strategies.recordError({
@@ -295,10 +314,17 @@ export class Engine {
         return defensiveExit({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
       case 'EMERGENCY_HALT':
         return emergencyHalt({ command, mode: this.mode, runners: this.allRunners(), marketTime, dataProblems: marketDataProblems(this.currentBar()) });
+      case 'HALT_ENTRIES':
+        return restrictTrading({ command, mode: this.mode, to: 'HALTED', marketTime });
+      case 'REDUCE_RISK':
+        return restrictTrading({ command, mode: this.mode, to: 'REDUCING', marketTime });
       case 'RECOVER':
         return recover({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
-      case 'RESUME':
-        return resume({ command, mode: this.mode });
+      case 'RESUME': {
+        const result = await resume({ command, mode: this.mode, marketTime });
+        if (result.status === 'done') await this.rebaselineLossDay();
+        return result;
+      }
       case 'PAUSE_STRATEGY':
         return pauseStrategy({ command, runner: this.runners.get(command.strategyId ?? ''), strategies: this.options.stores.strategies, marketTime });
       case 'RESUME_STRATEGY':
@@ -311,9 +337,8 @@ export class Engine {
    * limits with every entry already allowed or in flight counted in (decided in one pass: no two entries take
    * the last of a shared limit). On an unusable bar nothing is priced: the strategies hold anyway.
    */
-  private permits(bar: MarketBar): ReturnType<typeof entryPermits> {
-    const runners = this.allRunners();
-    const candidates = runners.map((runner) => ({
+  private permits(bar: MarketBar, book: Book | null): ReturnType<typeof entryPermits> {
+    const candidates = this.allRunners().map((runner) => ({
       id: runner.id,
       name: runner.name,
       kind: runner.kind,
@@ -321,17 +346,68 @@ export class Engine {
       pause: runner.pause,
       proposedLegs: runner.state === 'VALIDATION' ? (runner.context.proposal?.legs ?? null) : null,
     }));
-    let risk: RiskView | null = null;
-    if (!bar.isStale) {
-      const holdings = runners.map(({ id, context }) => ({
-        id,
-        position: isFlat(context.position) ? null : context.position,
-        inFlight: context.order?.purpose === 'ENTRY' ? context.order.legs : [],
-        realizedPnl: context.realizedPnl,
-      }));
-      risk = { book: bookOf(holdings, bar), limits: this.limits, bar };
-    }
+    const risk: RiskView | null = book ? { book, limits: this.limits, bar } : null;
     return entryPermits(candidates, this.world(), risk);
+  }
+
+  /** The book on a usable bar: every strategy's position, and entries in flight counted as filled. */
+  private book(bar: MarketBar): Book {
+    const holdings = this.allRunners().map(({ id, context }) => ({
+      id,
+      position: isFlat(context.position) ? null : context.position,
+      inFlight: context.order?.purpose === 'ENTRY' ? context.order.legs : [],
+      realizedPnl: context.realizedPnl,
+    }));
+    return bookOf(holdings, bar);
+  }
+
+  /**
+   * The loss circuit breakers: the day's loss from its opening net liquidation value, and the drawdown from its
+   * high. Past either, the system moves to REDUCING by itself (from RUNNING or HALTED) and stays there until an
+   * operator resumes, which restarts the day's baseline.
+   */
+  private async watchLossLimits(book: Book, bar: MarketBar): Promise<void> {
+    const day = nextLossDay(this.lossDay, bar.time, book.netLiquidation);
+    const isNewDay = day.day !== this.lossDay?.day;
+    this.lossDay = day;
+    // A new day's baseline is stored at once; a new high goes with the next clock save.
+    if (isNewDay) await this.saveLossDay();
+    if (this.mode.current !== 'RUNNING' && this.mode.current !== 'HALTED') return;
+    const breaches = lossLimitBreaches({ netLiquidation: book.netLiquidation, dayOpen: day.openNlv, dayHigh: day.highNlv }, this.limits);
+    if (breaches.length > 0) await this.changeMode('REDUCING', 'loss-limit', `loss limit: ${breaches.join('; ')}`, bar.time);
+  }
+
+  /** After a resume: measured again from now (or, on an unusable bar, from the next usable one, as a new day is). */
+  private async rebaselineLossDay(): Promise<void> {
+    const bar = this.currentBar();
+    this.lossDay = bar.isStale ? null : rebaselined(bar.time, this.book(bar).netLiquidation);
+    await this.saveLossDay();
+  }
+
+  private async saveLossDay(): Promise<void> {
+    if (!this.lossDay) return;
+    await this.options.stores.system.saveLossDay(this.lossDay).catch((error: unknown) => this.options.log.error({ err: error }, 'loss day not saved'));
+  }
+
+  /** EMERGENCY ends in HALTED once every position is flat and no order is out: the flattening is done. */
+  private async endEmergencyWhenFlat(marketTime: number): Promise<void> {
+    if (this.mode.current !== 'EMERGENCY') return;
+    const settled = this.allRunners().every((runner) => isFlat(runner.context.position) && runner.context.order === null && runner.context.recovery === null);
+    if (!settled) return;
+    // The emergency's who and why stay in view: the HALTED banner names them.
+    const stored = this.mode.record;
+    const reason = `every position is flat after ${stored.actor}'s emergency halt: ${stored.reason ?? 'no reason given'}`;
+    await this.changeMode('HALTED', 'emergency-complete', reason, marketTime);
+  }
+
+  /** A mode change the engine makes by itself, on the record as the system's; a failure to store it is logged, and tried again on a later bar. */
+  private async changeMode(mode: SystemMode, cause: ModeCause, reason: string, marketTime: number): Promise<void> {
+    try {
+      await this.mode.change(mode, { cause, actor: SYSTEM_ACTOR, reason, marketTime });
+      this.options.log.warn({ mode, cause, reason }, 'system mode changed');
+    } catch (error) {
+      this.options.log.error({ err: error, mode, cause }, 'system mode not changed');
+    }
   }
 
   private world(): World {
@@ -403,6 +479,7 @@ export class Engine {
 
   private async saveClock(): Promise<void> {
     this.lastClockSave = performance.now();
+    await this.saveLossDay();
     const state = this.clock.simulatorState;
     await this.options.stores.system.saveMarketClock(new Date(state.time), state);
   }

@@ -5,7 +5,8 @@
 import type { ChangeEvent } from '../domain/change-event';
 import type { RiskLimits } from '../domain/risk/limits';
 import type { StoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
-import type { SystemMode } from '../domain/system-mode';
+import type { LossDay } from '../domain/risk/loss-day';
+import type { ModeCause, SystemMode } from '../domain/system-mode';
 
 export interface StrategyRecord {
   readonly id: string;
@@ -97,9 +98,20 @@ export interface StrategyStore {
 
 export interface SystemRecord {
   readonly mode: SystemMode;
+  /** What put the system in this mode. */
+  readonly cause: ModeCause;
   readonly actor: string;
   readonly reason: string | null;
   readonly changedAt: Date;
+}
+
+export interface ModeChange {
+  readonly mode: SystemMode;
+  readonly cause: ModeCause;
+  readonly actor: string;
+  readonly reason: string;
+  /** The market time of the change, when the engine knows it. */
+  readonly marketTime: Date | null;
 }
 
 export interface MarketClockRecord {
@@ -107,15 +119,27 @@ export interface MarketClockRecord {
   readonly state: unknown;
 }
 
-/** The trading mode and the simulated market's saved clock. */
+/** The trading mode, the loss limits' day and the simulated market's saved clock. */
 export interface SystemStore {
   current(): Promise<SystemRecord>;
-  setMode(mode: SystemMode, actor: string, reason: string): Promise<SystemRecord>;
+  /** Sets the mode and appends the change to the mode's history (and the audit trail), atomically. */
+  setMode(change: ModeChange): Promise<SystemRecord>;
+  lossDay(): Promise<LossDay | null>;
+  saveLossDay(day: LossDay): Promise<void>;
   marketClock(): Promise<MarketClockRecord | null>;
   saveMarketClock(time: Date, state: unknown): Promise<void>;
 }
 
-export const COMMAND_TYPES = ['DEFENSIVE_EXIT', 'RECOVER', 'EMERGENCY_HALT', 'RESUME', 'PAUSE_STRATEGY', 'RESUME_STRATEGY'] as const;
+export const COMMAND_TYPES = [
+  'DEFENSIVE_EXIT',
+  'RECOVER',
+  'EMERGENCY_HALT',
+  'HALT_ENTRIES',
+  'REDUCE_RISK',
+  'RESUME',
+  'PAUSE_STRATEGY',
+  'RESUME_STRATEGY',
+] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 export const COMMAND_STATUSES = ['pending', 'executing', 'done', 'rejected', 'failed'] as const;
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];

@@ -1,4 +1,4 @@
-import type { SystemMode } from '../domain/system-mode';
+import type { ModeCause, SystemMode } from '../domain/system-mode';
 import type { SystemRecord, SystemStore } from './ports';
 
 /**
@@ -8,26 +8,35 @@ import type { SystemRecord, SystemStore } from './ports';
 export class TradingMode {
   private constructor(
     private readonly store: SystemStore,
-    private mode: SystemMode,
+    private stored: SystemRecord,
   ) {}
 
   static async load(store: SystemStore): Promise<TradingMode> {
-    return new TradingMode(store, (await store.current()).mode);
+    return new TradingMode(store, await store.current());
   }
 
   get current(): SystemMode {
-    return this.mode;
+    return this.stored.mode;
+  }
+
+  /** What put the system in the current mode. */
+  get cause(): ModeCause {
+    return this.stored.cause;
+  }
+
+  /** The mode as last stored or read: who set it, why, and when. */
+  get record(): SystemRecord {
+    return this.stored;
   }
 
   /** Re-reads the stored mode (and who set it), and acts on it from now on. */
   async refresh(): Promise<SystemRecord> {
-    const stored = await this.store.current();
-    this.mode = stored.mode;
-    return stored;
+    this.stored = await this.store.current();
+    return this.stored;
   }
 
-  async change(mode: SystemMode, actor: string, reason: string): Promise<void> {
-    await this.store.setMode(mode, actor, reason);
-    this.mode = mode;
+  async change(mode: SystemMode, change: { cause: ModeCause; actor: string; reason: string; marketTime: number | null }): Promise<void> {
+    const { marketTime, ...rest } = change;
+    this.stored = await this.store.setMode({ mode, ...rest, marketTime: marketTime === null ? null : new Date(marketTime) });
   }
 }

@@ -19,6 +19,7 @@ export async function latestBar(repositories: Repositories): Promise<MarketBar |
 export function systemView(system: SystemRecord, pendingResume: ResumeRequestRecord | null): Overview['system'] {
   return {
     mode: system.mode,
+    cause: system.cause,
     actor: system.actor,
     reason: system.reason,
     changedAt: system.changedAt.toISOString(),

@@ -15,6 +15,7 @@ export const AUDIT_KINDS = [
   'command-settled',
   'resume-requested',
   'resume-approved',
+  'mode-changed',
   'sign-in',
   'sign-in-failed',
   'sign-out',

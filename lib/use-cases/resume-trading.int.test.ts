@@ -48,7 +48,7 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 beforeEach(async () => {
   await resetDatabase(db);
   await repositories.system.current();
-  await repositories.system.setMode('HALTED', 'carol@wheelhouse.test', 'VIX spike');
+  await repositories.system.setMode({ mode: 'HALTED', cause: 'operator', actor: 'carol@wheelhouse.test', reason: 'VIX spike', marketTime: null });
 });
 
 afterAll(async () => {
@@ -58,7 +58,7 @@ afterAll(async () => {
 
 describe('two people to resume', () => {
   it('refuses a request while the system is running: there is nothing to resume', async () => {
-    await repositories.system.setMode('RUNNING', 'system', 'test');
+    await repositories.system.setMode({ mode: 'RUNNING', cause: 'operator', actor: 'system', reason: 'test', marketTime: null });
     const error = await refusal(ask(alice));
     expect(error.code).toBe('CONFLICT');
     expect(error.message).toMatch(/RUNNING/);

@@ -15,12 +15,13 @@ export interface ResumeAction {
 }
 
 /**
- * The first of the two people a resume takes: an operator asks, with a reason, while the system is HALTED.
+ * The first of the two people a resume takes: an operator asks, with a reason, while the system is not RUNNING
+ * (REDUCING, HALTED or EMERGENCY).
  * Nothing resumes yet; the request waits RESUME_APPROVAL_MINUTES for a different operator's approval.
  */
 export async function requestResume({ operator, reason, idempotencyKey }: ResumeAction, { repositories, env }: Context = serverContext()): Promise<ResumeRequest> {
   const system = await repositories.system.current();
-  if (system.mode !== 'HALTED') throw new AppError('CONFLICT', `the system is ${system.mode}: there is nothing to resume`);
+  if (system.mode === 'RUNNING') throw new AppError('CONFLICT', `the system is ${system.mode}: there is nothing to resume`);
   const request = await repositories.resumes.request({
     requestedBy: operator.name,
     requestedById: operator.userId,
@@ -46,7 +47,7 @@ export async function approveResume(requestId: bigint, { operator, reason, idemp
   );
 }
 
-/** The request waiting for approval now, if any: shown to every operator beside the halted banner. */
+/** The request waiting for approval now, if any: shown to every operator beside the mode's banner. */
 export async function readOpenResumeRequest({ repositories }: Pick<ServerContext, 'repositories'> = serverContext()): Promise<ResumeRequest | null> {
   const open = await repositories.resumes.open();
   return open && resumeRequestView(open);

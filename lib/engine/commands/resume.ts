@@ -5,12 +5,13 @@ import type { CommandResult } from './command-result';
 export interface ResumeOptions {
   readonly command: CommandRecord;
   readonly mode: TradingMode;
+  readonly marketTime: number;
 }
 
-/** Leaves HALTED: an explicit operator action, never automatic. */
-export async function resume({ command, mode }: ResumeOptions): Promise<CommandResult> {
+/** Leaves REDUCING, HALTED or EMERGENCY for RUNNING: an explicit operator action (approved by a second), never automatic. */
+export async function resume({ command, mode, marketTime }: ResumeOptions): Promise<CommandResult> {
   const stored = await mode.refresh();
   if (stored.mode === 'RUNNING') return { status: 'rejected', outcome: 'the system is already RUNNING' };
-  await mode.change('RUNNING', command.actor, command.reason);
-  return { status: 'done', outcome: 'running: entries allowed again' };
+  await mode.change('RUNNING', { cause: 'operator', actor: command.actor, reason: command.reason, marketTime });
+  return { status: 'done', outcome: `running: entries allowed again (was ${stored.mode})` };
 }

@@ -102,6 +102,8 @@ export interface FuzzFigures {
   readonly badOrders: readonly { clientOrderId: string; afterKind: BadBarKind; states: string }[];
   /** Orders placed on sane bars, for scale: the strategies did trade. */
   readonly ordersFromGoodBars: number;
+  /** How often the system moved to each mode, and why: e.g. `REDUCING (market-data)`. */
+  readonly modeChanges: Readonly<Record<string, number>>;
 }
 
 export interface FuzzOptions {
@@ -110,6 +112,12 @@ export interface FuzzOptions {
 }
 
 const SIMULATION: SimulationSettings = { start: Date.parse('2026-11-16T09:31:00-05:00'), seed: 20261116, scenario: 'calm', speed: 1 };
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+}
 
 export async function fuzzBadMarketData({ badBars, seed }: FuzzOptions): Promise<FuzzFigures> {
   const random = seededRandom(seed);
@@ -148,8 +156,9 @@ export async function fuzzBadMarketData({ badBars, seed }: FuzzOptions): Promise
       await engine.playBar(badBar(kind, sane, step, magnitude, pick(UNDERLYINGS)));
       byKind[kind] += 1;
       played += 1;
-      // Now and then the operator halts in the middle of bad data (and resumes later on good data).
-      if (random() < 0.01 && engine.systemMode === 'RUNNING') {
+      // Now and then the operator halts in the middle of bad data (and resumes later on good data, once the
+      // emergency is over). The bad data itself has the system REDUCING by then.
+      if (random() < 0.01 && (engine.systemMode === 'RUNNING' || engine.systemMode === 'REDUCING')) {
         await command('EMERGENCY_HALT');
         haltsDuringBadData += 1;
       }
@@ -171,5 +180,6 @@ export async function fuzzBadMarketData({ badBars, seed }: FuzzOptions): Promise
     ordersFromBadBars,
     badOrders,
     ordersFromGoodBars: broker.placed.length - ordersFromBadBars,
+    modeChanges: countBy(stores.system.modeChanges.map(({ mode, cause }) => `${mode} (${cause})`)),
   };
 }

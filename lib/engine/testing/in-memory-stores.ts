@@ -4,7 +4,7 @@
  */
 import { parseStoredSnapshot } from '../../domain/strategies/lifecycle/stored-snapshot';
 import type { ChangeEvent } from '../../domain/change-event';
-import type { SystemMode } from '../../domain/system-mode';
+import type { LossDay } from '../../domain/risk/loss-day';
 import { AppError } from '../../errors';
 import type {
   StrategyPause,
@@ -14,6 +14,7 @@ import type {
   EngineStores,
   ErrorWrite,
   MarketClockRecord,
+  ModeChange,
   NewCommand,
   NewStrategy,
   RefusalWrite,
@@ -114,18 +115,28 @@ export class InMemoryStrategyStore implements StrategyStore {
 }
 
 export class InMemorySystemStore implements SystemStore {
-  record: SystemRecord = { mode: 'RUNNING', actor: 'system', reason: 'first start', changedAt: new Date(0) };
+  record: SystemRecord = { mode: 'RUNNING', cause: 'operator', actor: 'system', reason: 'first start', changedAt: new Date(0) };
   clock: MarketClockRecord | null = null;
-  readonly modeChanges: { mode: SystemMode; actor: string; reason: string }[] = [];
+  day: LossDay | null = null;
+  readonly modeChanges: ModeChange[] = [];
 
   async current(): Promise<SystemRecord> {
     return this.record;
   }
 
-  async setMode(mode: SystemMode, actor: string, reason: string): Promise<SystemRecord> {
-    this.record = { mode, actor, reason, changedAt: new Date() };
-    this.modeChanges.push({ mode, actor, reason });
+  async setMode(change: ModeChange): Promise<SystemRecord> {
+    const { mode, cause, actor, reason } = change;
+    this.record = { mode, cause, actor, reason, changedAt: new Date() };
+    this.modeChanges.push(change);
     return this.record;
+  }
+
+  async lossDay(): Promise<LossDay | null> {
+    return this.day;
+  }
+
+  async saveLossDay(day: LossDay): Promise<void> {
+    this.day = day;
   }
 
   async marketClock(): Promise<MarketClockRecord | null> {

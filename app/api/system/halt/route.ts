@@ -3,6 +3,6 @@ import { otherMethods } from '../../_lib/authorized';
 
 export const dynamic = 'force-dynamic';
 
-/** Operator: emergency halt of all strategies (no entries; open positions flattened through EMERGENCY_EXIT). */
+/** Operator: EMERGENCY for all strategies (no entries; every position flattened through EMERGENCY_EXIT, then HALTED). */
 export const POST = systemCommandRoute('EMERGENCY_HALT');
 export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');

@@ -197,11 +197,13 @@ describe('the lifecycle guards on failures and deadlines', () => {
 });
 
 describe('the lifecycle guards on a held position', () => {
-  it('flatten under a halt only what is held', () => {
-    expect(ask('isHaltedWithPosition', context({ position: held }), tick(at(11, 0), 'HALTED'))).toBe(true);
-    expect(ask('isHaltedWithPosition', context({ position: held }), tick(at(11, 0)))).toBe(false);
-    expect(ask('isHaltedWithPosition', context(), tick(at(11, 0), 'HALTED'))).toBe(false);
-    expect(ask('isHaltedWithPosition', context({ position: held }), { type: 'system.restored', time: at(11, 0).time })).toBe(false);
+  it('flatten in an emergency only what is held, and not under a mere halt or reduction', () => {
+    expect(ask('isEmergencyWithPosition', context({ position: held }), tick(at(11, 0), 'EMERGENCY'))).toBe(true);
+    expect(ask('isEmergencyWithPosition', context({ position: held }), tick(at(11, 0)))).toBe(false);
+    expect(ask('isEmergencyWithPosition', context({ position: held }), tick(at(11, 0), 'HALTED'))).toBe(false);
+    expect(ask('isEmergencyWithPosition', context({ position: held }), tick(at(11, 0), 'REDUCING'))).toBe(false);
+    expect(ask('isEmergencyWithPosition', context(), tick(at(11, 0), 'EMERGENCY'))).toBe(false);
+    expect(ask('isEmergencyWithPosition', context({ position: held }), { type: 'system.restored', time: at(11, 0).time })).toBe(false);
   });
 
   it('take a decision row only for the state the rules decide on', () => {

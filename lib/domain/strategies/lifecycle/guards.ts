@@ -95,10 +95,10 @@ export function lifecycleGuards<Settings>(decisions: RuleDecisions<Settings>) {
       isFailureOfOrderOut(args, params) && args.event.type === 'order.failed' && args.event.errorClass !== 'UNKNOWN',
     isOrderOverdue: isOverdueOrder,
     isOrderOverdueWithOpenCircuit: (args, params) => isOverdueOrder(args, params) && isLastError(args.context),
-    isHaltedWithPosition: ({ context, event }) => {
+    isEmergencyWithPosition: ({ context, event }) => {
       const tick = asTick(event);
       // Flattening waits for a usable bar too: an exit priced from a stale or suspect bar could cost anything.
-      return tick !== null && tick.systemMode === 'HALTED' && !isFlat(context.position) && marketDataProblems(tick.bar).length === 0;
+      return tick !== null && tick.systemMode === 'EMERGENCY' && !isFlat(context.position) && marketDataProblems(tick.bar).length === 0;
     },
     isDecision: ({ context, event }, params) => decisions.positionDecision(context, event, params.from)?.next === params.next,
     isNextCycle: ({ context, event }) => {

@@ -99,7 +99,7 @@ export function lifecycleRows(shape: LifecycleShape): TransitionRow[] {
   ];
 
   for (const state of shape.holdingStates) {
-    rows.push(row(state, 'market.tick', 'EMERGENCY_EXIT', 'isHaltedWithPosition', 'startClose'));
+    rows.push(row(state, 'market.tick', 'EMERGENCY_EXIT', 'isEmergencyWithPosition', 'startClose'));
     for (const next of shape.decisions[state] ?? []) {
       const action = shape.closingStates.includes(next)
         ? 'startClose'

@@ -122,13 +122,13 @@ describe('the decision on a held position', () => {
 describe('the reason a close starts', () => {
   const position = context({ position: held });
 
-  it('is the halt when the system is HALTED with a position', () => {
-    expect(decisions.closeReason(position, tick(at(11, 0), 'HALTED'), 'ACTIVE')).toBe('system is HALTED: the position is flattened');
+  it('is the emergency when the system is in EMERGENCY with a position', () => {
+    expect(decisions.closeReason(position, tick(at(11, 0), 'EMERGENCY'), 'ACTIVE')).toBe('system is in EMERGENCY: the position is flattened');
   });
 
   it("is the rules' reason on a bar, or plain closing when they have none", () => {
     expect(decisions.closeReason(position, tick(at(11, 0, 570)), 'ACTIVE')).toBe('SPY 570 breached the short put 570');
-    expect(decisions.closeReason(context(), tick(at(11, 0), 'HALTED'), 'ACTIVE')).toBe('closing');
+    expect(decisions.closeReason(context(), tick(at(11, 0), 'EMERGENCY'), 'ACTIVE')).toBe('closing');
   });
 
   it("is recovery's finding after a recovery check", () => {

@@ -77,7 +77,7 @@ export function ruleDecisions<Settings>(rules: StrategyRules<Settings>): RuleDec
 
   const closeReason = (context: Context, event: StrategyEvent, from: string): string => {
     if (event.type === 'market.tick') {
-      if (event.systemMode === 'HALTED' && !isFlat(context.position)) return 'system is HALTED: the position is flattened';
+      if (event.systemMode === 'EMERGENCY' && !isFlat(context.position)) return 'system is in EMERGENCY: the position is flattened';
       return positionDecision(context, event, from)?.reason ?? 'closing';
     }
     if (event.type === 'recovery.checked') return resolveRecovery(context, event.order).reason;

@@ -5,6 +5,7 @@
 import { adjacencyMapToArray, getAdjacencyMap, getShortestPaths } from '@xstate/graph';
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { ALLOWED } from '../../coordinator';
+import type { SystemMode } from '../../system-mode';
 import { quoteOption } from '../../market/option-pricing';
 import { MINUTE_MS } from '../../market/time';
 import type { EpochMs, LegFill, MarketBar, OrderLeg } from '../../market/types';
@@ -29,7 +30,7 @@ export function barAt(time: EpochMs, spy: number, vix: number, spyOpen = spy): M
   };
 }
 
-export const tick = (bar: MarketBar, systemMode: 'RUNNING' | 'HALTED' = 'RUNNING', permit = ALLOWED): StrategyEvent => ({
+export const tick = (bar: MarketBar, systemMode: SystemMode = 'RUNNING', permit = ALLOWED): StrategyEvent => ({
   type: 'market.tick',
   bar,
   permit,
@@ -58,7 +59,7 @@ export function modelEvents(snapshot: AnyMachineSnapshot, strategyBars: (context
   if (!base) throw new Error('strategyBars must give at least one bar');
   const now = Math.max(context.lastBarTime ?? base.time, base.time);
   const events: StrategyEvent[] = bars.map((bar) => tick(bar));
-  events.push(tick(base, 'HALTED', { allowed: false, reasons: ['system is HALTED'] }));
+  events.push(tick(base, 'EMERGENCY', { allowed: false, reasons: ['system is EMERGENCY'] }));
   events.push(tick({ ...base, isStale: true }));
   const { order, recovery } = context;
   if (order) {

@@ -118,7 +118,7 @@ export function playSteps({ machine, input, startBar }: PropertyOptions, steps: 
         const ratio = spy / bar.underlyings.SPY.price;
         const scaled = (u: 'QQQ' | 'IWM' | 'ES') => ({ ...bar.underlyings[u], price: Math.round(bar.underlyings[u].price * ratio * 100) / 100 });
         bar = { time: bar.time + step.minutes * MINUTE_MS, vix: Math.round(step.vix * 100) / 100, underlyings: { SPY: { ...bar.underlyings.SPY, price: spy }, QQQ: scaled('QQQ'), IWM: scaled('IWM'), ES: scaled('ES') } };
-        send(tick(bar, step.halted ? 'HALTED' : 'RUNNING', step.halted ? { allowed: false, reasons: ['system is HALTED'] } : { allowed: true, reasons: [] }));
+        send(tick(bar, step.halted ? 'EMERGENCY' : 'RUNNING', step.halted ? { allowed: false, reasons: ['system is EMERGENCY'] } : { allowed: true, reasons: [] }));
         break;
       }
       case 'fillAll':
