@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { formatMoney } from '@/components/format';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
@@ -6,19 +7,28 @@ import type { Risk } from '@/lib/api/contract';
 
 type LimitUse = Risk['limits'][number];
 
-const STATUS_STYLE: Record<LimitUse['status'], { bar: string; text: string; label: string }> = {
-  ok: { bar: 'bg-emerald-500', text: 'text-slate-300', label: 'within' },
-  warning: { bar: 'bg-amber-400', text: 'text-amber-200', label: 'warning: past 80%' },
-  critical: { bar: 'bg-orange-500', text: 'text-orange-200', label: 'critical: past 95%' },
-  breach: { bar: 'bg-red-600', text: 'text-red-200', label: 'breached' },
+const STATUS_STYLE: Record<LimitUse['status'], { bar: string; text: string }> = {
+  ok: { bar: 'bg-emerald-500', text: 'text-slate-300' },
+  warning: { bar: 'bg-amber-400', text: 'text-amber-200' },
+  critical: { bar: 'bg-orange-500', text: 'text-orange-200' },
+  breach: { bar: 'bg-red-600', text: 'text-red-200' },
 };
+
+const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
+
+/** A status in words, with the warning levels in force. */
+function statusLabel(status: LimitUse['status'], [warning, critical]: Risk['warnAt']): string {
+  if (status === 'warning') return `warning: past ${percent(warning)}`;
+  if (status === 'critical') return `critical: past ${percent(critical)}`;
+  return status === 'breach' ? 'breached' : 'within';
+}
 
 const MONEY_LIMITS = new Set(['buying power', 'vega', 'theta']);
 const number = (value: number, digits = 1) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const figure = (limit: string, value: number) => (MONEY_LIMITS.has(limit) ? formatMoney(value) : number(value));
 
 /** One limit as a bar: how much of it is used, coloured by how close it is, with the figures in words too. */
-function LimitBar({ use }: { use: LimitUse }) {
+function LimitBar({ use, warnAt }: { use: LimitUse; warnAt: Risk['warnAt'] }) {
   const share = use.max > 0 ? use.used / use.max : 0;
   const style = STATUS_STYLE[use.status];
   return (
@@ -26,7 +36,7 @@ function LimitBar({ use }: { use: LimitUse }) {
       <div className="flex items-baseline justify-between gap-2 text-sm">
         <span className="capitalize">{use.limit}</span>
         <span className={`font-mono text-xs tabular-nums ${style.text}`}>
-          {figure(use.limit, use.used)} of {figure(use.limit, use.max)} ({Math.round(share * 100)}%, {style.label})
+          {figure(use.limit, use.used)} of {figure(use.limit, use.max)} ({Math.round(share * 100)}%, {statusLabel(use.status, warnAt)})
         </span>
       </div>
       <div
@@ -45,12 +55,19 @@ function LimitBar({ use }: { use: LimitUse }) {
 
 /**
  * The account at the broker (net liquidation, cash, positions at mid, buying power used and available) and the book
- * against its limits: the book's Greeks and SPY concentration, each limit's use (amber from 80%, orange from 95%, red
- * when breached), and each strategy's share.
+ * against its limits: the book's Greeks and SPY concentration, each limit's use (amber, then orange, from the warning
+ * levels in force; red when breached), and each strategy's share.
  */
 export function RiskPanel({ risk }: { risk: Risk }) {
   return (
-    <Card title="Risk">
+    <Card
+      title="Risk"
+      actions={
+        <Link href="/settings/risk" className="text-xs text-sky-300 underline">
+          Edit limits
+        </Link>
+      }
+    >
       <div className="grid gap-4 lg:grid-cols-[1fr_2fr]">
         <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
           <dt className="text-slate-400">Net liquidation</dt>
@@ -84,7 +101,7 @@ export function RiskPanel({ risk }: { risk: Risk }) {
         </dl>
         <ul aria-label="Limits" className="space-y-3">
           {risk.limits.map((use) => (
-            <LimitBar key={use.limit} use={use} />
+            <LimitBar key={use.limit} use={use} warnAt={risk.warnAt} />
           ))}
         </ul>
       </div>

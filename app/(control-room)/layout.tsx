@@ -32,6 +32,9 @@ export default async function ControlRoomLayout({ children }: { children: ReactN
             <Link href="/audit" className="text-sm text-slate-300 hover:text-slate-50">
               Audit
             </Link>
+            <Link href="/settings/risk" className="text-sm text-slate-300 hover:text-slate-50">
+              Risk limits
+            </Link>
             {operator.role === 'admin' && (
               <Link href="/admin/users" className="text-sm text-slate-300 hover:text-slate-50">
                 Users

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
+import { DEFAULT_RISK_LIMITS } from '../../lib/domain/risk/limits';
 
 /**
  * Every route under app/api, asked by every kind of caller, answers as this table says. A route file or a
@@ -41,6 +42,8 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/audit/export': { GET: READ },
   '/api/audit/verify': { GET: READ },
   '/api/paper-broker/faults': { GET: READ, PUT: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },
+  // A tightening made from version 0: the operator's lands; the admin's, from the same version, is a 409.
+  '/api/risk/limits': { GET: READ, PUT: { anonymous: 401, viewer: 403, operator: 200, admin: 409 } },
   // A wrong password: signed-in users reach the check (400, recorded), anonymous callers do not.
   '/api/session/reauthenticate': { POST: { anonymous: 401, viewer: 400, operator: 400, admin: 400 } },
   // First start only, no session needed: users exist here, so it is refused for everyone.
@@ -60,6 +63,7 @@ const NOT_OURS: Readonly<Record<string, string>> = {
 /** Well-formed bodies for the routes that take something other than `{ reason }`. */
 const BODIES: Readonly<Record<string, unknown>> = {
   '/api/paper-broker/faults': { latencyBars: 0 },
+  '/api/risk/limits': { limits: { ...DEFAULT_RISK_LIMITS, maxSpyDelta: 90 }, reason: 'authorization table', version: 0 },
   '/api/session/reauthenticate': { password: 'not the password' },
   '/api/setup': { name: 'Second First', email: 'second-first@example.com', password: 'a long enough password', passwordAgain: 'a long enough password' },
   '/api/users': { email: 'table@example.com', name: 'Table Test', role: 'viewer', password: 'a long enough password', reason: 'authorization table' },
@@ -171,6 +175,27 @@ describe('requests that must change nothing', () => {
     expect(await commandCount()).toBe(before);
     const denial = await db.accessEvent.findFirst({ where: { kind: 'denied', path: '/api/system/halt' }, orderBy: { id: 'desc' } });
     expect(denial).toMatchObject({ method: 'POST', detail: expect.stringContaining('403') });
+  });
+
+  it('refuses a change to the risk limits from another origin with 403, and leaves them as they were', async () => {
+    const limits = await db.riskLimitSettings.findUnique({ where: { id: 1 } });
+    const body = JSON.stringify({ limits: { ...DEFAULT_RISK_LIMITS, maxSpyDelta: 1 }, reason: 'from elsewhere', version: limits?.version ?? 0 });
+    const response = await ask('/api/risk/limits', 'PUT', 'admin', { headers: { origin: 'https://evil.example' }, body });
+    expect(response.status).toBe(403);
+    expect(await db.riskLimitSettings.findUnique({ where: { id: 1 } })).toEqual(limits);
+    const denial = await db.accessEvent.findFirst({ where: { kind: 'denied', path: '/api/risk/limits' }, orderBy: { id: 'desc' } });
+    expect(denial).toMatchObject({ method: 'PUT', detail: expect.stringContaining('403') });
+  });
+
+  it('refuses an operator raising a risk limit with 403 naming it, and lets an admin who just signed in raise it', async () => {
+    const { version } = (await db.riskLimitSettings.findUnique({ where: { id: 1 } })) ?? { version: 0 };
+    const body = JSON.stringify({ limits: { ...DEFAULT_RISK_LIMITS, maxSpyDelta: 120 }, reason: 'wider SPY band', version });
+    const byOperator = await ask('/api/risk/limits', 'PUT', 'operator', { body });
+    expect(byOperator.status).toBe(403);
+    expect((await byOperator.json()).error.message).toContain('raises maxSpyDelta');
+    const byAdmin = await ask('/api/risk/limits', 'PUT', 'admin', { body });
+    expect(byAdmin.status).toBe(200);
+    expect(await byAdmin.json()).toMatchObject({ limits: { maxSpyDelta: 120 }, version: version + 1, changedBy: 'admin@wheelhouse.demo' });
   });
 
   it('refuses a plain form post (text/plain) with 415, and control characters in a reason with 400 naming them', async () => {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { riskLimitsSchema } from '../domain/risk/limits-schema';
+import { strategyIdSchema } from '../domain/strategies/strategy-id';
 import { MODE_CAUSES, SYSTEM_MODES } from '../domain/system-mode';
 import { brokerFaultsChangeSchema, brokerFaultsSchema, type BrokerFaults, type BrokerFaultsChange } from '../domain/venue-faults';
 
@@ -29,6 +31,8 @@ export const reasonSchema = z
     const found = firstUnprintable(reason);
     if (found) context.addIssue({ code: 'custom', message: `The reason must be printable text on one line: it contains ${found} (a control character)` });
   });
+
+export { strategyIdSchema };
 
 export const operatorActionBody = z.strictObject({ reason: reasonSchema });
 export type OperatorActionBody = z.infer<typeof operatorActionBody>;
@@ -131,6 +135,8 @@ export const riskSchema = z.object({
   greeks: greeksSchema,
   spyDelta: z.number(),
   limits: z.array(z.object({ limit: z.string(), used: z.number(), max: z.number(), status: z.enum(['ok', 'warning', 'critical', 'breach']) })),
+  /** The fractions of a limit at which its use is a warning, then critical. */
+  warnAt: z.tuple([z.number(), z.number()]),
   strategies: z.array(z.object({ id: z.string(), name: z.string(), buyingPower: z.number(), greeks: greeksSchema, spyDelta: z.number() })),
 });
 export type Risk = z.infer<typeof riskSchema>;
@@ -226,6 +232,29 @@ export const recentCommandsSchema = z.object({
 });
 export type RecentCommand = z.infer<typeof recentCommandsSchema>['commands'][number];
 
+export { riskLimitsSchema };
+export type { RiskLimits } from '../domain/risk/limits';
+
+/**
+ * `PUT /api/risk/limits`: every limit as it should be, why, and the version of the limits it was edited from (a
+ * change made meanwhile by someone else is a 409, never silently overwritten). Sent with an Idempotency-Key.
+ */
+export const riskLimitsChangeBody = z.strictObject({ limits: riskLimitsSchema, reason: reasonSchema, version: z.int().min(0) });
+export type RiskLimitsChangeBody = z.input<typeof riskLimitsChangeBody>;
+
+/** `GET` and `PUT /api/risk/limits`: the limits in force, who set them, when and why (all null while they are the defaults). */
+export const riskLimitsResponseSchema = z.object({
+  limits: riskLimitsSchema,
+  /** 0 while DESIGN.md's defaults are in force; each change adds one. */
+  version: z.number(),
+  changedBy: z.string().nullable(),
+  reason: z.string().nullable(),
+  changedAt: z.string().nullable(),
+  /** The strategies an allocation may name. */
+  strategies: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type RiskLimitsResponse = z.infer<typeof riskLimitsResponseSchema>;
+
 /** The one error shape every route handler answers with. */
 export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -250,7 +279,7 @@ const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 /** `GET /api/audit` and its export: the page's filters (empty ones ignored), a cursor and a page size. */
 export const auditQuerySchema = z.strictObject({
-  strategy: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a strategy id').optional()),
+  strategy: z.preprocess(emptyAsUndefined, strategyIdSchema.optional()),
   actor: z.preprocess(emptyAsUndefined, printableFilter.optional()),
   kind: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z][a-z-]{0,39}$/, 'a kind like transition or sign-in').optional()),
   state: z.preprocess(emptyAsUndefined, stateName.optional()),

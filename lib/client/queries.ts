@@ -12,10 +12,12 @@ import {
   reauthenticateResponseSchema,
   resumeRequestResponseSchema,
   recentCommandsSchema,
+  riskLimitsResponseSchema,
   strategyDetailSchema,
   type AuditVerificationResult,
   type Command,
   type ReauthenticateBody,
+  type RiskLimitsChangeBody,
   type SetupBody,
   usersResponseSchema,
 } from '@/lib/api/contract';
@@ -92,6 +94,31 @@ export const brokerFaultQueries = {
       queryFn: async ({ signal }) => (await fetchParsed(BROKER_FAULTS_URL, brokerFaultsResponseSchema, { signal })).faults,
     }),
 };
+
+export const RISK_LIMITS_URL = '/api/risk/limits';
+
+/** The risk limits in force, who changed them last and why. Refreshed on every `risk_limits` change. */
+export const riskLimitQueries = {
+  all: () => ['risk', 'limits'] as const,
+  current: () =>
+    queryOptions({
+      queryKey: riskLimitQueries.all(),
+      queryFn: ({ signal }) => fetchParsed(RISK_LIMITS_URL, riskLimitsResponseSchema, { signal }),
+    }),
+};
+
+/**
+ * Sets every risk limit, with a reason, from the version they were edited from, under `idempotencyKey` (a retry
+ * is the same change). Throws an `ApiError`: 403 REAUTHENTICATION_REQUIRED when raising needs the admin to
+ * confirm who they are, 409 when someone changed the limits meanwhile.
+ */
+export function putRiskLimits(body: RiskLimitsChangeBody, idempotencyKey: string) {
+  return fetchParsed(RISK_LIMITS_URL, riskLimitsResponseSchema, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+    body: JSON.stringify(body),
+  });
+}
 
 /**
  * Sends an operator command (defensive exit, halt, resume) under `idempotencyKey`: a retry with the same

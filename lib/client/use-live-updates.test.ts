@@ -122,6 +122,12 @@ describe('subscribeToChanges', () => {
     ]);
   });
 
+  it('refetches the risk limits and the overview (its risk panel) when the limits change', () => {
+    latestSource().send({ table: 'risk_limits' });
+    vi.advanceTimersByTime(250);
+    expect(invalidate.mock.calls).toEqual([[{ queryKey: ['risk', 'limits'] }], [{ queryKey: ['strategies'], exact: true }]]);
+  });
+
   it('treats a notification it cannot read as making every strategy stale', () => {
     latestSource().send('not json');
     vi.advanceTimersByTime(250);

@@ -3,7 +3,7 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { changeEventSchema, type ChangeEvent } from '@/lib/api/contract';
-import { brokerFaultQueries, commandQueries, strategyQueries } from '@/lib/client/queries';
+import { brokerFaultQueries, commandQueries, riskLimitQueries, strategyQueries } from '@/lib/client/queries';
 
 const EVENTS_URL = '/api/events';
 /** The named event the server sends when it cannot vouch that no notification was lost. */
@@ -22,6 +22,7 @@ interface Staleness {
   allStrategies: boolean;
   overview: boolean;
   brokerFaults: boolean;
+  riskLimits: boolean;
   commands: boolean;
   strategyIds: Set<string>;
 }
@@ -31,6 +32,7 @@ const nothingStale = (): Staleness => ({
   allStrategies: false,
   overview: false,
   brokerFaults: false,
+  riskLimits: false,
   commands: false,
   strategyIds: new Set(),
 });
@@ -54,6 +56,11 @@ function markStale(stale: Staleness, event: ChangeEvent | null): void {
     case 'paper_broker_settings':
       stale.brokerFaults = true;
       return;
+    case 'risk_limits':
+      // The overview's risk panel measures the book against them.
+      stale.riskLimits = true;
+      stale.overview = true;
+      return;
     case 'transition':
     case 'event_refusal':
     case 'strategy_error':
@@ -72,6 +79,7 @@ function invalidate(queryClient: QueryClient, stale: Staleness): void {
     return;
   }
   if (stale.brokerFaults) void queryClient.invalidateQueries({ queryKey: brokerFaultQueries.all() });
+  if (stale.riskLimits) void queryClient.invalidateQueries({ queryKey: riskLimitQueries.all() });
   if (stale.commands) void queryClient.invalidateQueries({ queryKey: commandQueries.all() });
   if (stale.allStrategies) {
     void queryClient.invalidateQueries({ queryKey: strategyQueries.all() });

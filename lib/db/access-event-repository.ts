@@ -15,7 +15,9 @@ export type AccessEventKind =
   | 'role-changed'
   | 'sessions-ended'
   | 'user-disabled'
-  | 'user-enabled';
+  | 'user-enabled'
+  // A change to the risk limits (written with the change itself, in lib/db/risk-limits-repository.ts).
+  | 'risk-limits-changed';
 
 export interface AccessEventWrite {
   readonly kind: AccessEventKind;

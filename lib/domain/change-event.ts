@@ -15,6 +15,7 @@ export const CHANGED_TABLES = [
   'paper_broker_settings',
   'resume_request',
   'resume_approval',
+  'risk_limits',
 ] as const;
 
 export const changeEventSchema = z.object({

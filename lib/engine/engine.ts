@@ -21,7 +21,7 @@ import { recover } from './commands/recover';
 import { restrictTrading } from './commands/restrict-trading';
 import { resume } from './commands/resume';
 import { MarketClock } from './market-clock';
-import type { ChangeFeed, CommandRecord, EngineStores, NewStrategy, StrategyRecord, StrategyStore, SystemStore, VenueFaults } from './ports';
+import type { ChangeFeed, CommandRecord, EngineStores, NewStrategy, RiskLimitStore, StrategyRecord, StrategyStore, SystemStore, VenueFaults } from './ports';
 import { orderUpdateOf, restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
 import { TradingMode } from './trading-mode';
 
@@ -39,7 +39,7 @@ export interface SimulationSettings {
 
 export interface EngineOptions {
   readonly stores: EngineStores;
-  /** Announcements of new operator commands and of changed venue faults. */
+  /** Announcements of new operator commands, of changed venue faults and of changed risk limits. */
   readonly changes: ChangeFeed;
   readonly broker: Broker;
   /** The simulated venue's injected faults, followed when the broker is the paper broker. */
@@ -50,6 +50,8 @@ export interface EngineOptions {
   readonly initialStrategies?: readonly { id: string; kind: string }[];
   /** The coordinator's risk limits; DESIGN.md's defaults unless given. */
   readonly riskLimits?: RiskLimits;
+  /** Where the limits are kept when they can change: read at load and again on each `risk_limits` change. */
+  readonly riskLimitStore?: RiskLimitStore;
 }
 
 /**
@@ -72,6 +74,9 @@ export class Engine {
   private lossDay: LossDay | null;
   /** The account's net liquidation value as the broker last reported it: the risk limits' measure. */
   private netLiquidation: number | null = null;
+  private limits: RiskLimits;
+  /** Reads of the stored limits started: only the latest one's answer is adopted. */
+  private limitReads = 0;
 
   private constructor(
     private readonly options: EngineOptions,
@@ -80,6 +85,7 @@ export class Engine {
     lossDay: LossDay | null,
   ) {
     this.lossDay = lossDay;
+    this.limits = options.riskLimits ?? DEFAULT_RISK_LIMITS;
   }
 
   /** Loads (or on a fresh database, creates) the clock, the system mode and every strategy. Does not start the clock. */
@@ -88,6 +94,7 @@ export class Engine {
     const clockState = await loadClockState(system, strategies, options.simulation);
     const clock = new MarketClock(clockState, options.simulation.speed);
     const engine = new Engine(options, clock, await TradingMode.load(system), await system.lossDay());
+    if (options.riskLimitStore) engine.limits = await options.riskLimitStore.current();
     await engine.loadStrategies();
     await engine.readNetLiquidation(clock.currentBar);
     return engine;
@@ -95,6 +102,11 @@ export class Engine {
 
   get systemMode(): SystemMode {
     return this.mode.current;
+  }
+
+  /** The risk limits entries are checked against now. */
+  get riskLimits(): RiskLimits {
+    return this.limits;
   }
 
   runner(id: string): StrategyRunner | undefined {
@@ -118,12 +130,16 @@ export class Engine {
       (change) => {
         if (change.table === 'operator_command') void this.drainCommands();
         if (change.table === 'paper_broker_settings') void this.refreshFaults();
+        if (change.table === 'risk_limits') void this.refreshRiskLimits();
       },
       () => {
         void this.drainCommands();
         void this.refreshFaults();
+        void this.refreshRiskLimits();
       },
     );
+    // A change stored between load and subscribing was announced to nobody.
+    await this.refreshRiskLimits();
     await this.drainCommands();
     // The clock goes on whatever one bar does: a bar that failed (the database went away) is logged, and
     // the strategies see the next one.
@@ -246,6 +262,19 @@ export class Engine {
     }
   }
 
+  /** Adopts the stored limits; when they cannot be read, the last ones stay in force. */
+  private async refreshRiskLimits(): Promise<void> {
+    const store = this.options.riskLimitStore;
+    if (!store) return;
+    const read = ++this.limitReads;
+    try {
+      const limits = await store.current();
+      if (read === this.limitReads) this.limits = limits;
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'risk limits not read: the last ones stay in force');
+    }
+  }
+
   private async recoverInFlightOrders(): Promise<void> {
     const time = this.clock.currentBar.time;
     await Promise.all(
@@ -322,7 +351,7 @@ export class Engine {
       proposedLegs: runner.state === 'VALIDATION' ? (runner.context.proposal?.legs ?? null) : null,
     }));
     let risk: RiskView | null = null;
-    if (!bar.isStale) risk = book ? { book, limits: this.riskLimits(), bar } : { unavailable: 'the account at the broker could not be read' };
+    if (!bar.isStale) risk = book ? { book, limits: this.limits, bar } : { unavailable: 'the account at the broker could not be read' };
     return entryPermits(candidates, this.world(), risk);
   }
 
@@ -355,10 +384,6 @@ export class Engine {
     }
   }
 
-  private riskLimits(): RiskLimits {
-    return this.options.riskLimits ?? DEFAULT_RISK_LIMITS;
-  }
-
   /**
    * The loss circuit breakers: the day's loss from its opening net liquidation value, and the drawdown from its
    * high. Past either, the system moves to REDUCING by itself (from RUNNING or HALTED) and stays there until an
@@ -373,7 +398,7 @@ export class Engine {
     // A new day's baseline is stored at once; a new high goes with the next clock save.
     if (isNewDay) await this.saveLossDay();
     if (this.mode.current !== 'RUNNING' && this.mode.current !== 'HALTED') return;
-    const breaches = lossLimitBreaches({ netLiquidation, dayOpen: day.openNlv, dayHigh: day.highNlv }, this.riskLimits());
+    const breaches = lossLimitBreaches({ netLiquidation, dayOpen: day.openNlv, dayHigh: day.highNlv }, this.limits);
     if (breaches.length > 0) await this.changeMode('REDUCING', 'loss-limit', `loss limit: ${breaches.join('; ')}`, bar.time);
   }
 

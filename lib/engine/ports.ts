@@ -3,6 +3,7 @@
  * the stores, the notification hub the change feed; unit tests pass in-memory fakes (./testing/).
  */
 import type { ChangeEvent } from '../domain/change-event';
+import type { RiskLimits } from '../domain/risk/limits';
 import type { StoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import type { LossDay } from '../domain/risk/loss-day';
 import type { ModeCause, SystemMode } from '../domain/system-mode';
@@ -179,6 +180,11 @@ export interface ChangeFeed {
 /** The simulated venue's injected faults, as far as the engine follows them: stale quotes mark every bar stale. */
 export interface VenueFaults {
   refreshFaults(): Promise<{ readonly staleQuotes: boolean }>;
+}
+
+/** The coordinator's risk limits in force, as stored (DESIGN.md's defaults until someone changes them). */
+export interface RiskLimitStore {
+  current(): Promise<RiskLimits>;
 }
 
 export interface EngineStores {

@@ -7,6 +7,7 @@ import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 import { PaperVenueRepository } from '../db/paper-venue-repository';
 import { ResumeRepository } from '../db/resume-repository';
+import { RiskLimitsRepository } from '../db/risk-limits-repository';
 import { SessionRepository } from '../db/session-repository';
 import { StrategyRepository } from '../db/strategy-repository';
 import { SystemRepository } from '../db/system-repository';
@@ -26,6 +27,7 @@ export interface Repositories {
   readonly sessions: SessionRepository;
   readonly resumes: ResumeRepository;
   readonly audit: AuditRepository;
+  readonly riskLimits: RiskLimitsRepository;
   readonly userAdministration: UserAdministrationLock;
 }
 
@@ -50,6 +52,7 @@ export function repositoriesFor(db: Db): Repositories {
     sessions: new SessionRepository(db),
     resumes: new ResumeRepository(db),
     audit: new AuditRepository(db),
+    riskLimits: new RiskLimitsRepository(db),
     userAdministration: new UserAdministrationLock(db),
   };
 }

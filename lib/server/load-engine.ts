@@ -20,11 +20,16 @@ export interface LoadEngineOptions {
   readonly riskLimits?: RiskLimits;
 }
 
-/** The engine wired to PostgreSQL: its stores are the repositories, its change feed the LISTEN hub. */
+/**
+ * The engine wired to PostgreSQL: its stores are the repositories, its change feed the LISTEN hub. It follows the
+ * stored risk limits, unless fixed `riskLimits` are given (a test's).
+ */
 export function loadEngine({ db, hub, log, simulation, broker, startingBalance, initialStrategies, riskLimits }: LoadEngineOptions): Promise<Engine> {
   const venue = broker ?? new PaperBroker(db, { startingBalance });
+  const repositories = repositoriesFor(db);
   return Engine.load({
-    stores: repositoriesFor(db),
+    stores: repositories,
+    riskLimitStore: riskLimits ? undefined : repositories.riskLimits,
     changes: hub,
     broker: venue,
     venueFaults: venue instanceof PaperBroker ? venue : undefined,

@@ -30,6 +30,7 @@ export const AUDIT_KINDS = [
   'sessions-ended',
   'user-disabled',
   'user-enabled',
+  'risk-limits-changed',
 ] as const;
 
 function auditRowView(record: AuditRecord): AuditRow {

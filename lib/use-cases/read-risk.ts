@@ -4,15 +4,15 @@ import type { Account } from '../domain/risk/account';
 import { bookOf, type StrategyHoldings } from '../domain/risk/book';
 import { exposureOf, spyEquivalentDelta } from '../domain/risk/exposure';
 import { buyingPowerOf } from '../domain/risk/buying-power';
-import { DEFAULT_RISK_LIMITS, limitUses } from '../domain/risk/limits';
+import { limitUses, type RiskLimits } from '../domain/risk/limits';
 import { isFlat } from '../domain/strategies/position';
 import type { StrategyRecord } from '../engine/ports';
 
 /**
- * The account at the broker and the book against its limits at `bar`, from the stored strategies: what the engine's
- * permits decide from (the same functions, the same limits), for the overview's risk panel.
+ * The account at the broker and the book against `limits` (the stored ones) at `bar`, from the stored strategies: what
+ * the engine's permits decide from (the same functions, the same limits), for the overview's risk panel.
  */
-export function riskView(records: readonly StrategyRecord[], bar: MarketBar, account: Account): Risk {
+export function riskView(records: readonly StrategyRecord[], bar: MarketBar, account: Account, limits: RiskLimits): Risk {
   const holdings: StrategyHoldings[] = records.map(({ id, snapshot: { context } }) => ({
     id,
     position: isFlat(context.position) ? null : context.position,
@@ -28,7 +28,8 @@ export function riskView(records: readonly StrategyRecord[], bar: MarketBar, acc
     buyingPowerAvailable: account.buyingPowerAvailable,
     greeks: book.greeks,
     spyDelta: book.spyDelta,
-    limits: limitUses(book, DEFAULT_RISK_LIMITS),
+    limits: limitUses(book, limits),
+    warnAt: [...limits.warnAt],
     strategies: records.map((record, index) => {
       const legs = holdings[index]!.position?.legs ?? [];
       const exposure = exposureOf(legs, bar);
