@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nyTime } from '../../market/calendar';
 import { MINUTE_MS } from '../../market/time';
+import { comboMid } from '../../market/option-pricing';
 import type { LegFill, MarketBar, OrderLeg } from '../../market/types';
 import { emptyPosition, type Position } from '../position';
 import { barAt, initialSnapshot, tick, update } from '../testing/model';
@@ -84,7 +85,16 @@ describe('the lifecycle actions before an entry', () => {
   it('start the entry order from the validated proposal, with an empty position to fill', () => {
     const proposal = proposalAt(at(10, 30));
     const started = apply('startEntry', context({ proposal, orderAttempts: 1 }), tick(at(10, 31)));
-    expect(started.order).toEqual({ clientOrderId: `a:${FRIDAY}:entry:2`, purpose: 'ENTRY', legs: proposal.legs, deadline: at(10, 36).time, appliedFills: 0 });
+    expect(started.order).toEqual({
+      clientOrderId: `a:${FRIDAY}:entry:2`,
+      purpose: 'ENTRY',
+      legs: proposal.legs,
+      deadline: at(10, 36).time,
+      appliedFills: 0,
+      // Priced on the bar it is decided on, not the proposal's: the gate's collar compares the bar it is sent on.
+      decidedPrice: comboMid(proposal.legs, at(10, 31)),
+    });
+    expect(started.order?.decidedPrice).not.toBe(comboMid(proposal.legs, at(10, 30, 591)));
     expect(started).toMatchObject({ orderAttempts: 2, position: emptyPosition('IRON_CONDOR', at(10, 31).time), lastBarTime: at(10, 31).time });
     expect(started.lastReason).toBe(`validated: ${proposal.note}`);
     expect(apply('startEntry', context(), tick(at(10, 31)))).toEqual({});

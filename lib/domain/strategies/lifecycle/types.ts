@@ -35,6 +35,11 @@ export interface PendingOrder {
   readonly deadline: EpochMs;
   /** How many of the broker's leg fills are already in the position (fills arrive leg by leg when legged). */
   readonly appliedFills: number;
+  /**
+   * The combo's net mid per unit (as `comboMid`: a credit positive) on the bar the order was decided on: the
+   * pre-trade gate's price collar compares the mid when it is sent. Absent in snapshots from before the collar.
+   */
+  readonly decidedPrice?: number;
 }
 
 /** The error classes recovery is chosen by (the seed's RecoveryManager table). */
