@@ -1,0 +1,55 @@
+import type { MarketBar } from '../market/types';
+import { marketDataProblems } from '../strategies/lifecycle/market-data';
+import type { PendingOrder } from '../strategies/lifecycle/types';
+import type { SystemMode } from '../system-mode';
+import { bookOf, openingOrderOf, type StrategyHoldings } from './book';
+import { checkOpeningOrder, type RiskLimits } from './limits';
+import { collarBreach } from './price-collar';
+import { isRiskReducing } from './risk-reducing';
+
+/** An order as the gate sees it: whose, which, its legs, and the price its strategy decided it at. */
+export interface GateOrder extends Pick<PendingOrder, 'clientOrderId' | 'purpose' | 'legs' | 'decidedPrice'> {
+  readonly strategyId: string;
+}
+
+export interface GateDecision {
+  readonly allowed: boolean;
+  readonly reasons: readonly string[];
+}
+
+export interface GateInput {
+  readonly order: GateOrder;
+  /** Every strategy's holdings: its position, and its order out only if the gate approved that order before. */
+  readonly holdings: readonly StrategyHoldings[];
+  /** The bar the order is being sent on. */
+  readonly bar: MarketBar;
+  readonly limits: RiskLimits;
+  readonly systemMode: SystemMode;
+  /** Opening orders the gate approved across the account in the last minute of market time. */
+  readonly ordersLastMinute: number;
+  readonly startingBalance?: number;
+}
+
+export const GATE_PASSED: GateDecision = { allowed: true, reasons: [] };
+
+/**
+ * The pre-trade gate, asked of every order as it is sent. An order that only reduces what its strategy holds
+ * passes in every mode, whatever the book. Any other order goes out only while the system is RUNNING, on a usable
+ * bar, within the price collar of the price it was decided at (orders from before the collar have none), and
+ * within every limit with the book as it would be once it filled (a roll's closing legs net out). Every reason
+ * that says no is listed.
+ */
+export function gateOrder({ order, holdings, bar, limits, systemMode, ordersLastMinute, startingBalance }: GateInput): GateDecision {
+  const own = holdings.find((strategy) => strategy.id === order.strategyId);
+  if (isRiskReducing(order.legs, own?.position ?? null)) return GATE_PASSED;
+  const reasons: string[] = [];
+  if (systemMode !== 'RUNNING') reasons.push(`system is ${systemMode}: only orders that reduce risk go out`);
+  const dataProblems = marketDataProblems(bar);
+  // Nothing can be priced from an unusable bar: neither the collar nor the limits.
+  if (dataProblems.length > 0) return { allowed: false, reasons: [...reasons, `market data unusable: ${dataProblems.join('; ')}`] };
+  const breach = order.decidedPrice === undefined ? null : collarBreach(order.legs, order.decidedPrice, bar, limits.priceCollar);
+  if (breach) reasons.push(breach);
+  const opening = openingOrderOf(order.strategyId, order.legs, bar, { holdings: own, ordersLastMinute });
+  reasons.push(...checkOpeningOrder(opening, bookOf(holdings, bar, startingBalance), limits).reasons);
+  return reasons.length === 0 ? GATE_PASSED : { allowed: false, reasons };
+}
