@@ -92,6 +92,10 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
       lastReason: 'the failed entry is unwound: nothing held',
     }),
     noteOrderRejected: ({ context, event }) => withError(context, 'ORDER_REJECTED', replyTo(context, event)?.reason ?? 'order rejected'),
+    // Recorded as an error (the engine writes the record) without counting towards the circuit breaker.
+    noteGateRefusal: ({ context, event }) => ({
+      lastError: { errorClass: 'ORDER_REJECTED' as const, message: replyTo(context, event)?.reason ?? 'refused by the pre-trade gate' },
+    }),
     rollBackEntry: ({ context, event }) => ({
       order: null,
       proposal: null,

@@ -106,6 +106,11 @@ export interface OrderUpdate {
   readonly legFills: readonly LegFill[];
   readonly reason: string | null;
   readonly time: EpochMs;
+  /**
+   * Set on the REJECTED update of an order the pre-trade gate refused: it never reached the broker. A refusal
+   * is the limits working, not a fault, so it rolls back without counting towards the circuit breaker.
+   */
+  readonly isGateRefusal?: boolean;
 }
 
 /** The events every strategy machine is sent. Operator events carry who asked and why. */
