@@ -3,6 +3,9 @@
  * the stores, the notification hub the change feed; unit tests pass in-memory fakes (./testing/).
  */
 import type { ChangeEvent } from '../domain/change-event';
+import type { MarketBar } from '../domain/market/types';
+import type { RiskLimits } from '../domain/risk/limits';
+import type { GateDecision, GateOrder } from '../domain/risk/pre-trade-gate';
 import type { StoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import type { SystemMode } from '../domain/system-mode';
 
@@ -155,6 +158,23 @@ export interface ChangeFeed {
 /** The simulated venue's injected faults, as far as the engine follows them: stale quotes mark every bar stale. */
 export interface VenueFaults {
   refreshFaults(): Promise<{ readonly staleQuotes: boolean }>;
+}
+
+/** An opening order about to be sent, with what it is judged by: the bar it goes out on, the limits, the mode. */
+export interface GateRequest {
+  readonly order: GateOrder;
+  readonly bar: MarketBar;
+  readonly limits: RiskLimits;
+  readonly systemMode: SystemMode;
+}
+
+/**
+ * The pre-trade gate over every strategy, whichever server runs it: decides one opening order at a time against
+ * the stored book (positions, and the orders out it approved before) and records the decision. A repeat of a
+ * client order id gets its first decision. Orders that reduce risk never come here.
+ */
+export interface RiskGate {
+  decide(request: GateRequest): Promise<GateDecision>;
 }
 
 export interface EngineStores {

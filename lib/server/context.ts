@@ -6,6 +6,7 @@ import { CommandRepository } from '../db/command-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 import { ResumeRepository } from '../db/resume-repository';
+import { RiskGateRepository } from '../db/risk-gate-repository';
 import { SessionRepository } from '../db/session-repository';
 import { StrategyRepository } from '../db/strategy-repository';
 import { SystemRepository } from '../db/system-repository';
@@ -24,6 +25,7 @@ export interface Repositories {
   readonly resumes: ResumeRepository;
   readonly audit: AuditRepository;
   readonly userAdministration: UserAdministrationLock;
+  readonly riskGate: RiskGateRepository;
 }
 
 export interface ServerContext {
@@ -47,6 +49,7 @@ export function repositoriesFor(db: Db): Repositories {
     resumes: new ResumeRepository(db),
     audit: new AuditRepository(db),
     userAdministration: new UserAdministrationLock(db),
+    riskGate: new RiskGateRepository(db),
   };
 }
 
