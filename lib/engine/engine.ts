@@ -362,6 +362,9 @@ export class Engine {
       broker: this.options.broker,
       log: this.options.log,
       currentBar: () => this.currentBar(),
+      riskGate: this.options.stores.riskGate,
+      riskLimits: () => this.options.riskLimits ?? DEFAULT_RISK_LIMITS,
+      systemMode: () => this.mode.current,
     };
   }
 

@@ -181,4 +181,5 @@ export interface EngineStores {
   readonly strategies: StrategyStore;
   readonly system: SystemStore;
   readonly commands: CommandStore;
+  readonly riskGate: RiskGate;
 }
