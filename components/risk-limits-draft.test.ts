@@ -22,6 +22,8 @@ describe('the risk limits form', () => {
       'maxContractsPerOrder',
       'maxPremiumPerOrder',
       'maxOrdersPerMinute',
+      'priceCollarFraction',
+      'priceCollarMinimum',
       'warnAt[0]',
       'warnAt[1]',
       'strategyAllocation.lt112',

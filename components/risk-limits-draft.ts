@@ -30,7 +30,9 @@ const SCALARS: readonly { key: Scalar; label: string; unit: string; scale: numbe
   { key: 'maxIntradayDrawdown', label: 'Max intraday drawdown', unit: "% of the day's high", scale: PERCENT },
   { key: 'maxContractsPerOrder', label: 'Max contracts per order', unit: 'contracts', scale: 1 },
   { key: 'maxPremiumPerOrder', label: 'Max premium per order', unit: '$ paid or received', scale: 1 },
-  { key: 'maxOrdersPerMinute', label: 'Max opening orders per minute', unit: 'orders, per strategy', scale: 1 },
+  { key: 'maxOrdersPerMinute', label: 'Max opening orders per minute', unit: 'orders, across the account', scale: 1 },
+  { key: 'priceCollarFraction', label: 'Price collar', unit: "% of the combo's mid an order may have moved since it was decided", scale: PERCENT },
+  { key: 'priceCollarMinimum', label: 'Price collar floor', unit: '$ per share of one unit, whichever is more', scale: 1 },
 ];
 
 const WARNINGS = [

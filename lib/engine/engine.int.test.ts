@@ -103,6 +103,17 @@ describe('the engine against PostgreSQL', () => {
     expect(nyParts(entered.marketTime.getTime())).toMatchObject({ date: '2026-11-20', weekday: 5 });
   });
 
+  it('sends its entry through the pre-trade gate, which records the approval; its exit goes straight to the broker', async () => {
+    const engine = await startEngine();
+    const runner = engine.runner(ZERO_DTE)!;
+    await play(engine, () => runner.state === 'COMPLETE');
+    const entered = await db.transition.findFirstOrThrow({ where: { strategyId: ZERO_DTE, toState: 'ENTERING' } });
+    expect(await db.riskGateDecision.findMany()).toMatchObject([
+      { clientOrderId: `${ZERO_DTE}:2026-11-20:entry:1`, strategyId: ZERO_DTE, purpose: 'ENTRY', allowed: true, reasons: [], marketTime: entered.marketTime },
+    ]);
+    expect(await db.paperOrder.count({ where: { clientOrderId: { contains: ':close:' } } })).toBe(1);
+  });
+
   it('restores the same state, position and history in a new engine after a stop', async () => {
     const first = await startEngine();
     const runner = first.runner(ZERO_DTE)!;

@@ -300,6 +300,32 @@ describe('the engine, on in-memory stores', () => {
     });
   });
 
+  describe('the pre-trade gate', () => {
+    it('refuses an entry as it is sent when the account is at its pace of orders: back to WAITING with the reason, nothing at the broker', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'VALIDATION');
+      // Other servers' strategies took the minute's ten orders on the very bar this entry goes out on.
+      const next = setup.engine.clock.advance();
+      for (let i = 1; i <= 10; i += 1) setup.stores.riskGate.approveElsewhere(`elsewhere:${i}`, `elsewhere-${i}`, next.time);
+      await setup.engine.playBar(next);
+      expect(setup.runner().state).toBe('WAITING');
+      expect(setup.broker.placed).toEqual([]);
+      expect(statesOf(setup)).toEqual(['WAITING', 'VALIDATION', 'ENTERING', 'WAITING']);
+      expect(setup.stores.strategies.transitions.at(-1)!.reason).toBe('entry rejected (pre-trade gate: more than 10 orders in a minute): rolled back, nothing held');
+      expect(setup.stores.strategies.errors).toMatchObject([{ type: 'ORDER_REJECTED', message: 'pre-trade gate: more than 10 orders in a minute' }]);
+    });
+
+    it('lets an exit out while the gate cannot be asked: closing never waits for the database', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      setup.stores.riskGate.failure = new Error('connection terminated');
+      const exit = await command(setup, 'DEFENSIVE_EXIT', ZERO_DTE, 'erin', 'risk off');
+      expect(exit).toMatchObject({ status: 'done', outcome: '0DTE Friday: ACTIVE -> DEFENSIVE_EXIT; now COMPLETE' });
+      expect(setup.broker.placed.at(-1)).toBe(`${ZERO_DTE}:2026-11-20:close:2`);
+      expect(setup.stores.riskGate.requests.map((request) => request.order.purpose)).toEqual(['ENTRY']);
+    });
+  });
+
   describe('pausing one strategy', () => {
     it('keeps it from entering, says why, outlives a restart, and lets it enter again once resumed', async () => {
       const setup = await engineOnFakes();

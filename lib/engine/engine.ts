@@ -493,6 +493,10 @@ export class Engine {
       broker: this.options.broker,
       log: this.options.log,
       currentBar: () => this.currentBar(),
+      riskGate: this.options.stores.riskGate,
+      riskLimits: () => this.limits,
+      systemMode: () => this.mode.current,
+      netLiquidation: () => this.netLiquidation,
     };
   }
 

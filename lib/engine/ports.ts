@@ -3,7 +3,9 @@
  * the stores, the notification hub the change feed; unit tests pass in-memory fakes (./testing/).
  */
 import type { ChangeEvent } from '../domain/change-event';
+import type { MarketBar } from '../domain/market/types';
 import type { RiskLimits } from '../domain/risk/limits';
+import type { GateDecision, GateOrder } from '../domain/risk/pre-trade-gate';
 import type { StoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import type { LossDay } from '../domain/risk/loss-day';
 import type { ModeCause, SystemMode } from '../domain/system-mode';
@@ -187,8 +189,28 @@ export interface RiskLimitStore {
   current(): Promise<RiskLimits>;
 }
 
+/** An opening order about to be sent, with what it is judged by: the bar it goes out on, the limits, the mode. */
+export interface GateRequest {
+  readonly order: GateOrder;
+  readonly bar: MarketBar;
+  readonly limits: RiskLimits;
+  readonly systemMode: SystemMode;
+  /** The account's net liquidation value as the engine last read it at the broker; null when it never could. */
+  readonly netLiquidation: number | null;
+}
+
+/**
+ * The pre-trade gate over every strategy, whichever server runs it: decides one opening order at a time against
+ * the stored book (positions, and the orders out it approved before) and records the decision. A repeat of a
+ * client order id gets its first decision. Orders that reduce risk never come here.
+ */
+export interface RiskGate {
+  decide(request: GateRequest): Promise<GateDecision>;
+}
+
 export interface EngineStores {
   readonly strategies: StrategyStore;
   readonly system: SystemStore;
   readonly commands: CommandStore;
+  readonly riskGate: RiskGate;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nyTime } from '../domain/market/calendar';
 import { MINUTE_MS } from '../domain/market/time';
+import { DEFAULT_RISK_LIMITS } from '../domain/risk/limits';
+import type { SystemMode } from '../domain/system-mode';
 import type { MarketBar } from '../domain/market/types';
 import { strategyDefinition } from '../domain/strategies/registry';
 import { barAt, tick } from '../domain/strategies/testing/model';
@@ -9,6 +11,7 @@ import { AppError } from '../errors';
 import { createLogger } from '../log';
 import { restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
 import { InMemoryBroker } from './testing/in-memory-broker';
+import { InMemoryRiskGate } from './testing/in-memory-risk-gate';
 import { InMemoryStrategyStore } from './testing/in-memory-stores';
 
 const ID = 'zero-dte-friday';
@@ -30,11 +33,18 @@ async function runnerOnFakes() {
     marketTime: new Date(at(10, 0).time),
   });
   const clock = { bar: at(10, 29) };
+  const gate = new InMemoryRiskGate(strategies);
+  /** What the engine would give as the system mode when an order is sent. */
+  const system = { mode: 'RUNNING' as SystemMode };
   const runner = new StrategyRunner(record, record.snapshot, record.version, {
     strategies,
     broker,
     log: createLogger('silent'),
     currentBar: () => clock.bar,
+    riskGate: gate,
+    riskLimits: () => DEFAULT_RISK_LIMITS,
+    netLiquidation: () => 1_000_000,
+    systemMode: () => system.mode,
   });
   /** Plays the bar at `minute` past 10:00 (or later hours via `at`), as the engine's clock would. */
   const play = (bar: MarketBar) => {
@@ -46,7 +56,7 @@ async function runnerOnFakes() {
     await play(at(10, 30));
     await play(at(10, 31));
   };
-  return { strategies, broker, runner, play, enter, clock };
+  return { strategies, broker, runner, play, enter, clock, gate, system };
 }
 
 const eventsStored = (strategies: InMemoryStrategyStore) => strategies.transitions.map((write) => `${write.fromState}>${write.toState}:${write.eventType}`);
@@ -153,5 +163,54 @@ describe('a strategy runner', () => {
     strategies.bumpVersion(ID);
     strategies.find = () => Promise.resolve(null);
     await expect(play(at(10, 29))).rejects.toThrow(`strategy ${ID} disappeared`);
+  });
+
+  describe('before an order goes out', () => {
+    it("asks the pre-trade gate about an opening order, with the price it was decided at and the mode as it is then", async () => {
+      const { broker, gate, enter } = await runnerOnFakes();
+      await enter();
+      expect(gate.requests).toMatchObject([
+        {
+          order: { strategyId: ID, clientOrderId: `${ID}:2026-11-20:entry:1`, purpose: 'ENTRY', decidedPrice: expect.any(Number) },
+          bar: { time: at(10, 31).time },
+          systemMode: 'RUNNING',
+        },
+      ]);
+      expect(broker.placed).toEqual([`${ID}:2026-11-20:entry:1`]);
+    });
+
+    it("sends nothing the gate refuses and answers the machine as a broker's rejection would: the entry rolls back, the reason recorded, no step towards the breaker", async () => {
+      const { strategies, broker, runner, gate, system, enter } = await runnerOnFakes();
+      system.mode = 'HALTED';
+      await enter();
+      expect(broker.placed).toEqual([]);
+      expect(runner.state).toBe('WAITING');
+      expect(runner.context).toMatchObject({ order: null, position: null, errorCount: 0 });
+      const refusal = strategies.transitions.at(-1)!;
+      expect(refusal).toMatchObject({ fromState: 'ENTERING', toState: 'WAITING', eventType: 'order.updated', reason: expect.stringContaining('pre-trade gate: system is HALTED') });
+      expect(refusal.eventPayload).toMatchObject({ order: { status: 'REJECTED', isGateRefusal: true, legFills: [] } });
+      expect(strategies.errors).toMatchObject([{ type: 'ORDER_REJECTED', state: 'ENTERING', message: expect.stringMatching(/^pre-trade gate: system is HALTED/) }]);
+      expect(gate.decisions.get(`${ID}:2026-11-20:entry:1`)).toMatchObject({ allowed: false });
+    });
+
+    it('sends no opening order when the gate cannot be asked (fail closed), and says why', async () => {
+      const { strategies, broker, runner, gate, enter } = await runnerOnFakes();
+      gate.failure = new Error('connection terminated');
+      await enter();
+      expect(broker.placed).toEqual([]);
+      expect(runner.state).toBe('WAITING');
+      expect(strategies.transitions.at(-1)?.reason).toBe('entry rejected (pre-trade gate unavailable, not sent: connection terminated): rolled back, nothing held');
+    });
+
+    it('sends an order that only reduces the position without asking the gate, even one that would fail', async () => {
+      const { broker, runner, gate, system, enter } = await runnerOnFakes();
+      await enter();
+      gate.failure = new Error('connection terminated');
+      system.mode = 'HALTED';
+      await runner.send({ type: 'operator.defensiveExit', actor: 'erin', reason: 'risk off', time: at(10, 32).time }, { actor: 'erin', marketTime: at(10, 32).time });
+      expect(gate.requests).toHaveLength(1);
+      expect(broker.placed).toEqual([`${ID}:2026-11-20:entry:1`, `${ID}:2026-11-20:close:2`]);
+      expect(runner.state).toBe('COMPLETE');
+    });
   });
 });

@@ -1,14 +1,17 @@
 import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
 import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder } from '../broker/broker';
 import type { MarketBar } from '../domain/market/types';
+import type { RiskLimits } from '../domain/risk/limits';
+import { isRiskReducing } from '../domain/risk/risk-reducing';
+import type { SystemMode } from '../domain/system-mode';
 import type { StoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { contextOf, stateOf } from '../domain/strategies/lifecycle/strategy-snapshot';
-import type { OrderUpdate, StrategyContext, StrategyEvent } from '../domain/strategies/lifecycle/types';
+import type { OrderUpdate, PendingOrder, StrategyContext, StrategyEvent } from '../domain/strategies/lifecycle/types';
 import { refusalReason } from '../domain/strategies/machine-graph';
 import { strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import type { StrategyPause, StrategyRecord, StrategyStore } from './ports';
+import type { RiskGate, StrategyPause, StrategyRecord, StrategyStore } from './ports';
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -31,6 +34,12 @@ export interface RunnerDeps {
   readonly log: Logger;
   /** The latest market bar, for pricing orders sent outside a tick (operator commands, restores). */
   readonly currentBar: () => MarketBar;
+  /** Decides every opening order as it is sent; orders that only reduce risk never ask it. */
+  readonly riskGate: RiskGate;
+  /** The limits, the system mode and the account's net liquidation value as they are when an order is sent. */
+  readonly riskLimits: () => RiskLimits;
+  readonly systemMode: () => SystemMode;
+  readonly netLiquidation: () => number | null;
 }
 
 /** Events that are observations, not requests: when they change nothing, nothing was refused. */
@@ -196,6 +205,13 @@ export class StrategyRunner {
     if (!order || this.sentOrderId === order.clientOrderId) return;
     this.sentOrderId = order.clientOrderId;
     const bar = this.deps.currentBar();
+    const refusal = await this.preTradeRefusal(order, bar);
+    if (refusal !== null) {
+      // Answered as the broker answers a rejection, so each state rolls back as it would from one.
+      const refused: OrderUpdate = { clientOrderId: order.clientOrderId, status: 'REJECTED', legFills: [], reason: refusal, time: bar.time, isGateRefusal: true };
+      await this.apply({ type: 'order.updated', order: refused }, { actor: SYSTEM_ACTOR, marketTime: bar.time });
+      return;
+    }
     let reply: BrokerOrder;
     try {
       reply = await this.deps.broker.placeCombo({ clientOrderId: order.clientOrderId, legs: order.legs }, bar);
@@ -210,6 +226,31 @@ export class StrategyRunner {
     }
     if (reply.status === 'WORKING' && reply.legFills.length === 0) return;
     await this.apply({ type: 'order.updated', order: orderUpdateOf(reply) }, { actor: SYSTEM_ACTOR, marketTime: reply.updatedAt });
+  }
+
+  /**
+   * Why the pre-trade gate keeps `order` from going out on `bar`, or null to send it. An order that only reduces
+   * what the strategy holds never asks, so exits work even while the database does not; an opening order goes out
+   * only on the gate's approval, so one the gate cannot decide is not sent (fail closed).
+   */
+  private async preTradeRefusal(order: PendingOrder, bar: MarketBar): Promise<string | null> {
+    if (isRiskReducing(order.legs, this.context.position)) return null;
+    const { clientOrderId, purpose, legs, decidedPrice } = order;
+    try {
+      const decision = await this.deps.riskGate.decide({
+        order: { strategyId: this.id, clientOrderId, purpose, legs, decidedPrice },
+        bar,
+        limits: this.deps.riskLimits(),
+        systemMode: this.deps.systemMode(),
+        netLiquidation: this.deps.netLiquidation(),
+      });
+      if (decision.allowed) return null;
+      this.deps.log.info({ strategyId: this.id, clientOrderId, reasons: decision.reasons }, 'order refused by the pre-trade gate');
+      return `pre-trade gate: ${decision.reasons.join('; ')}`;
+    } catch (error) {
+      this.deps.log.error({ strategyId: this.id, err: error, clientOrderId }, 'pre-trade gate unavailable: order not sent');
+      return `pre-trade gate unavailable, not sent: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   /** Cancels what is left of the order in doubt and reads what filled; an unreachable broker means try later. */

@@ -7,6 +7,7 @@ import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 import { PaperVenueRepository } from '../db/paper-venue-repository';
 import { ResumeRepository } from '../db/resume-repository';
+import { RiskGateRepository } from '../db/risk-gate-repository';
 import { RiskLimitsRepository } from '../db/risk-limits-repository';
 import { SessionRepository } from '../db/session-repository';
 import { StrategyRepository } from '../db/strategy-repository';
@@ -29,6 +30,7 @@ export interface Repositories {
   readonly audit: AuditRepository;
   readonly riskLimits: RiskLimitsRepository;
   readonly userAdministration: UserAdministrationLock;
+  readonly riskGate: RiskGateRepository;
 }
 
 export interface ServerContext {
@@ -54,6 +56,7 @@ export function repositoriesFor(db: Db): Repositories {
     audit: new AuditRepository(db),
     riskLimits: new RiskLimitsRepository(db),
     userAdministration: new UserAdministrationLock(db),
+    riskGate: new RiskGateRepository(db),
   };
 }
 

@@ -1,7 +1,8 @@
 import { contractMultiplier } from '../market/instruments';
 import { quoteOption } from '../market/option-pricing';
 import type { MarketBar, OrderLeg } from '../market/types';
-import type { Position, PositionLeg } from '../strategies/position';
+import type { PendingOrder, StrategyContext } from '../strategies/lifecycle/types';
+import { isFlat, netLegs, type Position, type PositionLeg } from '../strategies/position';
 import { buyingPowerOf } from './buying-power';
 import { exposureOf, NO_GREEKS, spyEquivalentDelta, type Betas, DEFAULT_BETAS } from './exposure';
 import type { Book, OpeningOrder } from './limits';
@@ -16,6 +17,19 @@ export interface StrategyHoldings {
 
 const signed = (legs: readonly OrderLeg[]): PositionLeg[] => legs.map(({ contract, side, quantity }) => ({ contract, quantity: side === 'BUY' ? quantity : -quantity }));
 
+/** What a strategy holds as if its in-flight legs had filled: a roll's closing legs cancel what they close. */
+const heldLegs = ({ position, inFlight }: Pick<StrategyHoldings, 'position' | 'inFlight'>): PositionLeg[] =>
+  netLegs([...(position?.legs ?? []), ...signed(inFlight)]);
+
+/** A strategy's holdings from its machine's context: its position, and its order out when `isCounted` says it counts. */
+export function holdingsOf(
+  id: string,
+  { position, order }: Pick<StrategyContext<unknown>, 'position' | 'order'>,
+  isCounted: (order: PendingOrder) => boolean,
+): StrategyHoldings {
+  return { id, position: isFlat(position) ? null : position, inFlight: order && isCounted(order) ? order.legs : [] };
+}
+
 /**
  * The book on `bar`: buying power in use (per strategy too, entries in flight counted), Greeks and SPY-equivalent
  * delta of what the strategies hold, against `netLiquidation`, the account's at the broker (`accountOf`).
@@ -25,7 +39,7 @@ export function bookOf(strategies: readonly StrategyHoldings[], bar: MarketBar, 
   const buyingPowerByStrategy: Record<string, number> = {};
   const legs: PositionLeg[] = [];
   for (const strategy of strategies) {
-    const held = [...(strategy.position?.legs ?? []), ...signed(strategy.inFlight)];
+    const held = heldLegs(strategy);
     const { requirement } = buyingPowerOf(held, bar);
     buyingPowerByStrategy[strategy.id] = requirement;
     buyingPowerUsed += requirement;
@@ -41,18 +55,33 @@ export function bookOf(strategies: readonly StrategyHoldings[], bar: MarketBar, 
   };
 }
 
-/** What an opening order of `legs` would add to the book if it filled, priced at mid on `bar`. */
-export function openingOrderOf(strategyId: string, legs: readonly OrderLeg[], bar: MarketBar, betas: Betas = DEFAULT_BETAS): OpeningOrder {
+/** What the pre-trade gate adds to an opening order: what the strategy holds already, and the account's recent orders. */
+export interface OrderSetting {
+  /** The strategy's holdings: an order that closes some of them (a roll) ties up only the difference it makes. */
+  readonly holdings?: Pick<StrategyHoldings, 'position' | 'inFlight'>;
+  readonly ordersLastMinute?: number;
+  readonly betas?: Betas;
+}
+
+/**
+ * What an opening order of `legs` would add to the book if it filled, priced at mid on `bar`. Greeks add up leg
+ * by leg; buying power does not (a spread ties up less than its short leg alone), so it is the strategy's
+ * requirement with the order filled less its requirement now.
+ */
+export function openingOrderOf(strategyId: string, legs: readonly OrderLeg[], bar: MarketBar, setting: OrderSetting = {}): OpeningOrder {
+  const { holdings = { position: null, inFlight: [] }, ordersLastMinute = 0, betas = DEFAULT_BETAS } = setting;
   const positionLegs = signed(legs);
   const exposure = exposureOf(positionLegs, bar);
+  const held = heldLegs(holdings);
+  const after = heldLegs({ position: holdings.position, inFlight: [...holdings.inFlight, ...legs] });
   return {
     strategyId,
     contracts: Math.max(0, ...legs.map((leg) => leg.quantity)),
     premium: positionLegs.reduce((sum, { contract, quantity }) => sum + quantity * quoteOption(contract, bar).mid * contractMultiplier(contract.underlying), 0),
-    buyingPower: buyingPowerOf(positionLegs, bar).requirement,
+    buyingPower: Math.round((buyingPowerOf(after, bar).requirement - buyingPowerOf(held, bar).requirement) * 100) / 100,
     greeks: { delta: exposure.delta, gamma: exposure.gamma, vega: exposure.vega, theta: exposure.theta },
     spyDelta: spyEquivalentDelta(exposure, bar, betas),
-    ordersLastMinute: 0,
+    ordersLastMinute,
   };
 }
 

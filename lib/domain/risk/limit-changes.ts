@@ -19,6 +19,9 @@ const LOOSENS_WHEN: Readonly<Record<ScalarLimit, 'higher' | 'lower'>> = {
   maxContractsPerOrder: 'higher',
   maxPremiumPerOrder: 'higher',
   maxOrdersPerMinute: 'higher',
+  // A wider collar lets an order go out further from the mid.
+  priceCollarFraction: 'higher',
+  priceCollarMinimum: 'higher',
 };
 
 /** One limit that differs between two sets of limits; null stands for a strategy without its own allocation. */

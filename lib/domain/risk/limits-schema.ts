@@ -30,4 +30,6 @@ export const riskLimitsSchema = z.strictObject({
   maxContractsPerOrder: positiveCount,
   maxPremiumPerOrder: positive,
   maxOrdersPerMinute: positiveCount,
+  priceCollarFraction: fraction,
+  priceCollarMinimum: positive,
 }) satisfies z.ZodType<RiskLimits>;

@@ -82,6 +82,16 @@ describe('the pre-trade check of an opening order', () => {
     expect(check({ ordersLastMinute: 10 }).reasons).toEqual(['more than 10 orders in a minute']);
   });
 
+  it('refuses, on a limit the book is already over (the market moved), only an order that adds to it', () => {
+    expect(check({ spyDelta: -10 }, { spyDelta: 120 })).toEqual({ allowed: true, reasons: [] });
+    expect(check({ spyDelta: 0 }, { spyDelta: 120 }).allowed).toBe(true);
+    expect(check({ spyDelta: 0.5 }, { spyDelta: 120 }).reasons).toEqual(['SPY-equivalent delta would be 120.5, over the limit of 100.0']);
+    expect(check({ buyingPower: -1_000 }, { buyingPowerUsed: 40_000 }).allowed).toBe(true);
+    expect(check({ buyingPower: 1 }, { buyingPowerUsed: 40_000 }).reasons).toEqual(['buying power would be $40,001, over the limit of $35,000']);
+    // Still refused for what else it breaks.
+    expect(check({ spyDelta: -10, contracts: 21 }, { spyDelta: 120 }).reasons).toEqual(['21 contracts exceed the 20 per order']);
+  });
+
   it('names every limit an order breaks at once', () => {
     expect(check({ contracts: 30, buyingPower: 40_000, spyDelta: 150 }).reasons).toHaveLength(3);
   });

@@ -1,4 +1,15 @@
-import type { Greeks } from './exposure';
+import { NO_GREEKS, type Greeks } from './exposure';
+
+/**
+ * How far an opening order's price may have moved between the bar its strategy decided it on and the bar it is
+ * sent on: the combo's net mid per unit (as `comboMid`) may differ by `fraction` of the mid at sending, or by
+ * `minimum` dollars per share of one unit, whichever is more (the floor keeps a combo priced near zero, a roll
+ * at even money, from being refused for a cent).
+ */
+export interface PriceCollar {
+  readonly fraction: number;
+  readonly minimum: number;
+}
 
 /**
  * The coordinator's risk limits (DESIGN.md, "Coordinator"), each checked against the book as it would be
@@ -24,8 +35,15 @@ export interface RiskLimits {
   readonly maxContractsPerOrder: number;
   /** Dollars of premium paid or received by one opening order. */
   readonly maxPremiumPerOrder: number;
+  /** Opening orders approved across the account in any minute of market time. */
   readonly maxOrdersPerMinute: number;
+  /** The price collar (see PriceCollar): the share of the mid, and the floor in dollars per share of one unit. */
+  readonly priceCollarFraction: number;
+  readonly priceCollarMinimum: number;
 }
+
+/** The collar as the limits set it. */
+export const priceCollarOf = (limits: RiskLimits): PriceCollar => ({ fraction: limits.priceCollarFraction, minimum: limits.priceCollarMinimum });
 
 export const DEFAULT_RISK_LIMITS: RiskLimits = {
   maxBuyingPowerUse: 0.35,
@@ -40,6 +58,8 @@ export const DEFAULT_RISK_LIMITS: RiskLimits = {
   maxContractsPerOrder: 20,
   maxPremiumPerOrder: 25_000,
   maxOrdersPerMinute: 10,
+  priceCollarFraction: 0.1,
+  priceCollarMinimum: 0.1,
 };
 
 /** The book as the limits see it: the account, and what every strategy holds (and has in flight). */
@@ -60,7 +80,7 @@ export interface OpeningOrder {
   readonly buyingPower: number;
   readonly greeks: Greeks;
   readonly spyDelta: number;
-  /** Opening orders this strategy sent in the last minute of market time, this one excluded. */
+  /** Opening orders approved across the account in the last minute of market time, this one excluded. */
   readonly ordersLastMinute: number;
 }
 
@@ -111,7 +131,8 @@ export function limitUses(book: Book, limits: RiskLimits, order?: OpeningOrder):
 
 /**
  * May this opening order go out? Every limit it would breach is named with the figures, so the refusal reads
- * as its own reason in the audit trail.
+ * as its own reason in the audit trail. A limit the book is already over (the market moved) refuses only
+ * orders that add to its use: a hedge or a roll that brings the book back towards it passes.
  */
 export function checkOpeningOrder(order: OpeningOrder, book: Book, limits: RiskLimits): { allowed: boolean; reasons: string[] } {
   const reasons: string[] = [];
@@ -120,8 +141,9 @@ export function checkOpeningOrder(order: OpeningOrder, book: Book, limits: RiskL
     reasons.push(`premium ${dollars(Math.abs(order.premium))} exceeds ${dollars(limits.maxPremiumPerOrder)} per order`);
   }
   if (order.ordersLastMinute + 1 > limits.maxOrdersPerMinute) reasons.push(`more than ${limits.maxOrdersPerMinute} orders in a minute`);
-  for (const use of limitUses(book, limits, order)) {
-    if (use.status !== 'breach') continue;
+  const before = limitUses(book, limits, { ...order, buyingPower: 0, greeks: NO_GREEKS, spyDelta: 0 });
+  for (const [index, use] of limitUses(book, limits, order).entries()) {
+    if (use.status !== 'breach' || use.used <= (before[index]?.used ?? 0)) continue;
     const money = use.limit === 'buying power' || use.limit.endsWith('allocation') || use.limit === 'vega' || use.limit === 'theta';
     const show = (value: number) => (money ? dollars(value) : value.toFixed(1));
     reasons.push(`${use.limit} would be ${show(use.used)}, over the limit of ${show(use.max)}`);

@@ -3,6 +3,8 @@ import { nyTime } from '../market/calendar';
 import { quoteOption } from '../market/option-pricing';
 import type { MarketBar, OptionContract, Underlying } from '../market/types';
 import type { PositionLeg } from '../strategies/position';
+import { emptyPosition } from '../strategies/position';
+import { bookOf } from './book';
 import { buyingPowerOf, nakedRequirement } from './buying-power';
 import { DEFAULT_BETAS, exposureOf, spyEquivalentDelta, sumExposures } from './exposure';
 
@@ -110,5 +112,24 @@ describe('exposure', () => {
     expect(book.delta).toBeCloseTo(a.delta + b.delta, 9);
     expect(book.vega).toBeCloseTo(a.vega + b.vega, 9);
     expect(book.deltaByUnderlying).toEqual({ SPY: a.delta, QQQ: 0, IWM: 0, ES: b.delta });
+  });
+});
+
+describe('the book', () => {
+  it('counts a roll in flight net of what it closes: the position as it will be once the roll fills', () => {
+    const held = option('SPY', 'P', 580);
+    const rolledTo = option('SPY', 'P', 570);
+    const book = bookOf(
+      [
+        {
+          id: 'a',
+          position: { ...emptyPosition('SHORT_PUT', 0), legs: [leg(held, -1)] },
+          inFlight: [{ contract: held, side: 'BUY', quantity: 1 }, { contract: rolledTo, side: 'SELL', quantity: 1 }],
+        },
+      ],
+      BAR,
+      1_000_000,
+    );
+    expect(book.buyingPowerUsed).toBe(buyingPowerOf([leg(rolledTo, -1)], BAR).requirement);
   });
 });

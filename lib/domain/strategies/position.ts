@@ -25,7 +25,7 @@ export interface Position {
   readonly openedAt: EpochMs;
 }
 
-const sameContract = (a: OptionContract, b: OptionContract): boolean =>
+export const sameContract = (a: OptionContract, b: OptionContract): boolean =>
   a.underlying === b.underlying && a.expiry === b.expiry && a.strike === b.strike && a.right === b.right;
 
 export const roundCents = (value: number): number => Math.round(value * 100) / 100;
@@ -42,6 +42,17 @@ export function applyFills(position: Position, fills: readonly LegFill[]): Posit
     else legs.push({ contract: leg.contract, quantity: signed });
   }
   return { ...position, legs: legs.filter((leg) => leg.quantity !== 0), cash: roundCents(cash) };
+}
+
+/** `legs` with one leg per contract, quantities added (legs that cancel out dropped): a long and a short of one contract hold nothing. */
+export function netLegs(legs: readonly PositionLeg[]): PositionLeg[] {
+  const net: PositionLeg[] = [];
+  for (const { contract, quantity } of legs) {
+    const index = net.findIndex((leg) => sameContract(leg.contract, contract));
+    if (index === -1) net.push({ contract, quantity });
+    else net[index] = { contract, quantity: net[index]!.quantity + quantity };
+  }
+  return net.filter((leg) => leg.quantity !== 0);
 }
 
 export function emptyPosition(structure: string, openedAt: EpochMs): Position {

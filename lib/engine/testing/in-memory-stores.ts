@@ -24,6 +24,7 @@ import type {
   SystemStore,
   TransitionWrite,
 } from '../ports';
+import { InMemoryRiskGate } from './in-memory-risk-gate';
 
 /** What PostgreSQL's jsonb would give back. */
 const throughJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
@@ -200,10 +201,12 @@ export class InMemoryChangeFeed implements ChangeFeed {
 }
 
 export function inMemoryStores() {
+  const strategies = new InMemoryStrategyStore();
   const stores = {
-    strategies: new InMemoryStrategyStore(),
+    strategies,
     system: new InMemorySystemStore(),
     commands: new InMemoryCommandStore(),
+    riskGate: new InMemoryRiskGate(strategies),
   };
   return stores satisfies EngineStores;
 }

@@ -8,7 +8,7 @@ import type { MarketBar, OrderLeg } from '../../market/types';
 import { contextOf as strategyContext } from '../lifecycle/strategy-snapshot';
 import { type StrategyContext, type StrategyEvent } from '../lifecycle/types';
 import { applyFills, emptyPosition, positionPnl } from '../position';
-import { barAt, exploreModel, lazyRun, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { barAt, exploreModel, lazyRun, fillsFor, gateRefusal, initialSnapshot, tick, update } from '../testing/model';
 import { describeStrategyModel } from '../testing/model-suite';
 import { ipmccMachine } from './ipmcc.machine';
 import {
@@ -207,6 +207,21 @@ describe('the IPMCC management rules at their boundaries', () => {
     const again = step(rejected, tick(at(addDays(heldShort().expiry, -7), 10, 31)));
     expect(again.value).toBe('ROLLING');
     expect(contextOf(again).order?.clientOrderId).toBe(`${ID}:${ENTRY_DAY}:adjust:3`);
+  });
+
+  it('keeps managing a position whose roll the pre-trade gate refuses on every bar: back to ACTIVE each time, never ERROR', () => {
+    const day = addDays(heldShort().expiry, -7);
+    let snapshot = active();
+    for (let minute = 30; minute < 35; minute += 1) {
+      snapshot = step(snapshot, tick(at(day, 10, minute)));
+      expect(snapshot.value).toBe('ROLLING');
+      snapshot = step(snapshot, { type: 'order.updated', order: gateRefusal(contextOf(snapshot).order!, at(day, 10, minute).time) });
+      expect(snapshot.value).toBe('ACTIVE');
+      expect(contextOf(snapshot)).toMatchObject({ order: null, errorCount: 0, lastReason: expect.stringMatching(/^adjustment rejected \(pre-trade gate: /) });
+      expect(contextOf(snapshot).position?.legs).toEqual(contextOf(active()).position?.legs);
+    }
+    // Its exits still work: VIX above 40 closes it.
+    expect(step(snapshot, tick(at(day, 10, 35, 590, 40.01))).value).toBe('DEFENSIVE_EXIT');
   });
 
   it('exits defensively on assignment risk: an in-the-money short with 2 DTE, not 3, and not at the money', () => {

@@ -5,7 +5,7 @@ import { daysToExpiry, findExpiry, type ExpiryWindow } from '../../market/option
 import { quoteOption } from '../../market/option-pricing';
 import type { MarketBar, OptionContract, OrderLeg } from '../../market/types';
 import type { PositionDecision, Proposal, StrategyContext, StrategyRules } from '../lifecycle/types';
-import { positionPnl, type Position, type PositionLeg } from '../position';
+import { positionPnl, sameContract, type Position, type PositionLeg } from '../position';
 import { isInEntryWindow, minuteOf, minuteOfDaySchema } from '../entry-window';
 import { vixRangeProblem, vixRangeSchema } from '../vix-range';
 
@@ -71,9 +71,6 @@ export function buyProblems(bar: MarketBar, settings: LeapLadderSettings): strin
 /** The rungs held: the ladder's long puts. */
 export const rungsOf = (position: Position | null): PositionLeg[] =>
   (position?.legs ?? []).filter((leg) => leg.quantity > 0 && leg.contract.right === 'P');
-
-const sameContract = (a: OptionContract, b: OptionContract): boolean =>
-  a.underlying === b.underlying && a.expiry === b.expiry && a.strike === b.strike && a.right === b.right;
 
 /**
  * A long put at `moneyness` x SPY (nearest listed strike) on the LEAP expiry closest to the target. A strike

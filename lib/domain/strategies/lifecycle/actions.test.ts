@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { nyTime } from '../../market/calendar';
 import { MINUTE_MS } from '../../market/time';
+import { comboMid } from '../../market/option-pricing';
 import type { LegFill, MarketBar, OrderLeg } from '../../market/types';
 import { emptyPosition, type Position } from '../position';
-import { barAt, initialSnapshot, tick, update } from '../testing/model';
+import { barAt, gateRefusal, initialSnapshot, tick, update } from '../testing/model';
 import { ZERO_DTE_DEFAULTS, zeroDteRules, type ZeroDteSettings } from '../zero-dte/zero-dte.rules';
 import { zeroDteMachine } from '../zero-dte/zero-dte.machine';
 import { lifecycleUpdates } from './actions';
@@ -84,7 +85,16 @@ describe('the lifecycle actions before an entry', () => {
   it('start the entry order from the validated proposal, with an empty position to fill', () => {
     const proposal = proposalAt(at(10, 30));
     const started = apply('startEntry', context({ proposal, orderAttempts: 1 }), tick(at(10, 31)));
-    expect(started.order).toEqual({ clientOrderId: `a:${FRIDAY}:entry:2`, purpose: 'ENTRY', legs: proposal.legs, deadline: at(10, 36).time, appliedFills: 0 });
+    expect(started.order).toEqual({
+      clientOrderId: `a:${FRIDAY}:entry:2`,
+      purpose: 'ENTRY',
+      legs: proposal.legs,
+      deadline: at(10, 36).time,
+      appliedFills: 0,
+      // Priced on the bar it is decided on, not the proposal's: the gate's collar compares the bar it is sent on.
+      decidedPrice: comboMid(proposal.legs, at(10, 31)),
+    });
+    expect(started.order?.decidedPrice).not.toBe(comboMid(proposal.legs, at(10, 30, 591)));
     expect(started).toMatchObject({ orderAttempts: 2, position: emptyPosition('IRON_CONDOR', at(10, 31).time), lastBarTime: at(10, 31).time });
     expect(started.lastReason).toBe(`validated: ${proposal.note}`);
     expect(apply('startEntry', context(), tick(at(10, 31)))).toEqual({});
@@ -139,6 +149,14 @@ describe('the lifecycle actions on order replies', () => {
     const noted = apply('noteOrderRejected', entering(), reply(order('ENTRY'), 'REJECTED'));
     expect(noted).toEqual({ lastError: { errorClass: 'ORDER_REJECTED', message: 'rejected by venue' }, errorCount: 1 });
     expect(apply('noteOrderRejected', context({ errorCount: 1 }), NOT_A_BAR)).toEqual({ lastError: { errorClass: 'ORDER_REJECTED', message: 'order rejected' }, errorCount: 2 });
+  });
+
+  it("note the pre-trade gate's refusal as an error for the record, without a step towards the circuit breaker", () => {
+    const refused: StrategyEvent = { type: 'order.updated', order: gateRefusal(order('ENTRY'), at(10, 32).time) };
+    expect(apply('noteGateRefusal', context({ ...entering(), errorCount: 2 }), refused)).toEqual({
+      lastError: { errorClass: 'ORDER_REJECTED', message: 'pre-trade gate: system is HALTED: only orders that reduce risk go out' },
+    });
+    expect(apply('noteGateRefusal', context(), NOT_A_BAR)).toEqual({ lastError: { errorClass: 'ORDER_REJECTED', message: 'refused by the pre-trade gate' } });
   });
 
   it('roll back a rejected entry that left nothing, saying why', () => {

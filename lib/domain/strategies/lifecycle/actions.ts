@@ -53,7 +53,7 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
     startEntry: ({ context, event }) => {
       const tick = asTick(event);
       if (!tick || !context.proposal) return {};
-      const { order, orderAttempts } = nextOrder(context, 'ENTRY', context.proposal.legs, tick.bar.time);
+      const { order, orderAttempts } = nextOrder(context, 'ENTRY', context.proposal.legs, tick.bar.time, tick.bar);
       return {
         order,
         orderAttempts,
@@ -92,6 +92,10 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
       lastReason: 'the failed entry is unwound: nothing held',
     }),
     noteOrderRejected: ({ context, event }) => withError(context, 'ORDER_REJECTED', replyTo(context, event)?.reason ?? 'order rejected'),
+    // Recorded as an error (the engine writes the record) without counting towards the circuit breaker.
+    noteGateRefusal: ({ context, event }) => ({
+      lastError: { errorClass: 'ORDER_REJECTED' as const, message: replyTo(context, event)?.reason ?? 'refused by the pre-trade gate' },
+    }),
     rollBackEntry: ({ context, event }) => ({
       order: null,
       proposal: null,
@@ -177,7 +181,7 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
     startAdjustment: ({ context, event }, params) => {
       const decision = decisions.positionDecision(context, event, params.from);
       if (!decision?.legs) return {};
-      const { order, orderAttempts } = nextOrder(context, 'ADJUST', decision.legs, eventTime(event, context));
+      const { order, orderAttempts } = nextOrder(context, 'ADJUST', decision.legs, eventTime(event, context), asTick(event)?.bar);
       return { order, orderAttempts, lastReason: decision.reason };
     },
     finishAdjustment: ({ context }) => ({ order: null, lastReason: `adjustment filled: ${context.position?.legs.length ?? 0} legs held` }),

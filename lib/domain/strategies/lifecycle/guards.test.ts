@@ -118,6 +118,19 @@ describe('the lifecycle guards on replies to the order out', () => {
     expect(ask('isDead', entering(), reply(order('ENTRY'), 'FILLED'))).toBe(false);
   });
 
+  it("tell the pre-trade gate's refusal (never sent, nothing filled) from the broker's rejection", () => {
+    const refused = (out: PendingOrder, status: OrderUpdate['status'] = 'REJECTED', legFills: readonly LegFill[] = []): StrategyEvent => ({
+      type: 'order.updated',
+      order: { ...update(out, status, legFills, at(10, 32).time), reason: 'pre-trade gate: system is HALTED', isGateRefusal: true },
+    });
+    expect(ask('isRefusedByGate', entering(), refused(order('ENTRY')))).toBe(true);
+    expect(ask('isRefusedByGate', entering('ADJUST'), refused(order('ADJUST')))).toBe(true);
+    expect(ask('isRefusedByGate', entering(), reply(order('ENTRY'), 'REJECTED'))).toBe(false);
+    expect(ask('isRefusedByGate', entering(), refused(order('ENTRY'), 'CANCELLED'))).toBe(false);
+    expect(ask('isRefusedByGate', entering(), refused(order('ENTRY'), 'REJECTED', fillsFor(SPREAD, at(10, 31)).slice(0, 1)))).toBe(false);
+    expect(ask('isRefusedByGate', entering(), refused({ ...order('ENTRY'), clientOrderId: 'other' }))).toBe(false);
+  });
+
   it('open the circuit on a dead order only when it is the third error of the cycle', () => {
     const rejected = reply(order('ENTRY'), 'REJECTED');
     expect(ask('isDeadWithOpenCircuit', { ...entering(), errorCount: 1 }, rejected)).toBe(false);

@@ -72,6 +72,10 @@ export function lifecycleGuards<Settings>(decisions: RuleDecisions<Settings>) {
       const update = replyTo(context, event);
       return update !== null && context.order !== null && isDeadStatus(update) && !isFlat(positionAfter(context, context.order, update));
     },
+    isRefusedByGate: ({ context, event }) => {
+      const update = replyTo(context, event);
+      return update?.isGateRefusal === true && update.status === 'REJECTED' && update.legFills.length === 0;
+    },
     isDeadUnfilled: ({ context, event }) => {
       const update = replyTo(context, event);
       return update !== null && isDeadStatus(update) && update.legFills.length === 0;

@@ -91,6 +91,8 @@ export function lifecycleRows(shape: LifecycleShape): TransitionRow[] {
 
     row('ENTERING', 'order.updated', 'ACTIVE', 'isEntryFilled', 'applyOrderUpdate', 'openPosition'),
     row('ENTERING', 'order.updated', 'WAITING', 'isUnwindFilled', 'applyOrderUpdate', 'finishUnwind'),
+    // Refused by the pre-trade gate, never sent: the limits at work, not a fault, so no step towards the breaker.
+    row('ENTERING', 'order.updated', 'WAITING', 'isRefusedByGate', 'applyOrderUpdate', 'noteGateRefusal', 'rollBackEntry'),
     row('ENTERING', 'order.updated', 'ERROR', 'isDeadWithOpenCircuit', 'applyOrderUpdate', 'noteOrderRejected', 'tripCircuitBreaker'),
     row('ENTERING', 'order.updated', 'WAITING', 'isDeadLeavingFlat', 'applyOrderUpdate', 'noteOrderRejected', 'rollBackEntry'),
     row('ENTERING', 'order.updated', 'ENTERING', 'isDeadLeavingLegs', 'applyOrderUpdate', 'noteOrderRejected', 'startUnwind'),
@@ -126,6 +128,9 @@ export function lifecycleRows(shape: LifecycleShape): TransitionRow[] {
   for (const state of shape.adjustingStates) {
     rows.push(
       row(state, 'order.updated', 'ACTIVE', 'isOrderFilled', 'applyOrderUpdate', 'finishAdjustment'),
+      // A roll refused by the pre-trade gate keeps the position managed: counted as an error, a refusal repeated on
+      // three bars (a REDUCING system refuses every roll) would open the breaker and leave the position unmanaged.
+      row(state, 'order.updated', 'ACTIVE', 'isRefusedByGate', 'applyOrderUpdate', 'noteGateRefusal', 'abandonAdjustment'),
       row(state, 'order.updated', 'ERROR', 'isDeadWithOpenCircuit', 'applyOrderUpdate', 'noteOrderRejected', 'tripCircuitBreaker'),
       row(state, 'order.updated', 'ACTIVE', 'isDeadUnfilled', 'applyOrderUpdate', 'noteOrderRejected', 'abandonAdjustment'),
       row(state, 'order.updated', 'DEFENSIVE_EXIT', 'isDead', 'applyOrderUpdate', 'noteOrderRejected', 'startClose'),

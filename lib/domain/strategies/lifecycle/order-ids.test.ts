@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { comboMid } from '../../market/option-pricing';
 import type { OrderLeg } from '../../market/types';
 import { MINUTE_MS } from '../../market/time';
-import { initialSnapshot } from '../testing/model';
+import { barAt, initialSnapshot } from '../testing/model';
 import { ZERO_DTE_DEFAULTS } from '../zero-dte/zero-dte.rules';
 import { zeroDteMachine } from '../zero-dte/zero-dte.machine';
 import { clientOrderId, nextOrder } from './order-ids';
@@ -22,5 +23,12 @@ describe('client order ids', () => {
       order: { clientOrderId: 'o:2026-11-20:close:5', purpose: 'CLOSE', legs: [LEG], deadline: 1_000 + 5 * MINUTE_MS, appliedFills: 0 },
       orderAttempts: 5,
     });
+  });
+
+  it('keep the combo mid of the bar an order is decided on, for the pre-trade collar; none without a bar', () => {
+    const bar = barAt(Date.parse('2026-11-20T15:31:00Z'), 590, 24);
+    const { order } = nextOrder({ ...fresh, cycle: '2026-11-20' }, 'ENTRY', [LEG], bar.time, bar);
+    expect(order.decidedPrice).toBe(comboMid([LEG], bar));
+    expect(order.decidedPrice).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
-import type { EpochMs, OrderLeg } from '../../market/types';
+import { comboMid } from '../../market/option-pricing';
+import type { EpochMs, MarketBar, OrderLeg } from '../../market/types';
 import { ORDER_TIMEOUT_MS } from './lifecycle-limits';
 import type { OrderPurpose, PendingOrder, StrategyContext } from './types';
 
@@ -13,8 +14,9 @@ export function clientOrderId(strategyId: string, cycle: string | null, purpose:
 /**
  * The strategy's next order: a new attempt number (so a new id: a retry is never confused with the order
  * it replaces) and its STATE_TIMEOUT deadline, kept in the context so a restored machine still times out.
+ * An order decided on a bar (`pricedOn`) keeps the combo's mid on it, for the pre-trade gate's price collar.
  */
-export function nextOrder(context: StrategyContext<unknown>, purpose: OrderPurpose, legs: readonly OrderLeg[], time: EpochMs) {
+export function nextOrder(context: StrategyContext<unknown>, purpose: OrderPurpose, legs: readonly OrderLeg[], time: EpochMs, pricedOn?: MarketBar) {
   const attempt = context.orderAttempts + 1;
   const order: PendingOrder = {
     clientOrderId: clientOrderId(context.strategyId, context.cycle, purpose, attempt),
@@ -22,6 +24,7 @@ export function nextOrder(context: StrategyContext<unknown>, purpose: OrderPurpo
     legs,
     deadline: time + ORDER_TIMEOUT_MS,
     appliedFills: 0,
+    ...(pricedOn ? { decidedPrice: comboMid(legs, pricedOn) } : {}),
   };
   return { order, orderAttempts: attempt };
 }

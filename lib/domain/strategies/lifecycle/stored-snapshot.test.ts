@@ -49,6 +49,13 @@ describe('a stored strategy snapshot read back', () => {
     });
   });
 
+  it("keeps an order's decided price, and reads an order stored before there was one", () => {
+    const priced = stored({ order: { ...order('ENTRY'), decidedPrice: -1.25 } });
+    expect(parseStoredSnapshot('s', priced)).toEqual(priced);
+    expect(parseStoredSnapshot('s', stored({ order: order('ENTRY') })).context.order).not.toHaveProperty('decidedPrice');
+    expect(() => parseStoredSnapshot('s', stored({ order: { ...order('ENTRY'), decidedPrice: 'cheap' as unknown as number } }))).toThrow(/decidedPrice/);
+  });
+
   it('fails naming the strategy and every problem when a row is not a strategy snapshot', () => {
     expect(() => parseStoredSnapshot('s7', stored({ errorCount: -1, cycle: 3 as unknown as string }))).toThrow(
       /^strategy s7: the stored snapshot is not a strategy snapshot \(context\.cycle: .+; context\.errorCount: .+\)$/,

@@ -31,6 +31,7 @@ const pendingOrderSchema = z.object({
   legs: z.array(orderLegSchema),
   deadline: z.number(),
   appliedFills: z.int().nonnegative(),
+  decidedPrice: z.number().optional(),
 });
 
 const errorClassSchema = z.enum(['CONNECTION', 'TIMEOUT', 'MARKET_DATA', 'ORDER_REJECTED', 'UNKNOWN']);

@@ -35,6 +35,11 @@ export interface PendingOrder {
   readonly deadline: EpochMs;
   /** How many of the broker's leg fills are already in the position (fills arrive leg by leg when legged). */
   readonly appliedFills: number;
+  /**
+   * The combo's net mid per unit (as `comboMid`: a credit positive) on the bar the order was decided on: the
+   * pre-trade gate's price collar compares the mid when it is sent. Absent in snapshots from before the collar.
+   */
+  readonly decidedPrice?: number;
 }
 
 /** The error classes recovery is chosen by (the seed's RecoveryManager table). */
@@ -101,6 +106,11 @@ export interface OrderUpdate {
   readonly legFills: readonly LegFill[];
   readonly reason: string | null;
   readonly time: EpochMs;
+  /**
+   * Set on the REJECTED update of an order the pre-trade gate refused: it never reached the broker. A refusal
+   * is the limits working, not a fault, so it rolls back without counting towards the circuit breaker.
+   */
+  readonly isGateRefusal?: boolean;
 }
 
 /** The events every strategy machine is sent. Operator events carry who asked and why. */

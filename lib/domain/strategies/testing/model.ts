@@ -45,6 +45,11 @@ export function update(order: PendingOrder, status: OrderUpdate['status'], legFi
   return { clientOrderId: order.clientOrderId, status, legFills, reason: status === 'REJECTED' ? 'rejected by venue' : null, time };
 }
 
+/** The pre-trade gate's refusal of `order`: it never went out, and the machine hears of it as a rejection. */
+export function gateRefusal(order: PendingOrder, time: EpochMs): OrderUpdate {
+  return { ...update(order, 'REJECTED', [], time), reason: 'pre-trade gate: system is HALTED: only orders that reduce risk go out', isGateRefusal: true };
+}
+
 type Context = StrategyContext<unknown>;
 
 /**
@@ -72,6 +77,10 @@ export function modelEvents(snapshot: AnyMachineSnapshot, strategyBars: (context
       events.push({ type: 'order.updated', order: update(order, 'CANCELLED', fills.slice(0, order.appliedFills + 1), base.time) });
     }
     events.push({ type: 'order.updated', order: update(order, 'REJECTED', applied, base.time) });
+    // Only opening orders ask the gate, before anything is sent.
+    if (order.appliedFills === 0 && (order.purpose === 'ENTRY' || order.purpose === 'ADJUST')) {
+      events.push({ type: 'order.updated', order: gateRefusal(order, base.time) });
+    }
     for (const errorClass of ['CONNECTION', 'TIMEOUT', 'UNKNOWN'] as const) {
       events.push({ type: 'order.failed', clientOrderId: order.clientOrderId, errorClass, message: `${errorClass.toLowerCase()} failure`, time: base.time });
     }

@@ -3,7 +3,7 @@ import { createActor, transition, type AnyMachineSnapshot } from 'xstate';
 import { nyTime } from '../../market/calendar';
 import type { MarketBar } from '../../market/types';
 import type { StrategyContext, StrategyEvent } from '../lifecycle/types';
-import { barAt, exploreModel, lazyRun, fillsFor, initialSnapshot, tick, update } from '../testing/model';
+import { barAt, exploreModel, lazyRun, fillsFor, gateRefusal, initialSnapshot, tick, update } from '../testing/model';
 import { describeStrategyModel } from '../testing/model-suite';
 import { ZERO_DTE_DEFAULTS, zeroDteLegs, type ZeroDteSettings } from './zero-dte.rules';
 import { zeroDteMachine } from './zero-dte.machine';
@@ -206,5 +206,21 @@ describe('the 0DTE Friday circuit breaker', () => {
     expect(waiting.value).toBe('WAITING');
     expect(contextOf(waiting).errorCount).toBe(0);
     expect(step(waiting, tick(at(FRIDAY, 10, 42))).value).toBe('VALIDATION');
+  });
+});
+
+describe('the 0DTE Friday entry refused by the pre-trade gate', () => {
+  it('rolls back to WAITING each time without a step towards the breaker: three refusals leave it flat and waiting, not in ERROR', () => {
+    let snapshot = reach(tick(at(FRIDAY, 10, 29)));
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      snapshot = step(step(snapshot, tick(at(FRIDAY, 10, 28 + 2 * attempt))), tick(at(FRIDAY, 10, 29 + 2 * attempt)));
+      expect(snapshot.value).toBe('ENTERING');
+      snapshot = step(snapshot, { type: 'order.updated', order: gateRefusal(contextOf(snapshot).order!, at(FRIDAY, 10, 29 + 2 * attempt).time) });
+      expect(snapshot.value).toBe('WAITING');
+      expect(contextOf(snapshot)).toMatchObject({ order: null, position: null, errorCount: 0, lastError: { errorClass: 'ORDER_REJECTED' } });
+      expect(contextOf(snapshot).lastReason).toMatch(/^entry rejected \(pre-trade gate: system is HALTED: .*\): rolled back, nothing held$/);
+    }
+    // The cycle's entry attempts are spent: it waits for the next cycle rather than asking again.
+    expect(step(snapshot, tick(at(FRIDAY, 10, 36))).value).toBe('WAITING');
   });
 });

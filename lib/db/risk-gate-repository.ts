@@ -1,0 +1,68 @@
+import { holdingsOf } from '../domain/risk/book';
+import { gateOrder, type GateDecision } from '../domain/risk/pre-trade-gate';
+import { MINUTE_MS } from '../domain/market/time';
+import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
+import type { GateRequest, RiskGate } from '../engine/ports';
+import type { Db } from './client';
+import { Prisma } from './generated/client';
+
+/** The advisory lock key of the pre-trade gate: any constant the rest of the app does not use ('WHRG' in ASCII). */
+const RISK_GATE_LOCK = 0x57_48_52_47;
+
+/** Time to wait for the lock and decide: every server's opening orders queue for it, each taking milliseconds. */
+const DECISION_TIMEOUT_MS = 10_000;
+
+interface StoredStrategy {
+  readonly id: string;
+  readonly snapshot: unknown;
+  /** Whether the order the strategy has out (if any) holds an approval. */
+  readonly isApproved: boolean;
+}
+
+/**
+ * The pre-trade gate on PostgreSQL. Each opening order is decided in one transaction holding one advisory lock,
+ * the same for every server: the stored book (every strategy's position, and the orders out that hold an
+ * approval) is read, the order checked against it, and the decision written before the lock is released. The
+ * next decision therefore sees this approval counted in, so two entries can never both take the last of a
+ * shared limit (no write skew). Orders still waiting for their decision are not counted: each is checked, with
+ * everything approved before it, when its turn comes.
+ */
+export class RiskGateRepository implements RiskGate {
+  constructor(private readonly db: Db) {}
+
+  async decide(request: GateRequest): Promise<GateDecision> {
+    const { order, bar } = request;
+    const marketTime = new Date(bar.time);
+    return this.db.$transaction(
+      async (tx) => {
+        // A statement of its own, and READ COMMITTED: each statement after it reads what the lock's previous holder
+        // committed (a read in the same statement, or a snapshot of the whole transaction, could predate it).
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RISK_GATE_LOCK})`;
+        const [first] = await tx.$queryRaw<{ allowed: boolean; reasons: string[] }[]>`
+          SELECT allowed, reasons FROM risk_gate_decision WHERE client_order_id = ${order.clientOrderId}`;
+        if (first) return { allowed: first.allowed, reasons: first.reasons };
+
+        const strategies = await tx.$queryRaw<StoredStrategy[]>`
+          SELECT s.id, s.snapshot, coalesce(d.allowed, false) AS "isApproved"
+            FROM strategy s
+            LEFT JOIN risk_gate_decision d ON d.client_order_id = s.snapshot #>> '{context,order,clientOrderId}'`;
+        const [recent] = await tx.$queryRaw<{ approvals: number }[]>`
+          SELECT count(*)::int AS approvals FROM risk_gate_decision
+           WHERE allowed AND market_time > ${new Date(bar.time - MINUTE_MS)} AND market_time <= ${marketTime}`;
+        const holdings = strategies.map(({ id, snapshot, isApproved }) =>
+          holdingsOf(id, parseStoredSnapshot(id, snapshot).context, () => isApproved),
+        );
+        const decision = gateOrder({ ...request, holdings, ordersLastMinute: recent?.approvals ?? 0 });
+
+        await tx.$executeRaw`
+          INSERT INTO risk_gate_decision
+            (client_order_id, strategy_id, purpose, legs, decided_price, allowed, reasons, system_mode, market_time)
+          VALUES (${order.clientOrderId}, ${order.strategyId}, ${order.purpose}, ${JSON.stringify(order.legs)}::jsonb,
+                  ${order.decidedPrice ?? null}, ${decision.allowed}, ${JSON.stringify(decision.reasons)}::jsonb,
+                  ${request.systemMode}, ${marketTime})`;
+        return decision;
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted, maxWait: DECISION_TIMEOUT_MS, timeout: DECISION_TIMEOUT_MS },
+    );
+  }
+}
