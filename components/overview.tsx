@@ -203,7 +203,7 @@ export function Overview() {
           </tbody>
         </Table>
       </Card>
-      {data.risk && <RiskPanel risk={data.risk} />}
+      {data.risk && <RiskPanel risk={data.risk} strategies={data.strategies} />}
       <RecentCommands />
       {data.demoControls && canOperate && <BrokerFaultsPanel />}
     </div>

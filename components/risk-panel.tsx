@@ -3,7 +3,8 @@ import { formatMoney } from '@/components/format';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
 import { Table, Td, Th } from '@/components/ui/table';
-import type { Risk } from '@/lib/api/contract';
+import { StrategyPauseAction } from '@/components/strategy-pause-action';
+import type { Risk, StrategySummary } from '@/lib/api/contract';
 
 type LimitUse = Risk['limits'][number];
 
@@ -23,7 +24,7 @@ function statusLabel(status: LimitUse['status'], [warning, critical]: Risk['warn
   return status === 'breach' ? 'breached' : 'within';
 }
 
-const MONEY_LIMITS = new Set(['buying power', 'vega', 'theta']);
+const MONEY_LIMITS = new Set(['buying power', 'vega', 'theta', 'daily loss', 'intraday drawdown']);
 const number = (value: number, digits = 1) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const figure = (limit: string, value: number) => (MONEY_LIMITS.has(limit) ? formatMoney(value) : number(value));
 
@@ -58,7 +59,8 @@ function LimitBar({ use, warnAt }: { use: LimitUse; warnAt: Risk['warnAt'] }) {
  * against its limits: the book's Greeks and SPY concentration, each limit's use (amber, then orange, from the warning
  * levels in force; red when breached), and each strategy's share.
  */
-export function RiskPanel({ risk }: { risk: Risk }) {
+export function RiskPanel({ risk, strategies }: { risk: Risk; strategies: readonly StrategySummary[] }) {
+  const summaryOf = new Map(strategies.map((strategy) => [strategy.id, strategy]));
   return (
     <Card
       title="Risk"
@@ -76,6 +78,12 @@ export function RiskPanel({ risk }: { risk: Risk }) {
           <dd>
             <Money dollars={risk.netLiquidation - risk.startingBalance} />
           </dd>
+          <dt className="text-slate-400">P&amp;L today</dt>
+          <dd data-testid="day-pnl">
+            <Money dollars={risk.dayPnl} />
+          </dd>
+          <dt className="text-slate-400">Below today&apos;s high</dt>
+          <dd className="font-mono tabular-nums">{formatMoney(risk.drawdown)}</dd>
           <dt className="text-slate-400">Cash</dt>
           <dd className="font-mono tabular-nums">{formatMoney(risk.cash)}</dd>
           <dt className="text-slate-400">Positions at mid</dt>
@@ -116,10 +124,14 @@ export function RiskPanel({ risk }: { risk: Risk }) {
               <Th className="text-right">Gamma</Th>
               <Th className="text-right">Vega</Th>
               <Th className="text-right">Theta</Th>
+              <Th className="text-right">P&amp;L</Th>
+              <Th>Entries</Th>
             </tr>
           </thead>
           <tbody>
-            {risk.strategies.map((strategy) => (
+            {risk.strategies.map((strategy) => {
+              const summary = summaryOf.get(strategy.id);
+              return (
               <tr key={strategy.id}>
                 <Td>{strategy.name}</Td>
                 <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.buyingPower)}</Td>
@@ -128,8 +140,20 @@ export function RiskPanel({ risk }: { risk: Risk }) {
                 <Td className="text-right font-mono tabular-nums">{number(strategy.greeks.gamma, 2)}</Td>
                 <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.greeks.vega)}</Td>
                 <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.greeks.theta)}</Td>
+                <Td className="text-right">
+                  <Money dollars={strategy.pnl} />
+                </Td>
+                <Td>
+                  {summary && (
+                    <div className="flex items-center gap-2">
+                      <span className="text-xs text-slate-400">{summary.pause ? 'paused' : 'open'}</span>
+                      <StrategyPauseAction strategy={summary} />
+                    </div>
+                  )}
+                </Td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </Table>
       </div>

@@ -8,6 +8,7 @@ import { formatMarketTime, formatMoney, formatPosition, formatStrike, formatTime
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
 import { StateGraph } from '@/components/state-graph';
 import { ModeBanner, MarketClock } from '@/components/system-status';
+import { StrategyPauseAction } from '@/components/strategy-pause-action';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
 import { Notice } from '@/components/ui/notice';
@@ -229,30 +230,7 @@ export function StrategyDetail({ id }: { id: string }) {
                 }
               />
             )}
-            {strategy.pause ? (
-              <OperatorActionDialog
-                key="resume-strategy"
-                label="Resume Entries"
-                title={`Resume entries: ${strategy.name}`}
-                variant="primary"
-                url={`/api/strategies/${encodeURIComponent(strategy.id)}/resume`}
-                explanation={
-                  <p>
-                    Paused by {strategy.pause.actor}: “{strategy.pause.reason}”. The strategy may enter new positions again, subject to its
-                    rules and the coordinator.
-                  </p>
-                }
-              />
-            ) : (
-              <OperatorActionDialog
-                key="pause-strategy"
-                label="Pause"
-                title={`Pause: ${strategy.name}`}
-                variant="secondary"
-                url={`/api/strategies/${encodeURIComponent(strategy.id)}/pause`}
-                explanation={<p>No new entries for this strategy until an operator resumes it. What it holds is still managed and exited by its rules.</p>}
-              />
-            )}
+            <StrategyPauseAction strategy={strategy} />
             <OperatorActionDialog
               label="Defensive Exit"
               title={`Defensive exit: ${strategy.name}`}

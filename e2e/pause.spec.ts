@@ -33,7 +33,8 @@ test('an operator pauses 0DTE before its window: it enters nothing, says why, an
   await expect(row).toContainText('paused by operator@wheelhouse.demo: Fed speaker at 10:45');
   // The risk panel beside it: every limit with its use, and each strategy's share.
   const risk = page.getByRole('region', { name: 'Risk' });
-  await expect(risk.getByTestId('risk-limit')).toHaveCount(5);
+  await expect(risk.getByTestId('risk-limit')).toHaveCount(7);
+  await expect(risk.getByRole('meter', { name: 'daily loss' })).toBeVisible();
   await expect(risk.getByRole('meter', { name: 'buying power' })).toBeVisible();
   await expect(risk.getByRole('table', { name: 'By strategy' })).toContainText('0DTE Friday');
   await expect.poll(marketTime, { timeout: 60_000 }).toBeGreaterThan(nyTime('2026-11-20', 10, 40));

@@ -134,10 +134,13 @@ export const riskSchema = z.object({
   buyingPowerAvailable: z.number(),
   greeks: greeksSchema,
   spyDelta: z.number(),
+  /** Net liquidation now less at the day's open (realised and unrealised), and how far below the day's high it is. */
+  dayPnl: z.number(),
+  drawdown: z.number(),
   limits: z.array(z.object({ limit: z.string(), used: z.number(), max: z.number(), status: z.enum(['ok', 'warning', 'critical', 'breach']) })),
   /** The fractions of a limit at which its use is a warning, then critical. */
   warnAt: z.tuple([z.number(), z.number()]),
-  strategies: z.array(z.object({ id: z.string(), name: z.string(), buyingPower: z.number(), greeks: greeksSchema, spyDelta: z.number() })),
+  strategies: z.array(z.object({ id: z.string(), name: z.string(), buyingPower: z.number(), greeks: greeksSchema, spyDelta: z.number(), pnl: z.number() })),
 });
 export type Risk = z.infer<typeof riskSchema>;
 

@@ -4,15 +4,18 @@ import type { Account } from '../domain/risk/account';
 import { bookOf, type StrategyHoldings } from '../domain/risk/book';
 import { exposureOf, spyEquivalentDelta } from '../domain/risk/exposure';
 import { buyingPowerOf } from '../domain/risk/buying-power';
-import { limitUses, type RiskLimits } from '../domain/risk/limits';
-import { isFlat } from '../domain/strategies/position';
+import { limitUses, lossLimitUses, type RiskLimits } from '../domain/risk/limits';
+import { nextLossDay, type LossDay } from '../domain/risk/loss-day';
+import { isFlat, positionPnl } from '../domain/strategies/position';
 import type { StrategyRecord } from '../engine/ports';
 
 /**
  * The account at the broker and the book against `limits` (the stored ones) at `bar`, from the stored strategies: what
  * the engine's permits decide from (the same functions, the same limits), for the overview's risk panel.
  */
-export function riskView(records: readonly StrategyRecord[], bar: MarketBar, account: Account, limits: RiskLimits): Risk {
+export function riskView(records: readonly StrategyRecord[], bar: MarketBar, account: Account, limits: RiskLimits, storedDay: LossDay | null): Risk {
+  // The engine's day as stored; a day it has not reached yet (or none) opens at this value, as the engine's would.
+  const day = nextLossDay(storedDay, bar.time, account.netLiquidation);
   const holdings: StrategyHoldings[] = records.map(({ id, snapshot: { context } }) => ({
     id,
     position: isFlat(context.position) ? null : context.position,
@@ -28,10 +31,13 @@ export function riskView(records: readonly StrategyRecord[], bar: MarketBar, acc
     buyingPowerAvailable: account.buyingPowerAvailable,
     greeks: book.greeks,
     spyDelta: book.spyDelta,
-    limits: limitUses(book, limits),
+    dayPnl: account.netLiquidation - day.openNlv,
+    drawdown: Math.max(0, day.highNlv - account.netLiquidation),
+    limits: [...limitUses(book, limits), ...lossLimitUses(account.netLiquidation, day, limits)],
     warnAt: [...limits.warnAt],
     strategies: records.map((record, index) => {
-      const legs = holdings[index]!.position?.legs ?? [];
+      const position = holdings[index]!.position;
+      const legs = position?.legs ?? [];
       const exposure = exposureOf(legs, bar);
       return {
         id: record.id,
@@ -39,6 +45,7 @@ export function riskView(records: readonly StrategyRecord[], bar: MarketBar, acc
         buyingPower: buyingPowerOf(legs, bar).requirement,
         greeks: { delta: exposure.delta, gamma: exposure.gamma, vega: exposure.vega, theta: exposure.theta },
         spyDelta: spyEquivalentDelta(exposure, bar),
+        pnl: record.snapshot.context.realizedPnl + (position ? positionPnl(position, bar) : 0),
       };
     }),
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_GREEKS } from './exposure';
-import { checkOpeningOrder, DEFAULT_RISK_LIMITS as LIMITS, limitStatus, limitUses, lossLimitBreaches, type Book, type OpeningOrder } from './limits';
+import { checkOpeningOrder, DEFAULT_RISK_LIMITS as LIMITS, limitStatus, limitUses, lossLimitBreaches, lossLimitUses, type Book, type OpeningOrder } from './limits';
 
 const book = (overrides: Partial<Book> = {}): Book => ({
   netLiquidation: 100_000,
@@ -117,5 +117,18 @@ describe('loss limits', () => {
     expect(lossLimitBreaches({ netLiquidation: 94_999, dayOpen: 100_000, dayHigh: 96_000 }, LIMITS)).toEqual(['daily loss 5.0% is over 5%']);
     expect(lossLimitBreaches({ netLiquidation: 101_000, dayOpen: 100_000, dayHigh: 104_200 }, LIMITS)).toEqual(['intraday drawdown 3.1% is over 3%']);
     expect(lossLimitBreaches({ netLiquidation: 103_000, dayOpen: 100_000, dayHigh: 106_000 }, LIMITS)).toEqual([]);
+  });
+
+  it('show their use in dollars as the panel judges it: at the limit within, a dollar over it breached, a gain no use at all', () => {
+    const day = { day: '2026-11-20', openNlv: 100_000, highNlv: 110_000 };
+    const [loss, drawdown] = lossLimitUses(95_000, day, LIMITS);
+    expect(loss).toEqual({ limit: 'daily loss', used: 5_000, max: 5_000, status: 'critical' });
+    expect(drawdown).toEqual({ limit: 'intraday drawdown', used: 15_000, max: 3_300, status: 'breach' });
+    expect(lossLimitUses(94_999, day, LIMITS)[0]!.status).toBe('breach');
+    expect(lossLimitUses(106_700, day, LIMITS)[1]).toMatchObject({ used: 3_300, status: 'critical' });
+    expect(lossLimitUses(120_000, { ...day, highNlv: 120_000 }, LIMITS).map(({ used, status }) => [used, status])).toEqual([
+      [0, 'ok'],
+      [0, 'ok'],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { NO_GREEKS, type Greeks } from './exposure';
+import type { LossDay } from './loss-day';
 
 /**
  * How far an opening order's price may have moved between the bar its strategy decided it on and the bar it is
@@ -164,4 +165,13 @@ export function lossLimitBreaches(
     breaches.push(`intraday drawdown ${(drawdown * 100).toFixed(1)}% is over ${(limits.maxIntradayDrawdown * 100).toFixed(0)}%`);
   }
   return breaches;
+}
+
+/** The loss limits' use, for the risk panel: dollars lost since the day opened, and fallen from its high (as `lossLimitBreaches` judges them). */
+export function lossLimitUses(netLiquidation: number, day: LossDay, limits: RiskLimits): LimitUse[] {
+  const measure = (limit: string, used: number, max: number): LimitUse => ({ limit, used, max, status: limitStatus(used, max, limits.warnAt) });
+  return [
+    measure('daily loss', Math.max(0, day.openNlv - netLiquidation), limits.maxDailyLoss * day.openNlv),
+    measure('intraday drawdown', Math.max(0, day.highNlv - netLiquidation), limits.maxIntradayDrawdown * day.highNlv),
+  ];
 }
