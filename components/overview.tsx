@@ -154,7 +154,7 @@ function StrategyRow({ strategy, marketTime }: { strategy: StrategySummary; mark
         <Money dollars={strategy.realizedPnl} />
       </Td>
       <Td className="text-xs">
-        <EntryPermit permit={strategy.entryPermit} />
+        <EntryPermit strategy={strategy} />
       </Td>
     </tr>
   );

@@ -270,7 +270,7 @@ export function StrategyDetail({ id }: { id: string }) {
             <Money dollars={strategy.realizedPnl} />
           </Fact>
           <Fact label="Entry">
-            <EntryPermit permit={strategy.entryPermit} />
+            <EntryPermit strategy={strategy} />
           </Fact>
           <Fact label="Errors this cycle">
             <span className={strategy.errorCount > 0 ? 'font-mono text-amber-300' : 'font-mono'}>{strategy.errorCount} of 3</span>
