@@ -34,7 +34,7 @@ test('a strategy blocked by the buying-power limit says so with the figures, and
 
   await page.goto(server.url);
   const row = page.getByRole('table', { name: 'Strategies' }).getByRole('row').filter({ hasText: '0DTE Friday' });
-  await expect(row.getByTestId('risk-refusal')).toContainText(/last proposal refused: risk limit: buying power would be \$[\d,]+, over the limit of \$100\b/, {
+  await expect(row.getByTestId('risk-refusal')).toContainText(/last proposal refused: validation failed: risk limit: buying power would be \$[\d,]+, over the limit of \$100\b/, {
     timeout: 60_000,
   });
   await expect(row).toContainText('WAITING');
