@@ -17,67 +17,60 @@ import { StateBadge } from '@/components/ui/state-badge';
 import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
 import type { Overview as OverviewData, StrategySummary } from '@/lib/api/contract';
 import { postResumeRequest, strategyQueries } from '@/lib/client/queries';
-import { isStricter } from '@/lib/domain/system-mode';
+import { isStricter, type SystemMode } from '@/lib/domain/system-mode';
 
-const EMERGENCY_URL = '/api/system/halt';
-const HALT_ENTRIES_URL = '/api/system/halt-entries';
-const REDUCE_URL = '/api/system/reduce';
 const RESUME_URL = '/api/system/resume';
 const approveUrl = (requestId: string) => `/api/system/resume/${encodeURIComponent(requestId)}/approve`;
 
-/**
- * Stopping is always one click away: every mode stricter than the current one is offered (Halt Entries, Reduce
- * Only, Emergency Halt). Going back towards RUNNING is a resume, which takes two people.
- */
+/** The stops, laxest first: each is offered while it is stricter than the mode in force. */
+const STOPS: readonly { mode: SystemMode; label: string; title: string; url: string; explanation: readonly string[] }[] = [
+  {
+    mode: 'HALTED',
+    label: 'Halt Entries',
+    title: 'Halt entries: all strategies',
+    url: '/api/system/halt-entries',
+    explanation: ['No strategy will enter a new position.', 'Held positions stay with their rules: profit targets, stops and rolls go on. Nothing is flattened.'],
+  },
+  {
+    mode: 'REDUCING',
+    label: 'Reduce Only',
+    title: 'Reduce risk only: all strategies',
+    url: '/api/system/reduce',
+    explanation: ['Only orders that shrink risk go out: no entries, and no roll that opens a new leg.', 'Exits, stops and profit targets go on.'],
+  },
+  {
+    mode: 'EMERGENCY',
+    label: 'Emergency Halt',
+    title: 'Emergency halt: all strategies',
+    url: '/api/system/halt',
+    explanation: [
+      'No strategy will enter a new position.',
+      'Every strategy holding a position exits it now, through EMERGENCY_EXIT.',
+      'Once every position is flat the system is HALTED, until two operators resume it.',
+    ],
+  },
+];
+
+/** Stopping is always one click away (every stricter mode); going back towards RUNNING is a resume, which takes two people. */
 function SystemActions({ system }: { system: OverviewData['system'] }) {
   return (
     <div className="flex flex-wrap items-start justify-end gap-2">
-      {isStricter('HALTED', system.mode) && (
+      {STOPS.filter((stop) => isStricter(stop.mode, system.mode)).map((stop) => (
         <OperatorActionDialog
-          key="halt-entries"
-          label="Halt Entries"
-          title="Halt entries: all strategies"
+          key={stop.mode}
+          label={stop.label}
+          title={stop.title}
           variant="danger"
-          url={HALT_ENTRIES_URL}
+          url={stop.url}
           explanation={
             <>
-              <p>No strategy will enter a new position.</p>
-              <p>Held positions stay with their rules: profit targets, stops and rolls go on. Nothing is flattened.</p>
+              {stop.explanation.map((line) => (
+                <p key={line}>{line}</p>
+              ))}
             </>
           }
         />
-      )}
-      {isStricter('REDUCING', system.mode) && (
-        <OperatorActionDialog
-          key="reduce"
-          label="Reduce Only"
-          title="Reduce risk only: all strategies"
-          variant="danger"
-          url={REDUCE_URL}
-          explanation={
-            <>
-              <p>Only orders that shrink risk go out: no entries, and no roll that opens a new leg.</p>
-              <p>Exits, stops and profit targets go on.</p>
-            </>
-          }
-        />
-      )}
-      {isStricter('EMERGENCY', system.mode) && (
-        <OperatorActionDialog
-          key="emergency"
-          label="Emergency Halt"
-          title="Emergency halt: all strategies"
-          variant="danger"
-          url={EMERGENCY_URL}
-          explanation={
-            <>
-              <p>No strategy will enter a new position.</p>
-              <p>Every strategy holding a position exits it now, through EMERGENCY_EXIT.</p>
-              <p>Once every position is flat the system is HALTED, until two operators resume it.</p>
-            </>
-          }
-        />
-      )}
+      ))}
       {system.mode !== 'RUNNING' && <ResumeAction pending={system.pendingResume} />}
     </div>
   );

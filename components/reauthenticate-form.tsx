@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
-import { reauthenticate } from '@/lib/client/queries';
+import { isReauthenticationRequired, reauthenticate } from '@/lib/client/queries';
 
 interface ReauthenticateFormProps {
   /** Called once the server has accepted the password or code: retry the sensitive action now. */
@@ -64,5 +64,19 @@ export function ReauthenticateForm({ onConfirmed }: ReauthenticateFormProps) {
         </Button>
       </div>
     </form>
+  );
+}
+
+/**
+ * Why an admin action failed: the confirm-it-is-you form when it needs a fresh authentication (`onConfirmed` sends
+ * the same request again, with the same key, and it goes through once), else the error in words.
+ */
+export function AdminActionFailure({ error, onConfirmed }: { error: Error | null; onConfirmed: () => void }) {
+  if (!error) return null;
+  if (isReauthenticationRequired(error)) return <ReauthenticateForm onConfirmed={onConfirmed} />;
+  return (
+    <p role="alert" className="rounded-md border border-red-700 bg-red-950 px-3 py-2 text-sm text-red-100">
+      {error.message}
+    </p>
   );
 }

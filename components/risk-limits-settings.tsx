@@ -4,14 +4,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { formatMarketTime } from '@/components/format';
 import { useOperator } from '@/components/operator-context';
-import { ReauthenticateForm } from '@/components/reauthenticate-form';
+import { AdminActionFailure } from '@/components/reauthenticate-form';
 import { draftOf, limitFields, limitsOfDraft, shown, type LimitField } from '@/components/risk-limits-draft';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import type { RiskLimitsChangeBody, RiskLimitsResponse } from '@/lib/api/contract';
 import { hasRole } from '@/lib/auth/roles';
-import { isReauthenticationRequired, newIdempotencyKey, putRiskLimits, riskLimitQueries, strategyQueries } from '@/lib/client/queries';
+import { newIdempotencyKey, putRiskLimits, riskLimitQueries, strategyQueries } from '@/lib/client/queries';
 import { limitChanges, type LimitChange } from '@/lib/domain/risk/limit-changes';
 
 const INPUT_CLASSES = 'w-32 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-right font-mono text-sm text-slate-100';
@@ -132,7 +132,7 @@ function RiskLimitsForm({ stored, onSaved }: RiskLimitsFormProps) {
         )}
       </form>
       {/* Outside the form above: the re-authentication step is a form of its own. */}
-      <SaveFailure error={save.error} onConfirmed={() => body && save.mutate(body)} />
+      <AdminActionFailure error={save.error} onConfirmed={() => body && save.mutate(body)} />
     </>
   );
 }
@@ -208,13 +208,3 @@ function RaiseNotice({ raised, mayRaise }: { raised: readonly string[]; mayRaise
   );
 }
 
-function SaveFailure({ error, onConfirmed }: { error: Error | null; onConfirmed: () => void }) {
-  if (!error) return null;
-  // Same change, sent again with the same key: it goes through once the admin has confirmed who they are.
-  if (isReauthenticationRequired(error)) return <ReauthenticateForm onConfirmed={onConfirmed} />;
-  return (
-    <p role="alert" className="rounded-md border border-red-700 bg-red-950 px-3 py-2 text-sm text-red-100">
-      {error.message}
-    </p>
-  );
-}

@@ -132,26 +132,26 @@ export function RiskPanel({ risk, strategies }: { risk: Risk; strategies: readon
             {risk.strategies.map((strategy) => {
               const summary = summaryOf.get(strategy.id);
               return (
-              <tr key={strategy.id}>
-                <Td>{strategy.name}</Td>
-                <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.buyingPower)}</Td>
-                <Td className="text-right font-mono tabular-nums">{number(strategy.spyDelta)}</Td>
-                <Td className="text-right font-mono tabular-nums">{number(strategy.greeks.delta)}</Td>
-                <Td className="text-right font-mono tabular-nums">{number(strategy.greeks.gamma, 2)}</Td>
-                <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.greeks.vega)}</Td>
-                <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.greeks.theta)}</Td>
-                <Td className="text-right">
-                  <Money dollars={strategy.pnl} />
-                </Td>
-                <Td>
-                  {summary && (
-                    <div className="flex items-center gap-2">
-                      <span className="text-xs text-slate-400">{summary.pause ? 'paused' : 'open'}</span>
-                      <StrategyPauseAction strategy={summary} />
-                    </div>
-                  )}
-                </Td>
-              </tr>
+                <tr key={strategy.id}>
+                  <Td>{strategy.name}</Td>
+                  <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.buyingPower)}</Td>
+                  <Td className="text-right font-mono tabular-nums">{number(strategy.spyDelta)}</Td>
+                  <Td className="text-right font-mono tabular-nums">{number(strategy.greeks.delta)}</Td>
+                  <Td className="text-right font-mono tabular-nums">{number(strategy.greeks.gamma, 2)}</Td>
+                  <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.greeks.vega)}</Td>
+                  <Td className="text-right font-mono tabular-nums">{formatMoney(strategy.greeks.theta)}</Td>
+                  <Td className="text-right">
+                    <Money dollars={strategy.pnl} />
+                  </Td>
+                  <Td>
+                    {summary && (
+                      <div className="flex items-center gap-2">
+                        <span className="text-xs text-slate-400">{summary.pause ? 'paused' : 'open'}</span>
+                        <StrategyPauseAction strategy={summary} />
+                      </div>
+                    )}
+                  </Td>
+                </tr>
               );
             })}
           </tbody>

@@ -2,13 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ReauthenticateForm } from '@/components/reauthenticate-form';
+import { AdminActionFailure } from '@/components/reauthenticate-form';
 import { Button, type ButtonVariant } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
 import { createdUserResponseSchema, roleSchema, userResponseSchema, type AddUserBody, type UserSummary } from '@/lib/api/contract';
-import { isReauthenticationRequired, postJson, userQueries } from '@/lib/client/queries';
+import { postJson, userQueries } from '@/lib/client/queries';
 
 const INPUT_CLASSES = 'w-full rounded-md border border-slate-600 bg-slate-950 px-2 py-1.5 text-sm text-slate-100';
 const ROLES = roleSchema.options;
@@ -86,16 +86,6 @@ function useUserChange<Body>(send: (body: Body) => Promise<unknown>, onDone: () 
   });
 }
 
-function Failure({ error, onConfirmed }: { error: Error | null; onConfirmed: () => void }) {
-  if (!error) return null;
-  // Same request, sent again: it goes through once the admin has confirmed who they are.
-  if (isReauthenticationRequired(error)) return <ReauthenticateForm onConfirmed={onConfirmed} />;
-  return (
-    <p role="alert" className="rounded-md border border-red-700 bg-red-950 px-3 py-2 text-sm text-red-100">
-      {error.message}
-    </p>
-  );
-}
 
 interface UserActionDialogProps {
   readonly label: string;
@@ -154,7 +144,7 @@ function UserActionDialog({ label, title, url, currentRole, variant = 'secondary
         </form>
         {/* Outside the form above: the re-authentication step is a form of its own. */}
         <div className="px-5 pb-5 empty:hidden">
-          <Failure error={change.error} onConfirmed={() => change.mutate(body)} />
+          <AdminActionFailure error={change.error} onConfirmed={() => change.mutate(body)} />
         </div>
       </dialog>
     </>
@@ -228,7 +218,7 @@ function AddUserForm() {
         </div>
       </form>
       {/* Outside the form above: the re-authentication step is a form of its own. */}
-      <Failure error={add.error} onConfirmed={() => add.mutate(user)} />
+      <AdminActionFailure error={add.error} onConfirmed={() => add.mutate(user)} />
       {added && <p role="status" className="text-sm text-green-300">Added {added}.</p>}
     </div>
   );
