@@ -49,4 +49,13 @@ describe('entry permits on one bar', () => {
     expect(halted.get('b')).toEqual({ allowed: false, reasons: ['system is HALTED'] });
     expect(entryPermits([candidate('c', longCalls(5))], world([]), null).get('c')!.allowed).toBe(true);
   });
+
+  it('checks no limit for a proposal without legs, even on a book already over one: it opens nothing', () => {
+    const overDelta = bookOf([{ id: 'a', position: null, inFlight: longCalls(2), realizedPnl: 0 }], BAR);
+    const empty = candidate('b', []);
+    expect(entryPermits([empty], world([empty]), { book: overDelta, limits: DEFAULT_RISK_LIMITS, bar: BAR }).get('b')).toEqual({ allowed: true, reasons: [] });
+    // The same book refuses a real entry, so it is the missing legs that let the empty one through.
+    expect(entryPermits([candidate('c', longCalls(1))], world([]), { book: overDelta, limits: DEFAULT_RISK_LIMITS, bar: BAR }).get('c')!.allowed).toBe(false);
+  });
 });
+
