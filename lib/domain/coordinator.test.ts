@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canEnter, type StrategyView, type World } from './coordinator';
+import { canEnter, worldOf, type StrategyView, type World } from './coordinator';
 
 const zeroDte: StrategyView = { id: 'z', name: '0DTE Friday', kind: 'ZERO_DTE', state: 'WAITING' };
 const lt112 = (state: string): StrategyView => ({ id: 'l', name: 'LT112', kind: 'LT112', state });
@@ -43,5 +43,11 @@ describe('the coordinator', () => {
   it('lists every reason at once', () => {
     const permit = canEnter(zeroDte, world({ systemMode: 'HALTED', strategies: [zeroDte, lt112('ERROR')] }));
     expect(permit.reasons).toEqual(['system is HALTED', 'LT112 is in ERROR']);
+  });
+
+  it('decides from the world the engine and the dashboard build, seeing every strategy by name and state', () => {
+    const seen = worldOf('RUNNING', [zeroDte, lt112('EMERGENCY_EXIT')]);
+    expect(canEnter(zeroDte, seen)).toEqual({ allowed: false, reasons: ['LT112 is in EMERGENCY_EXIT'] });
+    expect(canEnter(zeroDte, worldOf('HALTED', [zeroDte])).reasons).toEqual(['system is HALTED']);
   });
 });

@@ -65,4 +65,13 @@ describe('entry permits on one bar', () => {
     expect(permits.get('a')).toEqual({ allowed: false, reasons: ['risk limit: the account at the broker could not be read'] });
     expect(permits.get('b')).toEqual({ allowed: true, reasons: [] });
   });
+
+  it('checks no limit for a proposal without legs, even on a book already over one: it opens nothing', () => {
+    const overDelta = bookOf([{ id: 'a', position: null, inFlight: longCalls(2) }], BAR, NET_LIQUIDATION);
+    const empty = candidate('b', []);
+    expect(entryPermits([empty], world([empty]), { book: overDelta, limits: DEFAULT_RISK_LIMITS, bar: BAR }).get('b')).toEqual({ allowed: true, reasons: [] });
+    // The same book refuses a real entry, so it is the missing legs that let the empty one through.
+    expect(entryPermits([candidate('c', longCalls(1))], world([]), { book: overDelta, limits: DEFAULT_RISK_LIMITS, bar: BAR }).get('c')!.allowed).toBe(false);
+  });
 });
+

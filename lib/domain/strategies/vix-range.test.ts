@@ -57,8 +57,15 @@ describe('the VIX range settings field', () => {
     expect(vixRangeSchema({ atMost: 30 }).parse({ atLeast: 10 })).toEqual({ atLeast: 10, atMost: 30 });
   });
 
-  it('refuses both lower bounds at once', () => {
-    expect(field.safeParse({ above: 20, atLeast: 20 }).success).toBe(false);
+  it('refuses both lower bounds at once, saying so', () => {
+    expect(field.safeParse({ above: 20, atLeast: 20 }).error?.issues.map((issue) => issue.message)).toEqual([
+      'give at most one lower bound: above or atLeast',
+    ]);
+  });
+
+  it('takes a range with only a lower bound: it is open above', () => {
+    expect(vixRangeSchema({ atLeast: 15 }).parse(undefined)).toEqual({ atLeast: 15 });
+    expect(vixRangeSchema({ above: 12 }).parse({ above: 50 })).toEqual({ above: 50 });
   });
 
   it('refuses an empty range: `above` must be below `atMost`, `atLeast` may equal it', () => {
@@ -66,6 +73,7 @@ describe('the VIX range settings field', () => {
     expect(field.safeParse({ above: 40, atMost: 30 }).success).toBe(false);
     expect(field.safeParse({ atLeast: 35 }).success).toBe(true);
     expect(field.safeParse({ atLeast: 35.5 }).success).toBe(false);
+    expect(field.safeParse({ above: 40, atMost: 30 }).error?.issues.map((issue) => issue.message)).toEqual(['the VIX range is empty']);
   });
 
   it('refuses a bound that is not a number, an unknown bound and a negative one', () => {
