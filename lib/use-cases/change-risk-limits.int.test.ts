@@ -4,7 +4,6 @@ import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
 import type { Role } from '../auth/roles';
 import { DEFAULT_RISK_LIMITS, type RiskLimits } from '../domain/risk/limits';
 import type { SimulationSettings } from '../engine/engine';
-import { AppError } from '../errors';
 import { createLogger } from '../log';
 import { repositoriesFor, serverContext } from '../server/context';
 import { loadEngine } from '../server/load-engine';
@@ -13,6 +12,7 @@ import { changeRiskLimits } from './change-risk-limits';
 import { readOverview } from './read-overview';
 import { readRiskLimits } from './read-risk-limits';
 import { verifyAudit } from './read-audit';
+import { refusal } from '../../test/refusal';
 
 // The server's own context on the test database (DATABASE_URL, set by the suite's setup).
 const server = serverContext();
@@ -43,14 +43,6 @@ function change(by: Operator, limits: RiskLimits, { version = 0, reason = 'CPI t
   return changeRiskLimits({ by, limits, reason, version, idempotencyKey }, context);
 }
 
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 const changeEvents = () => db.accessEvent.findMany({ where: { kind: 'risk-limits-changed' }, orderBy: { id: 'asc' } });
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetDatabase, TEST_DATABASE_URL } from '../../test/db';
-import { AppError } from '../errors';
+import type { AppError } from '../errors';
 import { serverContext } from '../server/context';
 import type { Operator } from './authorize-request';
 import { approveResume, requestResume } from './resume-trading';
+import { refusal } from '../../test/refusal';
 
 // The server's own context on the test database (DATABASE_URL, set by the suite's setup).
 const server = serverContext();
@@ -36,14 +37,6 @@ const written = async () => ({
   resumeCommands: await db.operatorCommand.count({ where: { type: 'RESUME' } }),
 });
 
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 beforeEach(async () => {
   await resetDatabase(db);
