@@ -214,3 +214,26 @@ export interface EngineStores {
   readonly commands: CommandStore;
   readonly riskGate: RiskGate;
 }
+
+/**
+ * What the engine reports as it works, for metrics and alerts. `emit` must return at once and never throw:
+ * a slow metrics scrape or a dead webhook never delays trading.
+ */
+export type EngineSignal =
+  | { readonly kind: 'transition'; readonly strategyId: string; readonly from: string; readonly to: string; readonly event: string; readonly writeMs: number }
+  /** A strategy entered ERROR; `circuitBreaker` when it was the circuit breaker opening (its third error this cycle). */
+  | { readonly kind: 'strategy-error'; readonly strategyId: string; readonly name: string; readonly from: string; readonly reason: string; readonly circuitBreaker: boolean }
+  | { readonly kind: 'command'; readonly commandId: string; readonly type: CommandType; readonly strategyId: string | null; readonly actor: string; readonly status: 'done' | 'rejected' | 'failed'; readonly outcome: string; readonly ms: number }
+  | { readonly kind: 'mode'; readonly mode: SystemMode; readonly previous: SystemMode; readonly cause: ModeCause; readonly actor: string; readonly reason: string }
+  /** This server took leases another server held (or left to expire). */
+  | { readonly kind: 'takeover'; readonly leases: readonly string[]; readonly from: string | null; readonly ms: number }
+  | { readonly kind: 'leases'; readonly held: number }
+  | { readonly kind: 'broker-error'; readonly strategyId: string | null; readonly operation: string; readonly message: string }
+  | { readonly kind: 'quarantine'; readonly problems: readonly string[] };
+
+export interface EngineSignals {
+  emit(signal: EngineSignal): void;
+}
+
+/** Signals nobody listens to (tests, the benchmark). */
+export const NO_SIGNALS: EngineSignals = { emit: () => undefined };
