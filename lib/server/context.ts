@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createAuth, type Auth } from '../auth/auth';
 import { AccessEventRepository } from '../db/access-event-repository';
 import { AuditRepository } from '../db/audit-repository';
@@ -34,6 +36,11 @@ export interface Repositories {
 }
 
 export interface ServerContext {
+  /**
+   * This server process among the others on the same database: its leases are held under this id. Host and pid
+   * for the people reading it, and a random part so that a restarted process (same pid in a container) is new.
+   */
+  readonly serverId: string;
   readonly env: Env;
   readonly db: Db;
   readonly hub: NotificationHub;
@@ -73,6 +80,7 @@ export function serverContext(): ServerContext {
     const log = createLogger(env.LOG_LEVEL);
     const repositories = repositoriesFor(db);
     globalForContext.wheelhouseContext = {
+      serverId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       env,
       db,
       hub: getNotificationHub(env.DATABASE_URL),
