@@ -72,6 +72,7 @@ async function writePath(): Promise<void> {
   for (let i = 0; i < WRITES; i += 1) {
     version = await strategies.recordTransition({
       strategyId: runner.id,
+      fence: null,
       expectedVersion: version,
       fromState: 'WAITING',
       toState: 'WAITING',

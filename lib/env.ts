@@ -21,6 +21,11 @@ const envSchema = z
     PAPER_STARTING_BALANCE: z.coerce.number().positive().default(DEFAULT_STARTING_BALANCE),
     /** Show the demo-only controls (paper broker fault injection). */
     DEMO_CONTROLS: booleanFlag.default(true),
+    /**
+     * Several servers on one database: the engine runs on the one holding the market clock's lease, renewed
+     * continuously; a server that stops is replaced once its leases lapse, this long after its last renewal.
+     */
+    LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
     /** Set to false to serve pages without running strategies (e.g. a read-only replica). */
     ENGINE_ENABLED: booleanFlag.default(true),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

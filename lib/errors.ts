@@ -11,6 +11,8 @@ export type AppErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'NOT_FOUND'
   | 'STALE_VERSION'
+  /** A write under a lease this server no longer holds: another server runs that now. */
+  | 'FENCED'
   | 'COMMAND_REJECTED'
   | 'COMMAND_FAILED'
   | 'ENGINE_UNAVAILABLE';

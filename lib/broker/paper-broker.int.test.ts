@@ -199,6 +199,23 @@ describe('PaperBroker client order ids', () => {
     expect(await broker.findOrder('never-sent')).toBeNull();
     expect(await broker.cancel('never-sent', bar(10, 30))).toBeNull();
   });
+
+  it('counts every submission of an id, and never trades an order that arrives after its id was cancelled', async () => {
+    const broker = await brokerWith();
+    await broker.placeCombo(condor('sent-twice'), bar(10, 30));
+    await broker.placeCombo(condor('sent-twice'), bar(10, 31));
+    // A server that lost its lease, paused between its lease check and the send: the new owner cancels the id first.
+    expect(await broker.cancel('late', bar(10, 30))).toBeNull();
+    const late = await broker.placeCombo(condor('late'), bar(10, 31));
+
+    expect(late).toMatchObject({ status: 'CANCELLED', legFills: [] });
+    const orders = await db.paperOrder.findMany({ orderBy: { id: 'asc' }, select: { clientOrderId: true, submissions: true } });
+    expect(orders).toEqual([
+      { clientOrderId: 'sent-twice', submissions: 2 },
+      { clientOrderId: 'late', submissions: 1 },
+    ]);
+    expect([await count('paper_fill'), await count('paper_position')]).toEqual([4, 4]);
+  });
 });
 
 describe('PaperBroker injected faults', () => {

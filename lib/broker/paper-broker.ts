@@ -178,7 +178,12 @@ export class PaperBroker implements Broker {
     await this.reachableFaults();
     const settled = await this.venue.transaction(async (venue) => {
       const locked = await venue.lockOrder(clientOrderId);
-      if (!locked) return null;
+      if (!locked) {
+        // Unknown: it may still be on its way (a server that lost its lease, paused mid-send). The id is cancelled
+        // here, so it can never trade; to the caller it stays unknown: nothing filled.
+        await venue.insertCancelledId(clientOrderId, new Date(bar.time));
+        return null;
+      }
       if (isOpen(locked.status)) {
         const reason =
           locked.fillCount === 0

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { COMMAND_STATUSES, COMMAND_TYPES, type CommandRecord, type CommandStore, type NewCommand } from '../engine/ports';
+import { COMMAND_STATUSES, COMMAND_TYPES, type CommandClaimer, type CommandRecord, type CommandStore, type NewCommand } from '../engine/ports';
 import type { Db } from './client';
-import type { Prisma } from './generated/client';
+import { Prisma } from './generated/client';
 
 /** A command row as read: its type and status are checked, not assumed. */
 const commandRowSchema = z.object({
@@ -17,6 +17,9 @@ const commandRowSchema = z.object({
 const SELECTED = { id: true, type: true, strategyId: true, actor: true, reason: true, status: true, outcome: true } as const;
 
 const toRecord = (row: unknown): CommandRecord => commandRowSchema.parse(row);
+
+/** The lease a command belongs to, in SQL over `c`: its strategy's, or the clock's for a system-wide command. */
+const COMMAND_LEASE = Prisma.sql`COALESCE('strategy:' || c.strategy_id, 'clock')`;
 
 /** Operator commands: any server writes them, the engine claims and executes them, the row is the audit trail. */
 export class CommandRepository implements CommandStore {
@@ -49,32 +52,40 @@ export class CommandRepository implements CommandStore {
     return row && toRecord(row);
   }
 
-  async claimNext(): Promise<CommandRecord | null> {
+  /**
+   * The oldest pending command the claimer may execute, marked executing by it. With `leased`, only a command
+   * whose lease it holds now: a strategy's command goes to the server running the strategy, a system-wide one to
+   * the clock's; commands for a strategy nobody holds yet wait for the server that takes it.
+   */
+  async claimNext({ executor, leased }: CommandClaimer): Promise<CommandRecord | null> {
+    const mine = leased
+      ? Prisma.sql`AND EXISTS (SELECT 1 FROM lease l WHERE l.name = ${COMMAND_LEASE} AND l.holder = ${executor} AND l.expires_at > now())`
+      : Prisma.empty;
     const rows = await this.db.$queryRaw<unknown[]>`
-      UPDATE operator_command SET status = 'executing'
-       WHERE id = (SELECT id FROM operator_command WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      UPDATE operator_command SET status = 'executing', executor = ${executor}
+       WHERE id = (SELECT c.id FROM operator_command c WHERE c.status = 'pending' ${mine} ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING id, type, strategy_id AS "strategyId", actor, reason, status, outcome`;
     return rows[0] === undefined ? null : toRecord(rows[0]);
   }
 
-  async complete(id: bigint, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void> {
-    await this.db.operatorCommand.update({ where: { id }, data: { status, outcome, completedAt: new Date() } });
+  /** Settles the command, if it is still the executor's: one that a takeover failed meanwhile keeps that outcome. */
+  async complete(id: bigint, executor: string, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void> {
+    await this.db.operatorCommand.updateMany({ where: { id, executor, status: 'executing' }, data: { status, outcome, completedAt: new Date() } });
   }
 
   /**
-   * Fails the commands a stopped server left half-executed. Whether each took effect is in the strategy's
-   * history; running it again blindly could act twice, so an operator decides.
+   * Fails the commands a server left half-executed: it stopped, or lost the command's lease. Whether each took
+   * effect is in the strategy's history; running it again blindly could act twice, so an operator decides.
    */
-  async failInterrupted(): Promise<number> {
-    const result = await this.db.operatorCommand.updateMany({
-      where: { status: 'executing' },
-      data: {
-        status: 'failed',
-        outcome: 'interrupted: the server stopped while executing it; check the history before repeating it',
-        completedAt: new Date(),
-      },
-    });
-    return result.count;
+  async failInterrupted({ executor, leased }: CommandClaimer): Promise<number> {
+    const abandoned = leased
+      ? Prisma.sql`NOT EXISTS (SELECT 1 FROM lease l WHERE l.name = ${COMMAND_LEASE} AND l.holder = c.executor AND l.expires_at > now())`
+      : Prisma.sql`c.executor IS DISTINCT FROM ${executor}`;
+    return this.db.$executeRaw`
+      UPDATE operator_command c
+         SET status = 'failed', completed_at = now(),
+             outcome = 'interrupted: the server executing it stopped or lost its lease; check the history before repeating it'
+       WHERE c.status = 'executing' AND ${abandoned}`;
   }
 
   /** The latest commands, newest first, with when they were given and settled. */

@@ -101,14 +101,30 @@ export class PaperVenueTransaction {
   constructor(private readonly tx: Tx) {}
 
   /** Inserts the order, or does nothing when its client order id exists (a concurrent insert waits for the first). Returns its id when new. */
+  /**
+   * Inserts the order; null when its client order id is taken (the submission is counted on the order there,
+   * for the chaos run: an intent must never be submitted twice).
+   */
   async insertOrder(order: NewVenueOrder): Promise<bigint | null> {
-    const inserted = await this.tx.$queryRaw<{ id: bigint }[]>`
+    const rows = await this.tx.$queryRaw<{ id: bigint; inserted: boolean }[]>`
       INSERT INTO paper_order (client_order_id, status, legs, reject_reason, submitted_at, updated_at, fills_due_at)
       VALUES (${order.clientOrderId}, ${order.status}, ${JSON.stringify(order.legs)}::jsonb, ${order.rejectReason},
               ${order.time}, ${order.time}, ${order.fillsDueAt})
-      ON CONFLICT (client_order_id) DO NOTHING
-      RETURNING id`;
-    return inserted[0]?.id ?? null;
+      ON CONFLICT (client_order_id) DO UPDATE SET submissions = paper_order.submissions + 1
+      RETURNING id, (xmax = 0) AS inserted`;
+    return rows[0]?.inserted ? rows[0].id : null;
+  }
+
+  /**
+   * Remembers a client order id cancelled before any order under it arrived (never submitted: 0 submissions), so
+   * that one arriving later is answered with this cancelled order instead of trading: as a venue refuses an order
+   * id it has seen. Nothing when the id is taken meanwhile.
+   */
+  async insertCancelledId(clientOrderId: string, time: Date): Promise<void> {
+    await this.tx.$executeRaw`
+      INSERT INTO paper_order (client_order_id, status, legs, reject_reason, submitted_at, updated_at, fills_due_at, submissions)
+      VALUES (${clientOrderId}, 'CANCELLED', '[]'::jsonb, 'cancelled by the client before it reached the venue', ${time}, ${time}, NULL, 0)
+      ON CONFLICT (client_order_id) DO NOTHING`;
   }
 
   async rejectOrder(id: bigint, reason: string): Promise<void> {

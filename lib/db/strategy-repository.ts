@@ -3,6 +3,7 @@ import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snaps
 import { AppError } from '../errors';
 import type { Db } from './client';
 import { Prisma } from './generated/client';
+import { fenceHolds } from './lease-repository';
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
@@ -90,25 +91,32 @@ export class StrategyRepository implements StrategyStore {
 
   /**
    * Appends the transition and moves the strategy row in one statement (one round trip, one transaction).
-   * The row moves only from `expectedVersion`; otherwise nothing is written and STALE_VERSION is thrown.
+   * The row moves only from `expectedVersion` and only while the write's lease is in force (checked in the same
+   * statement, by the database's clock); otherwise nothing is written and STALE_VERSION or FENCED is thrown.
    * The new version is the transition's sequence number, so sequence numbers have no gaps.
    */
   async recordTransition(write: TransitionWrite): Promise<number> {
-    const rows = await this.db.$queryRaw<{ seq: number }[]>`
-      WITH u AS (
+    const rows = await this.db.$queryRaw<{ seq: number | null; fenced: boolean }[]>`
+      WITH fence AS (SELECT ${fenceHolds(write.fence)} AS held),
+      u AS (
         UPDATE strategy
            SET state = ${write.toState}, snapshot = ${json(write.snapshot)}::jsonb, version = version + 1,
                state_since = ${write.marketTime}, updated_at = now()
-         WHERE id = ${write.strategyId} AND version = ${write.expectedVersion}
+         WHERE id = ${write.strategyId} AND version = ${write.expectedVersion} AND (SELECT held FROM fence)
         RETURNING id, version
+      ), t AS (
+        INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
+        SELECT u.id, u.version, ${write.fromState}, ${write.toState}, ${write.eventType}, ${json(write.eventPayload)}::jsonb,
+               ${write.actor}, ${write.reason}, ${write.marketTime}, ${write.fence?.token ?? null}::bigint
+          FROM u
+        RETURNING seq
       )
-      INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time)
-      SELECT u.id, u.version, ${write.fromState}, ${write.toState}, ${write.eventType}, ${json(write.eventPayload)}::jsonb,
-             ${write.actor}, ${write.reason}, ${write.marketTime}
-        FROM u
-      RETURNING seq`;
+      SELECT (SELECT seq FROM t) AS seq, NOT (SELECT held FROM fence) AS fenced`;
     const written = rows[0];
-    if (!written) {
+    if (written?.fenced) {
+      throw new AppError('FENCED', `strategy ${write.strategyId}: this server no longer holds its lease; the transition was not written`);
+    }
+    if (written?.seq == null) {
       throw new AppError(
         'STALE_VERSION',
         `strategy ${write.strategyId} is no longer at version ${write.expectedVersion}; the transition was not written`,
@@ -124,16 +132,22 @@ export class StrategyRepository implements StrategyStore {
     });
   }
 
-  async recordRefusal(refusal: RefusalWrite): Promise<void> {
-    await this.db.eventRefusal.create({
-      data: { ...refusal, eventPayload: refusal.eventPayload ?? {} },
-    });
+  async recordRefusal({ fence, ...refusal }: RefusalWrite): Promise<boolean> {
+    const written = await this.db.$executeRaw`
+      INSERT INTO event_refusal (strategy_id, state, event_type, event_payload, actor, reason, market_time)
+      SELECT ${refusal.strategyId}, ${refusal.state}, ${refusal.eventType}, ${json(refusal.eventPayload ?? {})}::jsonb,
+             ${refusal.actor}, ${refusal.reason}, ${refusal.marketTime}
+       WHERE ${fenceHolds(fence)}`;
+    return written === 1;
   }
 
-  async recordError(error: ErrorWrite): Promise<void> {
-    await this.db.strategyError.create({
-      data: { ...error, context: error.context ?? {}, positionSnapshot: error.positionSnapshot ?? undefined },
-    });
+  async recordError({ fence, ...error }: ErrorWrite): Promise<boolean> {
+    const written = await this.db.$executeRaw`
+      INSERT INTO strategy_error (strategy_id, state, type, message, context, position_snapshot, market_time)
+      SELECT ${error.strategyId}, ${error.state}, ${error.type}, ${error.message}, ${json(error.context ?? {})}::jsonb,
+             ${error.positionSnapshot === undefined || error.positionSnapshot === null ? null : json(error.positionSnapshot)}::jsonb, ${error.marketTime}
+       WHERE ${fenceHolds(fence)}`;
+    return written === 1;
   }
 
   async transitions(strategyId: string, limit = 200) {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { LossDay } from '../domain/risk/loss-day';
 import { MODE_CAUSES, SYSTEM_MODES } from '../domain/system-mode';
-import type { MarketClockRecord, ModeChange, SystemRecord, SystemStore } from '../engine/ports';
-import type { Prisma } from './generated/client';
+import type { Lease, MarketClockRecord, ModeChange, SystemRecord, SystemStore } from '../engine/ports';
+import { AppError } from '../errors';
+import { fenceHolds } from './lease-repository';
 import type { Db } from './client';
 
 const systemRowSchema = z.object({
@@ -32,12 +33,19 @@ export class SystemRepository implements SystemStore {
     return systemRowSchema.parse(await this.db.systemState.findUniqueOrThrow({ where: { id: 1 }, select: SELECTED }));
   }
 
-  /** The mode row moves and the change is appended to its history (and so to the audit trail), in one transaction. */
-  async setMode({ mode, cause, actor, reason, marketTime }: ModeChange): Promise<SystemRecord> {
+  /**
+   * The mode row moves and the change is appended to its history (and so to the audit trail), in one transaction;
+   * under a fence (the clock's lease), only while it is in force: a server that lost the clock changes no mode.
+   */
+  async setMode({ mode, cause, actor, reason, marketTime }: ModeChange, fence?: Lease | null): Promise<SystemRecord> {
     return this.db.$transaction(async (tx) => {
       await tx.$executeRaw`
         INSERT INTO "system_state" ("id", "mode", "actor", "reason") VALUES (1, 'RUNNING', 'system', 'first start')
         ON CONFLICT ("id") DO NOTHING`;
+      if (fence) {
+        const [check] = await tx.$queryRaw<{ held: boolean }[]>`SELECT ${fenceHolds(fence)} AS held`;
+        if (!check?.held) throw new AppError('FENCED', 'this server no longer holds the clock lease; the mode was not changed');
+      }
       // Locked, so two changes at once are recorded one after the other, each from the mode the other left.
       const [before] = await tx.$queryRaw<{ mode: string }[]>`SELECT "mode" FROM "system_state" WHERE "id" = 1 FOR UPDATE`;
       const row = await tx.systemState.update({ where: { id: 1 }, data: { mode, cause, actor, reason, changedAt: new Date() }, select: SELECTED });
@@ -52,22 +60,23 @@ export class SystemRepository implements SystemStore {
     return { day: isoDate(row.riskDay), openNlv: row.dayOpenNlv, highNlv: row.dayHighNlv };
   }
 
-  async saveLossDay({ day, openNlv, highNlv }: LossDay): Promise<void> {
-    const fields = { riskDay: new Date(`${day}T00:00:00Z`), dayOpenNlv: openNlv, dayHighNlv: highNlv };
+  async saveLossDay({ day, openNlv, highNlv }: LossDay, fence?: Lease | null): Promise<boolean> {
     await this.current();
-    await this.db.systemState.update({ where: { id: 1 }, data: fields });
+    const saved = await this.db.$executeRaw`
+      UPDATE "system_state" SET "risk_day" = ${day}::date, "day_open_nlv" = ${openNlv}, "day_high_nlv" = ${highNlv}
+       WHERE "id" = 1 AND ${fenceHolds(fence)}`;
+    return saved === 1;
   }
 
   async marketClock(): Promise<MarketClockRecord | null> {
     return this.db.marketClock.findUnique({ where: { id: 1 }, select: { time: true, state: true } });
   }
 
-  async saveMarketClock(time: Date, state: unknown): Promise<void> {
-    const json = state as Prisma.InputJsonObject;
-    await this.db.marketClock.upsert({
-      where: { id: 1 },
-      create: { id: 1, time, state: json },
-      update: { time, state: json, updatedAt: new Date() },
-    });
+  async saveMarketClock(time: Date, state: unknown, fence?: Lease | null): Promise<boolean> {
+    const saved = await this.db.$executeRaw`
+      INSERT INTO "market_clock" ("id", "time", "state", "updated_at")
+      SELECT 1, ${time}, ${JSON.stringify(state)}::jsonb, now() WHERE ${fenceHolds(fence)}
+      ON CONFLICT ("id") DO UPDATE SET "time" = EXCLUDED."time", "state" = EXCLUDED."state", "updated_at" = EXCLUDED."updated_at"`;
+    return saved === 1;
   }
 }

@@ -146,6 +146,7 @@ describe('the engine against PostgreSQL', () => {
     await expect(
       strategies.recordTransition({
         strategyId: ZERO_DTE,
+        fence: null,
         expectedVersion: before.version - 1,
         fromState: 'ACTIVE',
         toState: 'EXITING',

@@ -21,7 +21,23 @@ import { recover } from './commands/recover';
 import { restrictTrading } from './commands/restrict-trading';
 import { resume } from './commands/resume';
 import { MarketClock } from './market-clock';
-import type { ChangeFeed, CommandRecord, EngineStores, NewStrategy, RiskLimitStore, StrategyRecord, StrategyStore, SystemStore, VenueFaults } from './ports';
+import { Ownership } from './ownership';
+import {
+  CLOCK_LEASE,
+  NO_SIGNALS,
+  strategyLease,
+  type ChangeFeed,
+  type CommandRecord,
+  type EngineSignals,
+  type EngineStores,
+  type LeaseGrant,
+  type NewStrategy,
+  type RiskLimitStore,
+  type StrategyRecord,
+  type StrategyStore,
+  type SystemStore,
+  type VenueFaults,
+} from './ports';
 import { orderUpdateOf, restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
 import { TradingMode } from './trading-mode';
 
@@ -52,6 +68,13 @@ export interface EngineOptions {
   readonly riskLimits?: RiskLimits;
   /** Where the limits are kept when they can change: read at load and again on each `risk_limits` change. */
   readonly riskLimitStore?: RiskLimitStore;
+  /**
+   * The leases this server runs under, the clock's already granted (see EngineHost): the engine runs the strategies
+   * whose leases it gets and executes their commands. Without it the engine owns the database alone (tests).
+   */
+  readonly ownership?: Ownership;
+  /** Hears what the engine does, for metrics and alerts; never waited for. */
+  readonly signals?: EngineSignals;
 }
 
 /**
@@ -77,12 +100,16 @@ export class Engine {
   private limits: RiskLimits;
   /** Reads of the stored limits started: only the latest one's answer is adopted. */
   private limitReads = 0;
+  /** Strategies stored but not run here: their leases are held by another server (or were when last asked). */
+  private readonly unowned = new Set<string>();
 
   private constructor(
     private readonly options: EngineOptions,
     readonly clock: MarketClock,
     private readonly mode: TradingMode,
     lossDay: LossDay | null,
+    readonly ownership: Ownership,
+    private readonly signals: EngineSignals,
   ) {
     this.lossDay = lossDay;
     this.limits = options.riskLimits ?? DEFAULT_RISK_LIMITS;
@@ -93,7 +120,10 @@ export class Engine {
     const { strategies, system } = options.stores;
     const clockState = await loadClockState(system, strategies, options.simulation);
     const clock = new MarketClock(clockState, options.simulation.speed);
-    const engine = new Engine(options, clock, await TradingMode.load(system), await system.lossDay());
+    const ownership = options.ownership ?? Ownership.sole();
+    const signals = options.signals ?? NO_SIGNALS;
+    const mode = await TradingMode.load(system, { fence: () => ownership.fence(CLOCK_LEASE), signals });
+    const engine = new Engine(options, clock, mode, await system.lossDay(), ownership, signals);
     if (options.riskLimitStore) engine.limits = await options.riskLimitStore.current();
     await engine.loadStrategies();
     await engine.readNetLiquidation(clock.currentBar);
@@ -122,9 +152,9 @@ export class Engine {
    * twice), picks up pending commands, listens for new ones and for fault settings, and starts the clock.
    */
   async start(): Promise<void> {
-    await this.recoverInFlightOrders();
-    // One engine per database until leases land: whatever was executing belonged to a server that stopped.
-    await this.options.stores.commands.failInterrupted();
+    await this.recoverInFlightOrders(this.allRunners());
+    // Whatever was executing belonged to a server that stopped or lost the lease to this one.
+    await this.options.stores.commands.failInterrupted(this.ownership.claimer);
     await this.refreshFaults();
     this.unsubscribe = await this.options.changes.subscribe(
       (change) => {
@@ -149,15 +179,84 @@ export class Engine {
     this.options.log.info({ strategies: this.runners.size, mode: this.mode.current, speed: this.options.simulation.speed }, 'engine started');
   }
 
-  /** Stops the clock, lets queued work finish, and saves the clock so a restart continues from here. */
+  /**
+   * Stops the clock, lets queued work finish, saves the clock so a restart continues from here, and lets the
+   * leases go so another server takes over at once.
+   */
   async stop(): Promise<void> {
+    await this.quiesce();
+    await this.saveClock();
+    await this.ownership.releaseAll().catch((error: unknown) => this.options.log.warn({ err: error }, 'leases not released: they lapse by themselves'));
+    this.options.log.info('engine stopped');
+  }
+
+  /**
+   * Stops after losing the clock's lease to another server: nothing more is played, written or sent from here
+   * (whatever was under way is refused by the database), and nothing is saved.
+   */
+  async abandon(): Promise<void> {
+    await this.quiesce();
+    this.runners.clear();
+    this.options.log.warn('engine stopped: another server holds the market clock now');
+  }
+
+  private async quiesce(): Promise<void> {
     await this.clock.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.commandQueue;
     await Promise.all(this.allRunners().map((runner) => runner.idle()));
-    await this.saveClock();
-    this.options.log.info('engine stopped');
+  }
+
+  /**
+   * Keeps this server's leases: renews them all, lets go of the strategies whose lease was lost, and takes the
+   * strategies nobody holds any more (their server stopped), settling their orders in flight as after a restart.
+   * Returns false when the clock's lease itself is lost: the caller abandons the engine.
+   */
+  async keepLeases(): Promise<boolean> {
+    const lost = await this.ownership.renew();
+    if (lost.includes(CLOCK_LEASE)) return false;
+    for (const name of lost) {
+      const id = name.slice(strategyLease('').length);
+      this.runners.delete(id);
+      this.unowned.add(id);
+      this.options.log.warn({ strategyId: id }, 'strategy lease lost: another server runs it now');
+    }
+    for (const runner of this.allRunners()) {
+      if (runner.isFenced) {
+        this.runners.delete(runner.id);
+        this.unowned.add(runner.id);
+      }
+    }
+    if (this.unowned.size > 0) await this.takeUnowned();
+    this.signals.emit({ kind: 'leases', held: this.ownership.names.length });
+    return true;
+  }
+
+  /** Takes the leases of strategies run elsewhere until now that have lapsed, and runs them from what is stored. */
+  private async takeUnowned(): Promise<void> {
+    const started = performance.now();
+    const grants = await this.ownership.acquire([...this.unowned].map(strategyLease));
+    if (grants.length === 0) return;
+    const taken: StrategyRunner[] = [];
+    for (const grant of grants) {
+      const id = grant.name.slice(strategyLease('').length);
+      this.unowned.delete(id);
+      const record = await this.options.stores.strategies.find(id);
+      if (record) taken.push(this.adopt(record));
+    }
+    await this.options.stores.commands.failInterrupted(this.ownership.claimer);
+    await this.recoverInFlightOrders(taken);
+    this.reportTakeover(grants, performance.now() - started);
+    void this.drainCommands();
+  }
+
+  private reportTakeover(grants: readonly LeaseGrant[], ms: number): void {
+    const taken = grants.filter((grant) => grant.previousHolder !== null && grant.previousHolder !== this.ownership.holder);
+    if (taken.length === 0) return;
+    const from = taken[0]!.previousHolder;
+    this.signals.emit({ kind: 'takeover', leases: taken.map((grant) => grant.name), from, ms });
+    this.options.log.warn({ leases: taken.length, from }, 'took over leases from a server that stopped');
   }
 
   /**
@@ -166,6 +265,8 @@ export class Engine {
    * look at the market as it is, so a missed bar delays a decision by a minute and never loses one.
    */
   async playBar(marketBar: MarketBar): Promise<void> {
+    // A server that may have lost the clock (paused, cut off) plays nothing until its lease is renewed.
+    if (!this.ownership.isCurrent(CLOCK_LEASE)) return;
     const bar = this.screen(marketBar);
     this.screenedBar = bar;
     await this.noteDataProblems(bar);
@@ -212,6 +313,7 @@ export class Engine {
       changed = await this.options.broker.onBar(bar);
     } catch (error) {
       this.options.log.warn({ err: error }, 'broker did not advance orders');
+      this.signals.emit({ kind: 'broker-error', strategyId: null, operation: 'advance', message: error instanceof Error ? error.message : String(error) });
       return;
     }
     for (const order of changed) {
@@ -235,12 +337,14 @@ export class Engine {
       }
       return;
     }
+    if (episodeStarts) this.signals.emit({ kind: 'quarantine', problems });
     // Only from RUNNING: HALTED already stops entries, and on suspect bars every strategy holds anyway.
     if (episodeStarts && this.mode.current === 'RUNNING') await this.changeMode('REDUCING', 'market-data', `market data suspect: ${problem}`, bar.time);
     await Promise.all(
       this.allRunners().map((runner) =>
         this.options.stores.strategies.recordError({
           strategyId: runner.id,
+          fence: this.ownership.fence(strategyLease(runner.id)),
           state: runner.state,
           type: 'MARKET_DATA',
           message: `${problem}: holding, no orders`,
@@ -275,10 +379,10 @@ export class Engine {
     }
   }
 
-  private async recoverInFlightOrders(): Promise<void> {
+  private async recoverInFlightOrders(runners: readonly StrategyRunner[]): Promise<void> {
     const time = this.clock.currentBar.time;
     await Promise.all(
-      this.allRunners()
+      runners
         .filter((runner) => runner.context.order !== null)
         .map((runner) => runner.send({ type: 'system.restored', time }, { actor: SYSTEM_ACTOR, marketTime: time })),
     );
@@ -291,7 +395,8 @@ export class Engine {
   drainCommands(): Promise<void> {
     const run = this.commandQueue.then(async () => {
       const { commands } = this.options.stores;
-      for (let command = await commands.claimNext(); command; command = await commands.claimNext()) {
+      const claimer = this.ownership.claimer;
+      for (let command = await commands.claimNext(claimer); command; command = await commands.claimNext(claimer)) {
         await this.execute(command);
       }
     });
@@ -301,15 +406,25 @@ export class Engine {
 
   private async execute(command: CommandRecord): Promise<void> {
     const marketTime = this.clock.currentBar.time;
+    const started = performance.now();
     let result: CommandResult;
     try {
       result = await this.dispatch(command, marketTime);
     } catch (error) {
       this.options.log.error({ err: error, commandId: command.id.toString() }, 'command failed');
-      await this.options.stores.commands.complete(command.id, 'failed', error instanceof Error ? error.message : String(error));
-      return;
+      result = { status: 'failed', outcome: error instanceof Error ? error.message : String(error) };
     }
-    await this.options.stores.commands.complete(command.id, result.status, result.outcome);
+    await this.options.stores.commands.complete(command.id, this.ownership.holder, result.status, result.outcome);
+    this.signals.emit({
+      kind: 'command',
+      commandId: command.id.toString(),
+      type: command.type,
+      strategyId: command.strategyId,
+      actor: command.actor,
+      status: result.status,
+      outcome: result.outcome,
+      ms: performance.now() - started,
+    });
   }
 
   private async dispatch(command: CommandRecord, marketTime: number): Promise<CommandResult> {
@@ -411,7 +526,9 @@ export class Engine {
 
   private async saveLossDay(): Promise<void> {
     if (!this.lossDay) return;
-    await this.options.stores.system.saveLossDay(this.lossDay).catch((error: unknown) => this.options.log.error({ err: error }, 'loss day not saved'));
+    await this.options.stores.system
+      .saveLossDay(this.lossDay, this.ownership.fence(CLOCK_LEASE))
+      .catch((error: unknown) => this.options.log.error({ err: error }, 'loss day not saved'));
   }
 
   /** EMERGENCY ends in HALTED once every position is flat and no order is out: the flattening is done. */
@@ -445,7 +562,9 @@ export class Engine {
    * from the next bar. Several instances of one kind run side by side, each with its own settings and ids.
    */
   async addStrategy(strategy: { id: string; kind: string; name?: string; settings?: unknown }): Promise<StrategyRunner> {
-    return this.adopt(await this.options.stores.strategies.create(this.newStrategy(strategy)));
+    const record = await this.options.stores.strategies.create(this.newStrategy(strategy));
+    await this.ownership.acquire([strategyLease(record.id)]);
+    return this.adopt(record);
   }
 
   /** A strategy as first stored: its settings checked against its kind's schema (defaults fill the gaps), INITIALIZING. */
@@ -484,7 +603,15 @@ export class Engine {
       const defaults = (this.options.initialStrategies ?? DEFAULT_STRATEGIES).map((strategy) => this.newStrategy(strategy));
       records = await strategies.createAllIfAbsent(defaults);
     }
-    for (const record of records) this.adopt(record);
+    // Each strategy is run by the one server holding its lease; the others wait in `unowned` for it to lapse.
+    const started = performance.now();
+    const grants = await this.ownership.acquire(records.map((record) => strategyLease(record.id)));
+    const granted = new Set(grants.map((grant) => grant.name));
+    for (const record of records) {
+      if (granted.has(strategyLease(record.id))) this.adopt(record);
+      else this.unowned.add(record.id);
+    }
+    this.reportTakeover(grants, performance.now() - started);
   }
 
   private runnerDeps() {
@@ -497,6 +624,8 @@ export class Engine {
       riskLimits: () => this.limits,
       systemMode: () => this.mode.current,
       netLiquidation: () => this.netLiquidation,
+      ownership: this.ownership,
+      signals: this.signals,
     };
   }
 
@@ -510,7 +639,7 @@ export class Engine {
     this.lastClockSave = performance.now();
     await this.saveLossDay();
     const state = this.clock.simulatorState;
-    await this.options.stores.system.saveMarketClock(new Date(state.time), state);
+    await this.options.stores.system.saveMarketClock(new Date(state.time), state, this.ownership.fence(CLOCK_LEASE));
   }
 }
 

@@ -40,8 +40,42 @@ export interface NewStrategy {
   readonly marketTime: Date;
 }
 
+/**
+ * A lease as granted: its name ('clock', or 'strategy:<id>' from `strategyLease`) and the grant's token. Writes
+ * made under it carry it and are refused once the lease has lapsed or been granted again, by the database's clock.
+ */
+export interface Lease {
+  readonly name: string;
+  readonly token: bigint;
+}
+
+export const CLOCK_LEASE = 'clock';
+export const strategyLease = (strategyId: string): string => `strategy:${strategyId}`;
+
+/** A lease granted to this server, and whom it was taken from (null when it was free). */
+export interface LeaseGrant extends Lease {
+  readonly previousHolder: string | null;
+}
+
+/** Leases in the shared database: what each server runs. Expiry is the database's clock, never the caller's. */
+export interface LeaseStore {
+  /** Grants each of `names` that is free or expired to `holder`, each with a new, larger token; returns those granted. */
+  acquire(holder: string, names: readonly string[], ttlMs: number): Promise<LeaseGrant[]>;
+  /** Extends those of `leases` still held with their token (not granted again since); returns them. */
+  renew(holder: string, leases: readonly Lease[], ttlMs: number): Promise<Lease[]>;
+  /** Lets the leases go at once (a clean stop), so another server need not wait for them to expire. */
+  release(holder: string, leases: readonly Lease[]): Promise<void>;
+  /** Whether `lease` is still in force with its token, now, by the database's clock. */
+  holds(lease: Lease): Promise<boolean>;
+}
+
 export interface TransitionWrite {
   readonly strategyId: string;
+  /**
+   * The lease the writer runs the strategy under: the write is refused (FENCED, nothing written) unless the
+   * lease is in force with this token. Null only where one engine owns the database (unit tests, the benchmark).
+   */
+  readonly fence: Lease | null;
   /** The version the writer last read; the write is refused when the row has moved on. */
   readonly expectedVersion: number;
   readonly fromState: string;
@@ -56,6 +90,8 @@ export interface TransitionWrite {
 
 export interface RefusalWrite {
   readonly strategyId: string;
+  /** As TransitionWrite's: a server that lost the strategy's lease records nothing about it. */
+  readonly fence: Lease | null;
   readonly state: string;
   readonly eventType: string;
   readonly eventPayload: unknown;
@@ -66,6 +102,8 @@ export interface RefusalWrite {
 
 export interface ErrorWrite {
   readonly strategyId: string;
+  /** As TransitionWrite's. */
+  readonly fence: Lease | null;
   readonly state: string;
   readonly type: string;
   readonly message: string;
@@ -86,12 +124,14 @@ export interface StrategyStore {
    */
   createAllIfAbsent(strategies: readonly NewStrategy[]): Promise<StrategyRecord[]>;
   /**
-   * Stores a transition and moves the strategy row, atomically, only from `expectedVersion`; otherwise
-   * writes nothing and throws AppError STALE_VERSION. Returns the new version (the transition's seq).
+   * Stores a transition and moves the strategy row, atomically, only from `expectedVersion` and only while the
+   * write's fence is in force; otherwise writes nothing and throws AppError STALE_VERSION or FENCED. Returns the
+   * new version (the transition's seq).
    */
   recordTransition(write: TransitionWrite): Promise<number>;
-  recordRefusal(refusal: RefusalWrite): Promise<void>;
-  recordError(error: ErrorWrite): Promise<void>;
+  /** Both write nothing when their fence is not in force (and say so: false). */
+  recordRefusal(refusal: RefusalWrite): Promise<boolean>;
+  recordError(error: ErrorWrite): Promise<boolean>;
   /** The latest market time any transition was stored at. */
   latestMarketTime(): Promise<Date | null>;
   /** Pauses (or, with null, un-pauses) the strategy. */
@@ -124,12 +164,17 @@ export interface MarketClockRecord {
 /** The trading mode, the loss limits' day and the simulated market's saved clock. */
 export interface SystemStore {
   current(): Promise<SystemRecord>;
-  /** Sets the mode and appends the change to the mode's history (and the audit trail), atomically. */
-  setMode(change: ModeChange): Promise<SystemRecord>;
+  /**
+   * Sets the mode and appends the change to the mode's history (and the audit trail), atomically; with a fence
+   * (the clock's lease: the engine's own changes and the commands it executes), only while it is in force.
+   */
+  setMode(change: ModeChange, fence?: Lease | null): Promise<SystemRecord>;
   lossDay(): Promise<LossDay | null>;
-  saveLossDay(day: LossDay): Promise<void>;
+  /** Saved only while `fence` (the clock's lease) is in force; returns whether it was. */
+  saveLossDay(day: LossDay, fence?: Lease | null): Promise<boolean>;
   marketClock(): Promise<MarketClockRecord | null>;
-  saveMarketClock(time: Date, state: unknown): Promise<void>;
+  /** Saved only while `fence` (the clock's lease) is in force; returns whether it was. */
+  saveMarketClock(time: Date, state: unknown, fence?: Lease | null): Promise<boolean>;
 }
 
 export const COMMAND_TYPES = [
@@ -165,13 +210,27 @@ export interface NewCommand {
   readonly actorId?: string | null;
 }
 
+/** Who claims commands: a server by its lease holder id; `leased`: only commands whose lease it holds. */
+export interface CommandClaimer {
+  readonly executor: string;
+  /**
+   * Only the commands this executor holds the lease for: a strategy's commands go to the server that runs the
+   * strategy, system-wide ones to the clock's. False where one engine owns the database.
+   */
+  readonly leased: boolean;
+}
+
 /** Operator commands, as the engine executes them. */
 export interface CommandStore {
-  /** Claims the oldest pending command; concurrent claimers never get the same one. */
-  claimNext(): Promise<CommandRecord | null>;
-  complete(id: bigint, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void>;
-  /** Fails the commands a stopped server left executing; returns how many. */
-  failInterrupted(): Promise<number>;
+  /** Claims the oldest pending command the claimer may execute; concurrent claimers never get the same one. */
+  claimNext(claimer: CommandClaimer): Promise<CommandRecord | null>;
+  /** Settles a command this executor claimed (a command failed meanwhile by a takeover stays as it is). */
+  complete(id: bigint, executor: string, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void>;
+  /**
+   * Fails the commands left executing by a server that no longer holds their lease (it stopped, or lost it to
+   * `claimer`), or with `leased` false by anyone but the claimer; returns how many.
+   */
+  failInterrupted(claimer: CommandClaimer): Promise<number>;
 }
 
 /** Announcements of stored changes. `onReconnect`: announcements may have been missed, re-read. */

@@ -76,7 +76,9 @@ describe('recovery against the paper broker', () => {
     faults = { ...faults, dropConnection: false };
     await playUntil(engine, () => runner.state !== 'RECOVERY');
     expect(runner.state).toBe('WAITING');
-    expect(await db.paperOrder.count({ where: { clientOrderId: `${ZERO_DTE}:2026-11-20:entry:1` } })).toBe(0);
+    // Never submitted; its id is cancelled at the venue, so a send still on its way could never trade.
+    const orders = await db.paperOrder.findMany({ where: { clientOrderId: `${ZERO_DTE}:2026-11-20:entry:1` }, select: { status: true, submissions: true } });
+    expect(orders).toEqual([{ status: 'CANCELLED', submissions: 0 }]);
     expect(await errorTypes()).toEqual(expect.arrayContaining(['CONNECTION']));
   });
 

@@ -1,3 +1,5 @@
+import { Ownership } from './ownership';
+import { NO_SIGNALS } from './ports';
 import { describe, expect, it } from 'vitest';
 import { nyTime } from '../domain/market/calendar';
 import { MINUTE_MS } from '../domain/market/time';
@@ -43,6 +45,8 @@ async function runnerOnFakes() {
     currentBar: () => clock.bar,
     riskGate: gate,
     riskLimits: () => DEFAULT_RISK_LIMITS,
+    ownership: Ownership.sole(),
+    signals: NO_SIGNALS,
     netLiquidation: () => 1_000_000,
     systemMode: () => system.mode,
   });

@@ -11,7 +11,8 @@ import { refusalReason } from '../domain/strategies/machine-graph';
 import { strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import type { RiskGate, StrategyPause, StrategyRecord, StrategyStore } from './ports';
+import type { Ownership } from './ownership';
+import { strategyLease, type EngineSignals, type RiskGate, type StrategyPause, type StrategyRecord, type StrategyStore } from './ports';
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -26,7 +27,9 @@ export type SendOutcome =
   | { readonly kind: 'transitioned'; readonly from: string; readonly to: string; readonly seq: number }
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'refused'; readonly reason: string }
-  | { readonly kind: 'conflict'; readonly reason: string };
+  | { readonly kind: 'conflict'; readonly reason: string }
+  /** This server no longer holds the strategy's lease: nothing was written, and the runner does nothing more. */
+  | { readonly kind: 'fenced' };
 
 export interface RunnerDeps {
   readonly strategies: StrategyStore;
@@ -40,6 +43,9 @@ export interface RunnerDeps {
   readonly riskLimits: () => RiskLimits;
   readonly systemMode: () => SystemMode;
   readonly netLiquidation: () => number | null;
+  /** The leases this server holds: every write carries the strategy's, and it is confirmed before an order goes out. */
+  readonly ownership: Ownership;
+  readonly signals: EngineSignals;
 }
 
 /** Events that are observations, not requests: when they change nothing, nothing was refused. */
@@ -81,6 +87,8 @@ export class StrategyRunner {
   private readonly machine: AnyStateMachine;
   /** Set while an operator has paused this strategy: the coordinator lets it enter nothing new. */
   pause: StrategyPause | null = null;
+  /** Set once the database refused a write under this strategy's lease: another server runs it now. */
+  private fenced = false;
 
   constructor(
     readonly record: Pick<StrategyRecord, 'id' | 'name' | 'kind' | 'settings'>,
@@ -117,6 +125,15 @@ export class StrategyRunner {
     return this.version;
   }
 
+  /** Whether this server lost the strategy: every event since has been ignored, and the engine lets the runner go. */
+  get isFenced(): boolean {
+    return this.fenced;
+  }
+
+  private get leaseName(): string {
+    return strategyLease(this.id);
+  }
+
   /** Queues `event`; resolves once it and everything it caused (an order's fill) is stored. */
   send(event: StrategyEvent, meta: EventMeta): Promise<SendOutcome> {
     return this.enqueue(() => this.apply(event, meta));
@@ -134,6 +151,7 @@ export class StrategyRunner {
   }
 
   private async apply(event: StrategyEvent, meta: EventMeta): Promise<SendOutcome> {
+    if (this.fenced || !this.deps.ownership.isCurrent(this.leaseName)) return { kind: 'fenced' };
     const previous = this.snapshot;
     const [next] = transition(this.machine, previous, event);
     const from = stateOf(previous);
@@ -144,8 +162,9 @@ export class StrategyRunner {
         return { kind: 'unchanged' };
       }
       const reason = refusalReason(this.machine, from, event.type);
-      await this.deps.strategies.recordRefusal({
+      const recorded = await this.deps.strategies.recordRefusal({
         strategyId: this.id,
+        fence: this.deps.ownership.fence(this.leaseName),
         state: from,
         eventType: event.type,
         eventPayload: event,
@@ -153,14 +172,17 @@ export class StrategyRunner {
         reason,
         marketTime: new Date(meta.marketTime),
       });
+      if (!recorded) return this.becomeFenced();
       return { kind: 'refused', reason };
     }
 
     const context = contextOf(next);
     let seq: number;
+    const writeStarted = performance.now();
     try {
       seq = await this.deps.strategies.recordTransition({
         strategyId: this.id,
+        fence: this.deps.ownership.fence(this.leaseName),
         expectedVersion: this.version,
         fromState: from,
         toState: to,
@@ -172,6 +194,7 @@ export class StrategyRunner {
         marketTime: new Date(meta.marketTime),
       });
     } catch (error) {
+      if (error instanceof AppError && error.code === 'FENCED') return this.becomeFenced();
       if (!(error instanceof AppError && error.code === 'STALE_VERSION')) throw error;
       await this.reload();
       this.deps.log.warn({ strategyId: this.id, err: error }, 'stale strategy version: reloaded');
@@ -179,9 +202,15 @@ export class StrategyRunner {
     }
     this.snapshot = next;
     this.version = seq;
+    this.deps.signals.emit({ kind: 'transition', strategyId: this.id, from, to, event: event.type, writeMs: performance.now() - writeStarted });
+    if (to === 'ERROR' && from !== 'ERROR') {
+      const reason = context.lastReason ?? context.lastError?.message ?? 'no reason recorded';
+      this.deps.signals.emit({ kind: 'strategy-error', strategyId: this.id, name: this.name, from, reason, circuitBreaker: reason.startsWith('circuit breaker') });
+    }
     if (context.lastError && context.lastError !== contextOf(previous).lastError) {
       await this.deps.strategies.recordError({
         strategyId: this.id,
+        fence: this.deps.ownership.fence(this.leaseName),
         state: from,
         type: context.lastError.errorClass,
         message: context.lastError.message,
@@ -192,6 +221,13 @@ export class StrategyRunner {
     }
     await this.runEffects();
     return { kind: 'transitioned', from, to, seq };
+  }
+
+  private becomeFenced(): SendOutcome {
+    if (!this.fenced) this.deps.log.warn({ strategyId: this.id }, 'strategy lease lost: another server runs it now; this one stops');
+    this.fenced = true;
+    this.deps.ownership.lose(this.leaseName);
+    return { kind: 'fenced' };
   }
 
   /** Sends the order the snapshot holds, or settles the order in doubt, feeding the answers back as events. */
@@ -212,11 +248,19 @@ export class StrategyRunner {
       await this.apply({ type: 'order.updated', order: refused }, { actor: SYSTEM_ACTOR, marketTime: bar.time });
       return;
     }
+    // The lease is confirmed at the database just before the order goes: a server paused or cut off since its last
+    // write sends nothing (the broker cannot check a token). Whoever holds the lease now settles this order by its
+    // id, as after a restart.
+    if (!(await this.deps.ownership.confirm(this.leaseName))) {
+      this.becomeFenced();
+      return;
+    }
     let reply: BrokerOrder;
     try {
       reply = await this.deps.broker.placeCombo({ clientOrderId: order.clientOrderId, legs: order.legs }, bar);
     } catch (error) {
       this.deps.log.warn({ strategyId: this.id, err: error, clientOrderId: order.clientOrderId }, 'order send failed');
+      this.deps.signals.emit({ kind: 'broker-error', strategyId: this.id, operation: 'place', message: error instanceof Error ? error.message : String(error) });
       const message = error instanceof Error ? error.message : String(error);
       await this.apply(
         { type: 'order.failed', clientOrderId: order.clientOrderId, errorClass: failureClass(error), message, time: bar.time },
@@ -262,10 +306,15 @@ export class StrategyRunner {
       await this.apply({ type: 'recovery.checked', order: null, time: bar.time }, meta);
       return;
     }
+    if (!(await this.deps.ownership.confirm(this.leaseName))) {
+      this.becomeFenced();
+      return;
+    }
     let settled: BrokerOrder | null;
     try {
       settled = await this.deps.broker.cancel(inDoubt.clientOrderId, bar);
     } catch (error) {
+      this.deps.signals.emit({ kind: 'broker-error', strategyId: this.id, operation: 'cancel', message: error instanceof Error ? error.message : String(error) });
       await this.apply({ type: 'recovery.failed', message: error instanceof Error ? error.message : String(error), time: bar.time }, meta);
       return;
     }

@@ -1,5 +1,5 @@
 import type { ModeCause, SystemMode } from '../domain/system-mode';
-import type { SystemRecord, SystemStore } from './ports';
+import { NO_SIGNALS, type EngineSignals, type Lease, type SystemRecord, type SystemStore } from './ports';
 
 /**
  * The trading mode this engine acts on. It changes only through `change`, which stores the mode first:
@@ -9,10 +9,16 @@ export class TradingMode {
   private constructor(
     private readonly store: SystemStore,
     private stored: SystemRecord,
+    private readonly fence: () => Lease | null,
+    private readonly signals: EngineSignals,
   ) {}
 
-  static async load(store: SystemStore): Promise<TradingMode> {
-    return new TradingMode(store, await store.current());
+  /**
+   * `fence`: the clock's lease, which every change is made under (only the clock's server changes the mode);
+   * `signals` hears of every change (alerts, metrics).
+   */
+  static async load(store: SystemStore, { fence = () => null, signals = NO_SIGNALS }: { fence?: () => Lease | null; signals?: EngineSignals } = {}): Promise<TradingMode> {
+    return new TradingMode(store, await store.current(), fence, signals);
   }
 
   get current(): SystemMode {
@@ -37,6 +43,8 @@ export class TradingMode {
 
   async change(mode: SystemMode, change: { cause: ModeCause; actor: string; reason: string; marketTime: number | null }): Promise<void> {
     const { marketTime, ...rest } = change;
-    this.stored = await this.store.setMode({ mode, ...rest, marketTime: marketTime === null ? null : new Date(marketTime) });
+    const previous = this.stored.mode;
+    this.stored = await this.store.setMode({ mode, ...rest, marketTime: marketTime === null ? null : new Date(marketTime) }, this.fence());
+    this.signals.emit({ kind: 'mode', mode, previous, cause: change.cause, actor: change.actor, reason: change.reason });
   }
 }

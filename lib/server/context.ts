@@ -5,6 +5,7 @@ import { AccessEventRepository } from '../db/access-event-repository';
 import { AuditRepository } from '../db/audit-repository';
 import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
+import { LeaseRepository } from '../db/lease-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 import { PaperVenueRepository } from '../db/paper-venue-repository';
@@ -33,6 +34,8 @@ export interface Repositories {
   readonly riskLimits: RiskLimitsRepository;
   readonly userAdministration: UserAdministrationLock;
   readonly riskGate: RiskGateRepository;
+  /** What each server runs (several servers on one database). */
+  readonly leases: LeaseRepository;
 }
 
 export interface ServerContext {
@@ -64,6 +67,7 @@ export function repositoriesFor(db: Db): Repositories {
     riskLimits: new RiskLimitsRepository(db),
     userAdministration: new UserAdministrationLock(db),
     riskGate: new RiskGateRepository(db),
+    leases: new LeaseRepository(db),
   };
 }
 

@@ -28,8 +28,8 @@ async function writeTrail(): Promise<void> {
   await db.eventRefusal.create({ data: { strategyId: 'beta', state: 'WAITING', eventType: 'operator.recover', eventPayload: {}, actor: 'otto@wheelhouse.test', reason: 'not in ERROR', marketTime: MARKET } });
   await db.strategyError.create({ data: { strategyId: 'beta', state: 'WAITING', type: 'BROKER', message: 'venue unreachable', context: { attempt: 1 }, marketTime: MARKET } });
   await repositories.commands.createOnce({ type: 'EMERGENCY_HALT', strategyId: null, actor: 'otto@wheelhouse.test', reason: 'VIX spike', actorId: 'u-otto' }, randomUUID());
-  const claimed = await repositories.commands.claimNext();
-  await repositories.commands.complete(claimed!.id, 'done', 'halted: 2 strategies exiting');
+  const claimed = await repositories.commands.claimNext({ executor: 'engine', leased: false });
+  await repositories.commands.complete(claimed!.id, 'engine', 'done', 'halted: 2 strategies exiting');
   await repositories.accessEvents.record({ kind: 'sign-in', userId: 'u-otto', actor: 'otto@wheelhouse.test', ip: '10.0.0.7', userAgent: 'test', method: 'POST', path: '/api/auth/sign-in/email', detail: null });
   await repositories.accessEvents.record({ kind: 'denied', userId: null, actor: 'anonymous', ip: '10.0.0.9', userAgent: 'test', method: 'POST', path: '/api/system/halt', detail: '401: sign in first' });
 }

@@ -1,5 +1,6 @@
 export interface CommandResult {
-  readonly status: 'done' | 'rejected';
+  /** Done; rejected by the rules (the machine's reason); or failed: it could not be carried out here (repeat it). */
+  readonly status: 'done' | 'rejected' | 'failed';
   /** What happened, in words for the operator and the audit trail. */
   readonly outcome: string;
 }

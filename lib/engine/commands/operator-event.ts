@@ -28,5 +28,7 @@ export async function sendOperatorEvent(
       return { status: 'rejected', outcome: outcome.reason };
     case 'unchanged':
       return { status: 'rejected', outcome: `${runner.name} did not change state` };
+    case 'fenced':
+      return { status: 'failed', outcome: `${runner.name}: this server no longer runs it (its lease passed to another server); nothing was done, repeat the command` };
   }
 }

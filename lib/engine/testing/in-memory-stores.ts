@@ -89,12 +89,14 @@ export class InMemoryStrategyStore implements StrategyStore {
     return version;
   }
 
-  async recordRefusal(refusal: RefusalWrite): Promise<void> {
+  async recordRefusal(refusal: RefusalWrite): Promise<boolean> {
     this.refusals.push(refusal);
+    return true;
   }
 
-  async recordError(error: ErrorWrite): Promise<void> {
+  async recordError(error: ErrorWrite): Promise<boolean> {
     this.errors.push(error);
+    return true;
   }
 
   async latestMarketTime(): Promise<Date | null> {
@@ -136,16 +138,18 @@ export class InMemorySystemStore implements SystemStore {
     return this.day;
   }
 
-  async saveLossDay(day: LossDay): Promise<void> {
+  async saveLossDay(day: LossDay): Promise<boolean> {
     this.day = day;
+    return true;
   }
 
   async marketClock(): Promise<MarketClockRecord | null> {
     return this.clock;
   }
 
-  async saveMarketClock(time: Date, state: unknown): Promise<void> {
+  async saveMarketClock(time: Date, state: unknown): Promise<boolean> {
     this.clock = { time, state: throughJson(state) };
+    return true;
   }
 }
 
@@ -169,7 +173,7 @@ export class InMemoryCommandStore implements CommandStore {
     return this.update(next.id, { status: 'executing' });
   }
 
-  async complete(id: bigint, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void> {
+  async complete(id: bigint, _executor: string, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void> {
     this.update(id, { status, outcome });
   }
 

@@ -66,3 +66,14 @@ BEGIN
   END IF;
 END;
 $$;
+
+-- The audit trail's record of a command is what was asked: its executor, set when it is claimed, is left out
+-- of the hash like its status (a command recorded before this migration has no executor, so hashes the same).
+CREATE OR REPLACE FUNCTION "audit_recorded_content"("kind" TEXT, "source" JSONB) RETURNS JSONB LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN "kind" = 'command' THEN "source" - ARRAY['status', 'outcome', 'completed_at', 'executor']
+    WHEN "kind" = 'command-settled' THEN jsonb_build_object('id', "source"->'id', 'status', "source"->'status',
+                                                            'outcome', "source"->'outcome', 'completed_at', "source"->'completed_at')
+    ELSE "source"
+  END
+$$;
