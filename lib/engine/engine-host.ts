@@ -32,6 +32,11 @@ export class EngineHost {
     this.pollMs = Math.max(50, Math.min(500, options.leaseTtlMs / 20));
   }
 
+  /** This server's id, the holder of its leases. */
+  get holder(): string {
+    return this.options.holder;
+  }
+
   /** The engine while this server runs it; null while another server does. */
   get current(): Engine | null {
     return this.engine;
