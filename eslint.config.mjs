@@ -47,6 +47,15 @@ const LAYERS = [
     forbidden: [{ from: ['./app', './components', './lib/client', './lib/api', './lib/engine', './lib/server', './lib/use-cases'] }],
   },
   {
+    name: 'lib/alerts turns engine signals into webhook deliveries and sends them, on small store interfaces of its own',
+    files: ['lib/alerts/**'],
+    ignores: ['**/*.int.test.ts'],
+    forbidden: [
+      { from: ['./app', './components', './lib/client', './lib/api', './lib/db', './lib/broker', './lib/market', './lib/server', './lib/use-cases', './lib/auth'] },
+      { from: './lib/engine', except: ['./ports.ts'] },
+    ],
+  },
+  {
     name: 'lib/auth configures sign-in (better-auth) on the database; it knows nothing of HTTP routes or the engine',
     files: ['lib/auth/**'],
     forbidden: [{ from: ['./app', './components', './lib/client', './lib/engine', './lib/server', './lib/use-cases', './lib/broker', './lib/market'] }],
