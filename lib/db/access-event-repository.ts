@@ -17,7 +17,11 @@ export type AccessEventKind =
   | 'user-disabled'
   | 'user-enabled'
   // A change to the risk limits (written with the change itself, in lib/db/risk-limits-repository.ts).
-  | 'risk-limits-changed';
+  | 'risk-limits-changed'
+  // A change to an alert webhook (written with the change itself, in lib/db/alert-repository.ts).
+  | 'alert-webhook-added'
+  | 'alert-webhook-changed'
+  | 'alert-webhook-removed';
 
 export interface AccessEventWrite {
   readonly kind: AccessEventKind;

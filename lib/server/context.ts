@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAuth, type Auth } from '../auth/auth';
 import { AccessEventRepository } from '../db/access-event-repository';
+import { AlertRepository } from '../db/alert-repository';
 import { AuditRepository } from '../db/audit-repository';
 import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
@@ -36,6 +37,8 @@ export interface Repositories {
   readonly riskGate: RiskGateRepository;
   /** What each server runs (several servers on one database). */
   readonly leases: LeaseRepository;
+  /** Alert webhooks and their deliveries. */
+  readonly alerts: AlertRepository;
 }
 
 export interface ServerContext {
@@ -68,6 +71,7 @@ export function repositoriesFor(db: Db): Repositories {
     userAdministration: new UserAdministrationLock(db),
     riskGate: new RiskGateRepository(db),
     leases: new LeaseRepository(db),
+    alerts: new AlertRepository(db),
   };
 }
 
