@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ALERT_EVENT_KINDS } from '../domain/alerts/alert';
+import { ALERT_FORMATS } from '../domain/alerts/alert-bodies';
+import { webhookUrlProblem } from '../domain/alerts/webhook-url';
 import { riskLimitsSchema } from '../domain/risk/limits-schema';
 import { strategyIdSchema } from '../domain/strategies/strategy-id';
 import { MODE_CAUSES, SYSTEM_MODES } from '../domain/system-mode';
@@ -382,3 +385,67 @@ export type ChangeRoleBody = z.input<typeof changeRoleBody>;
 
 /** `POST /api/setup` and `POST /api/users`: the user just created. */
 export const createdUserResponseSchema = z.object({ user: z.object({ id: z.string(), email: z.string() }) });
+
+export const alertFormatSchema = z.enum(ALERT_FORMATS);
+export const alertEventKindSchema = z.enum(ALERT_EVENT_KINDS);
+
+/** `POST /api/alerts/webhooks` and `PUT /api/alerts/webhooks/:id` (admins): every setting of a webhook. */
+export const alertWebhookBody = z.strictObject({
+  name: printableLine('The name', 100),
+  url: z
+    .string()
+    .trim()
+    .superRefine((url, context) => {
+      const problem = webhookUrlProblem(url);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
+  format: alertFormatSchema,
+  events: z
+    .array(alertEventKindSchema)
+    .min(1, 'Choose at least one event')
+    .refine((events) => new Set(events).size === events.length, 'Each event may be chosen once'),
+  enabled: z.boolean(),
+});
+export type AlertWebhookBody = z.input<typeof alertWebhookBody>;
+
+export const alertWebhookSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** In full for admins; for anyone else only its origin, as its path may hold the webhook's secret. */
+  url: z.string(),
+  format: alertFormatSchema,
+  events: z.array(z.string()),
+  enabled: z.boolean(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type AlertWebhook = z.infer<typeof alertWebhookSchema>;
+
+export const alertDeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed']);
+export const alertDeliverySchema = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  webhookName: z.string(),
+  eventKind: z.string(),
+  status: alertDeliveryStatusSchema,
+  attempts: z.number(),
+  /** When a pending delivery is tried next. */
+  nextAttemptAt: z.string(),
+  lastStatusCode: z.number().nullable(),
+  lastError: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AlertDelivery = z.infer<typeof alertDeliverySchema>;
+
+/** `GET /api/alerts` (operators): the webhooks and the latest deliveries, newest first. */
+export const alertsResponseSchema = z.object({ webhooks: z.array(alertWebhookSchema), deliveries: z.array(alertDeliverySchema) });
+export type AlertsResponse = z.infer<typeof alertsResponseSchema>;
+
+/** What adding or changing a webhook answers: the webhook as it now is. */
+export const alertWebhookResponseSchema = z.object({ webhook: alertWebhookSchema });
+/** `DELETE /api/alerts/webhooks/:id`: the webhook removed. */
+export const removedAlertWebhookResponseSchema = z.object({ removed: z.object({ id: z.string() }) });
+/** `POST /api/alerts/webhooks/:id/test`: the test delivery queued; its outcome shows in `GET /api/alerts`. */
+export const testAlertResponseSchema = z.object({ delivery: z.object({ id: z.string() }) });

@@ -1,4 +1,3 @@
-import { getIP } from 'better-auth/api';
 import type { RiskLimitsResponse } from '../api/contract';
 import { hasRole } from '../auth/roles';
 import { describeLimitChanges, limitChanges, type LimitChange } from '../domain/risk/limit-changes';
@@ -8,6 +7,7 @@ import { serverContext, type Repositories, type ServerContext } from '../server/
 import { ENROL_TWO_FACTOR_FIRST, mustEnrolTwoFactor, type Operator } from './authorize-request';
 import { requireFreshAuthentication } from './fresh-authentication';
 import { riskLimitsView } from './read-risk-limits';
+import { requestOrigin } from './request-origin';
 
 /** A change to the risk limits, as an operator asked for it. */
 export interface RiskLimitsChange {
@@ -54,7 +54,7 @@ export async function changeRiskLimits(change: RiskLimitsChange, context: Contex
     reason: change.reason,
     idempotencyKey: change.idempotencyKey,
     detail: `version ${change.version + 1}: ${describeLimitChanges(changes)}; reason: ${change.reason}`,
-    origin: originOf(change.request, context),
+    origin: requestOrigin(change.request, context),
   });
   if (stored) return riskLimitsView(stored, strategies);
   // Someone else's change landed between the read and the write, or this very request did, sent twice at once.
@@ -97,7 +97,7 @@ async function authorizeRaising(change: RiskLimitsChange, changes: readonly Limi
       kind: 'denied',
       userId: by.userId,
       actor: by.name,
-      ...originOf(change.request, context),
+      ...requestOrigin(change.request, context),
       detail: `403: ${refusal}`,
     });
     throw new AppError('FORBIDDEN', refusal);
@@ -110,13 +110,4 @@ function raisingRefusal(by: Operator, raised: readonly string[], context: Contex
   if (!hasRole(by.role, 'admin')) return `raising a limit needs the admin role; you are signed in as ${by.role} (this change raises ${raised.join(', ')})`;
   if (mustEnrolTwoFactor(by, context)) return ENROL_TWO_FACTOR_FIRST;
   return null;
-}
-
-function originOf(request: Request | undefined, { auth }: Pick<Context, 'auth'>) {
-  return {
-    ip: request ? getIP(request, auth.options) : null,
-    userAgent: request?.headers.get('user-agent') ?? null,
-    method: request?.method ?? null,
-    path: request ? new URL(request.url).pathname : null,
-  };
 }
