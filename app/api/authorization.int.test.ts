@@ -48,6 +48,10 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/session/reauthenticate': { POST: { anonymous: 401, viewer: 400, operator: 400, admin: 400 } },
   // First start only, no session needed: users exist here, so it is refused for everyone.
   '/api/setup': { POST: { anonymous: 409, viewer: 409, operator: 409, admin: 409 } },
+  '/api/alerts': { GET: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },
+  '/api/alerts/webhooks': { POST: ADMIN(201) },
+  '/api/alerts/webhooks/[id]': { PUT: ADMIN(404), DELETE: ADMIN(404) },
+  '/api/alerts/webhooks/[id]/test': { POST: ADMIN(404) },
   '/api/users': { GET: ADMIN(200), POST: ADMIN(201) },
   '/api/users/[id]/role': { POST: ADMIN(404) },
   '/api/users/[id]/end-sessions': { POST: ADMIN(404) },
@@ -62,6 +66,8 @@ const NOT_OURS: Readonly<Record<string, string>> = {
 
 /** Well-formed bodies for the routes that take something other than `{ reason }`. */
 const BODIES: Readonly<Record<string, unknown>> = {
+  '/api/alerts/webhooks': { name: 'Authorization table', url: 'http://127.0.0.1:9/alerts', format: 'generic', events: ['halt'], enabled: true },
+  '/api/alerts/webhooks/[id]': { name: 'Authorization table', url: 'http://127.0.0.1:9/alerts', format: 'generic', events: ['halt'], enabled: true },
   '/api/paper-broker/faults': { latencyBars: 0 },
   '/api/risk/limits': { limits: { ...DEFAULT_RISK_LIMITS, maxSpyDelta: 90 }, reason: 'authorization table', version: 0 },
   '/api/session/reauthenticate': { password: 'not the password' },
