@@ -6,6 +6,7 @@ import { LiveIndicator } from '@/components/live-indicator';
 import { OperatorProvider } from '@/components/operator-context';
 import { SignOutButton } from '@/components/sign-out-button';
 import { TwoFactorEnrolmentGuard } from '@/components/two-factor-enrolment-guard';
+import { hasRole } from '@/lib/auth/roles';
 import { currentOperator, mustEnrolTwoFactor } from '@/lib/use-cases/authorize-request';
 import { Providers } from './providers';
 
@@ -35,6 +36,11 @@ export default async function ControlRoomLayout({ children }: { children: ReactN
             <Link href="/settings/risk" className="text-sm text-slate-300 hover:text-slate-50">
               Risk limits
             </Link>
+            {hasRole(operator.role, 'operator') && (
+              <Link href="/settings/alerts" className="text-sm text-slate-300 hover:text-slate-50">
+                Alerts
+              </Link>
+            )}
             {operator.role === 'admin' && (
               <Link href="/admin/users" className="text-sm text-slate-300 hover:text-slate-50">
                 Users

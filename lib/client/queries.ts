@@ -1,6 +1,8 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import {
+  alertsResponseSchema,
+  alertWebhookResponseSchema,
   auditChoicesSchema,
   auditPageSchema,
   auditVerificationSchema,
@@ -14,6 +16,9 @@ import {
   recentCommandsSchema,
   riskLimitsResponseSchema,
   strategyDetailSchema,
+  removedAlertWebhookResponseSchema,
+  testAlertResponseSchema,
+  type AlertWebhookBody,
   type AuditVerificationResult,
   type Command,
   type ReauthenticateBody,
@@ -195,3 +200,32 @@ export function postJson<S extends z.ZodType>(url: string, body: unknown, schema
 
 /** First start only: creates the first admin; throws an `ApiError` (409) once any user exists. */
 export const setUpFirstAdmin = (body: SetupBody) => postJson('/api/setup', body, createdUserResponseSchema);
+
+/**
+ * The alert webhooks and the latest deliveries. Polled every 2 s while a delivery is pending (a test, a retry),
+ * since deliveries announce nothing; otherwise read when the page opens and after each change.
+ */
+export const alertQueries = {
+  all: () => ['alerts'] as const,
+  settings: () =>
+    queryOptions({
+      queryKey: alertQueries.all(),
+      queryFn: ({ signal }) => fetchParsed('/api/alerts', alertsResponseSchema, { signal }),
+      refetchInterval: (query) => (query.state.data?.deliveries.some((delivery) => delivery.status === 'pending') ? 2_000 : false),
+    }),
+};
+
+const webhookUrl = (id: string) => `/api/alerts/webhooks/${encodeURIComponent(id)}`;
+
+/** Adds an alert webhook (admins). */
+export const addAlertWebhook = (body: AlertWebhookBody) => postJson('/api/alerts/webhooks', body, alertWebhookResponseSchema);
+
+/** Sets every setting of an alert webhook (admins): how it is enabled and disabled. */
+export const changeAlertWebhook = (id: string, body: AlertWebhookBody) =>
+  fetchParsed(webhookUrl(id), alertWebhookResponseSchema, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Removes an alert webhook and its deliveries (admins). */
+export const removeAlertWebhook = (id: string) => fetchParsed(webhookUrl(id), removedAlertWebhookResponseSchema, { method: 'DELETE' });
+
+/** Queues a test alert to one webhook (admins); resolves with the delivery's id, whose outcome `alertQueries` shows. */
+export const sendTestAlert = async (id: string): Promise<string> => (await postJson(`${webhookUrl(id)}/test`, {}, testAlertResponseSchema)).delivery.id;
