@@ -147,8 +147,9 @@ function AddWebhookForm() {
     setAdded(null);
     add.mutate(webhook);
   };
+  // Kept in the list's own order, whatever the order of the clicks.
   const toggleEvent = (kind: AlertEventKind, isChecked: boolean) =>
-    setWebhook({ ...webhook, events: isChecked ? [...webhook.events, kind] : webhook.events.filter((event) => event !== kind) });
+    setWebhook({ ...webhook, events: ALERT_EVENT_KINDS.filter((each) => (each === kind ? isChecked : webhook.events.includes(each))) });
 
   return (
     <div className="max-w-2xl space-y-3">
