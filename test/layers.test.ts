@@ -36,6 +36,8 @@ const WRONG_IMPORTS: readonly { file: string; code: string; rule: string }[] = [
   { file: 'app/api/probe/route.ts', code: "import { CommandRepository } from '@/lib/db/command-repository';\nexport const probe = CommandRepository;\n", rule: 'import/no-restricted-paths' },
   { file: 'components/probe.ts', code: "import { createAuth } from '@/lib/auth/auth';\nexport const probe = createAuth;\n", rule: 'import/no-restricted-paths' },
   { file: 'app/api/probe/route.ts', code: "import { Engine } from '../../../lib/engine/engine';\nexport const probe = Engine;\n", rule: 'import/no-restricted-paths' },
+  { file: 'lib/alerts/probe.ts', code: "import { AlertRepository } from '../db/alert-repository';\nexport const probe = AlertRepository;\n", rule: 'import/no-restricted-paths' },
+  { file: 'lib/alerts/probe.ts', code: "import { Engine } from '@/lib/engine/engine';\nexport const probe = Engine;\n", rule: 'import/no-restricted-paths' },
 ];
 
 describe('the layer rules', () => {
