@@ -1,14 +1,31 @@
+import type { Server } from 'node:http';
 import { areDemoUsersEnabled, seedDemoUsers } from '../use-cases/manage-users';
 import { bootEngine } from './boot-engine';
-import { serverContext } from './context';
+import { serverContext, type ServerContext } from './context';
+import { startMetricsListener } from './metrics-listener';
+import { serverMetrics } from './metrics';
 
-/** What a server does once at start: the demo's users when wanted, then the engine when enabled. */
+const globalForBoot = globalThis as typeof globalThis & { wheelhouseMetricsListener?: Promise<Server | null> };
+
+/** What a server does once at start: the metrics listener, the demo's users when wanted, then the engine when enabled. */
 export async function bootServer(): Promise<void> {
   const context = serverContext();
   context.log.info({ database: new URL(context.env.DATABASE_URL).pathname.slice(1), origin: context.env.PUBLIC_ORIGIN }, 'server starting');
+  await startLoopbackMetrics(context);
   if (areDemoUsersEnabled(context)) {
     const created = await seedDemoUsers(context);
     if (created.length > 0) context.log.warn({ users: created }, 'DEMO users created: their passwords are public; never use them in production');
   }
-  if (context.env.ENGINE_ENABLED) await bootEngine();
+  if (context.env.ENGINE_ENABLED) {
+    const engine = await bootEngine();
+    // The engine signals mode changes; the mode it started in is read here.
+    serverMetrics().noteMode(engine.systemMode);
+  }
+}
+
+/** The metrics on 127.0.0.1:METRICS_PORT, once per process (instrumentation may run more than once in development). */
+function startLoopbackMetrics({ env, log }: ServerContext): Promise<Server | null> {
+  if (env.METRICS_PORT === 0) return Promise.resolve(null);
+  globalForBoot.wheelhouseMetricsListener ??= startMetricsListener({ registry: serverMetrics().registry, port: env.METRICS_PORT, log });
+  return globalForBoot.wheelhouseMetricsListener;
 }
