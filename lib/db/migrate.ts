@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 
-const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
 
 /** Ledger table exactly as `prisma migrate deploy` creates it, so either tool can take over later. */
 const CREATE_LEDGER = `
@@ -40,6 +40,14 @@ export async function ensureDatabase(connectionString: string): Promise<boolean>
   }
 }
 
+/** The migrations this code brings (prisma/migrations' folders), in the order they are applied. */
+export async function migrationNames(directory = MIGRATIONS_DIR): Promise<string[]> {
+  return (await readdir(directory, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
 /**
  * Applies prisma/migrations in order, each in its own transaction, recording them in Prisma's
  * `_prisma_migrations` ledger (checksum = sha256 of migration.sql, as Prisma computes it).
@@ -57,10 +65,7 @@ export async function migrate(connectionString: string): Promise<MigrationResult
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
     );
     const known = new Map(ledger.rows.map((row) => [row.migration_name, row]));
-    const names = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
+    const names = await migrationNames();
     const applied: string[] = [];
     for (const name of names) {
       const sql = await readFile(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');

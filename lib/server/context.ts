@@ -9,6 +9,7 @@ import { LeaseRepository } from '../db/lease-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 import { PaperVenueRepository } from '../db/paper-venue-repository';
+import { ReadinessRepository } from '../db/readiness-repository';
 import { ResumeRepository } from '../db/resume-repository';
 import { RiskGateRepository } from '../db/risk-gate-repository';
 import { RiskLimitsRepository } from '../db/risk-limits-repository';
@@ -36,6 +37,8 @@ export interface Repositories {
   readonly riskGate: RiskGateRepository;
   /** What each server runs (several servers on one database). */
   readonly leases: LeaseRepository;
+  /** The readiness probe's reads: migrations applied, leases held. */
+  readonly readiness: ReadinessRepository;
 }
 
 export interface ServerContext {
@@ -68,6 +71,7 @@ export function repositoriesFor(db: Db): Repositories {
     userAdministration: new UserAdministrationLock(db),
     riskGate: new RiskGateRepository(db),
     leases: new LeaseRepository(db),
+    readiness: new ReadinessRepository(db),
   };
 }
 
