@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
+import { MIGRATIONS_DIR, migrationNames } from './migrations-folder';
 
 /** Ledger table exactly as `prisma migrate deploy` creates it, so either tool can take over later. */
 const CREATE_LEDGER = `
@@ -38,14 +37,6 @@ export async function ensureDatabase(connectionString: string): Promise<boolean>
   } finally {
     await admin.end();
   }
-}
-
-/** The migrations this code brings (prisma/migrations' folders), in the order they are applied. */
-export async function migrationNames(directory = MIGRATIONS_DIR): Promise<string[]> {
-  return (await readdir(directory, { withFileTypes: true }))
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
 }
 
 /**

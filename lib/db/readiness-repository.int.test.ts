@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetDatabase, testDb } from '../../test/db';
 import { createDb } from './client';
-import { migrationNames } from './migrate';
+import { migrationNames } from './migrations-folder';
 import { ReadinessRepository } from './readiness-repository';
 
 const db = testDb();

@@ -1,5 +1,5 @@
 import type { Db } from './client';
-import { migrationNames } from './migrate';
+import { migrationNames } from './migrations-folder';
 
 /** What the readiness probe reads: whether this code's migrations are all applied, and the leases a server holds. */
 export class ReadinessRepository {
