@@ -7,7 +7,7 @@ import { serverMetrics } from './metrics';
 
 const globalForBoot = globalThis as typeof globalThis & { wheelhouseMetricsListener?: Promise<Server | null> };
 
-/** What a server does once at start: the metrics listener, the demo's users when wanted, then the engine when enabled. */
+/** What a server does once at start: the metrics listener, the demo's users when wanted, then the engine (counted by the metrics) when enabled. */
 export async function bootServer(): Promise<void> {
   const context = serverContext();
   context.log.info({ database: new URL(context.env.DATABASE_URL).pathname.slice(1), origin: context.env.PUBLIC_ORIGIN }, 'server starting');
@@ -17,9 +17,10 @@ export async function bootServer(): Promise<void> {
     if (created.length > 0) context.log.warn({ users: created }, 'DEMO users created: their passwords are public; never use them in production');
   }
   if (context.env.ENGINE_ENABLED) {
-    const engine = await bootEngine();
-    // The engine signals mode changes; the mode it started in is read here.
-    serverMetrics().noteMode(engine.systemMode);
+    const metrics = serverMetrics();
+    const host = await bootEngine(metrics.signals);
+    // The engine signals mode changes; the mode it started in is read here (a server standing by shows none).
+    if (host.current) metrics.noteMode(host.current.systemMode);
   }
 }
 
