@@ -49,6 +49,16 @@ const envSchema = z
      * admin-only requests are refused; an admin cannot turn it off. `false` only for tests and local demos.
      */
     REQUIRE_ADMIN_2FA: booleanFlag.default(true),
+    /**
+     * Lets a Prometheus scraper read GET /api/metrics on the app's port with `Authorization: Bearer <token>`: 32+
+     * random characters. Unset, that route answers 404 and the metrics are only on the loopback listener.
+     */
+    METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * The port of the metrics listener, bound to 127.0.0.1 only (GET /metrics, no session: only this machine can
+     * connect). 0 turns it off. Several servers on one machine need one each; a taken port is logged and skipped.
+     */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.BETTER_AUTH_SECRET !== undefined, {
     path: ['BETTER_AUTH_SECRET'],

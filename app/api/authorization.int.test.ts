@@ -21,6 +21,9 @@ const ADMIN = (admin: number): Expected => ({ anonymous: 401, viewer: 403, opera
 
 const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/health': { GET: PUBLIC },
+  '/api/ready': { GET: PUBLIC },
+  // No METRICS_TOKEN here: not served on the app's port to anyone, a session grants nothing (app/api/operations.int.test.ts has the token's table).
+  '/api/metrics': { GET: { anonymous: 404, viewer: 404, operator: 404, admin: 404 } },
   '/api/strategies': { GET: READ },
   '/api/strategies/[id]': { GET: READ },
   '/api/strategies/[id]/record': { GET: READ },

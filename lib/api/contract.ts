@@ -449,3 +449,18 @@ export const alertWebhookResponseSchema = z.object({ webhook: alertWebhookSchema
 export const removedAlertWebhookResponseSchema = z.object({ removed: z.object({ id: z.string() }) });
 /** `POST /api/alerts/webhooks/:id/test`: the test delivery queued; its outcome shows in `GET /api/alerts`. */
 export const testAlertResponseSchema = z.object({ delivery: z.object({ id: z.string() }) });
+
+/**
+ * `GET /api/ready` (public, for load balancers): 200 when this server can serve, 503 naming what it lacks, the same
+ * shape either way. Leases held are reported, not required: a server running no strategy yet is still ready.
+ */
+export const readinessSchema = z.object({
+  ready: z.boolean(),
+  notReady: z.array(z.enum(['database', 'migrations'])),
+  database: z.object({ reachable: z.boolean() }),
+  /** The migrations this code brings that the database has not applied; null when it could not be asked. */
+  migrations: z.object({ pending: z.array(z.string()).nullable() }),
+  /** This server's unexpired leases (the market clock, its strategies); null when the database could not be asked. */
+  leases: z.object({ held: z.number().int().nullable() }),
+});
+export type Readiness = z.infer<typeof readinessSchema>;

@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-
-const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
+import { MIGRATIONS_DIR, migrationNames } from './migrations-folder';
 
 /** Ledger table exactly as `prisma migrate deploy` creates it, so either tool can take over later. */
 const CREATE_LEDGER = `
@@ -57,10 +56,7 @@ export async function migrate(connectionString: string): Promise<MigrationResult
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
     );
     const known = new Map(ledger.rows.map((row) => [row.migration_name, row]));
-    const names = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
+    const names = await migrationNames();
     const applied: string[] = [];
     for (const name of names) {
       const sql = await readFile(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');

@@ -10,6 +10,7 @@ import { LeaseRepository } from '../db/lease-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 import { PaperVenueRepository } from '../db/paper-venue-repository';
+import { ReadinessRepository } from '../db/readiness-repository';
 import { ResumeRepository } from '../db/resume-repository';
 import { RiskGateRepository } from '../db/risk-gate-repository';
 import { RiskLimitsRepository } from '../db/risk-limits-repository';
@@ -39,6 +40,8 @@ export interface Repositories {
   readonly leases: LeaseRepository;
   /** Alert webhooks and their deliveries. */
   readonly alerts: AlertRepository;
+  /** The readiness probe's reads: migrations applied, leases held. */
+  readonly readiness: ReadinessRepository;
 }
 
 export interface ServerContext {
@@ -72,6 +75,7 @@ export function repositoriesFor(db: Db): Repositories {
     riskGate: new RiskGateRepository(db),
     leases: new LeaseRepository(db),
     alerts: new AlertRepository(db),
+    readiness: new ReadinessRepository(db),
   };
 }
 
