@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { createAuth, type Auth } from '../auth/auth';
 import { AccessEventRepository } from '../db/access-event-repository';
 import { AuditRepository } from '../db/audit-repository';
+import { ChangeLogRepository } from '../db/change-log-repository';
 import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
@@ -33,6 +34,8 @@ export interface Repositories {
   readonly riskLimits: RiskLimitsRepository;
   readonly userAdministration: UserAdministrationLock;
   readonly riskGate: RiskGateRepository;
+  /** Recent changes, for streams that reconnect. */
+  readonly changeLog: ChangeLogRepository;
 }
 
 export interface ServerContext {
@@ -64,6 +67,7 @@ export function repositoriesFor(db: Db): Repositories {
     riskLimits: new RiskLimitsRepository(db),
     userAdministration: new UserAdministrationLock(db),
     riskGate: new RiskGateRepository(db),
+    changeLog: new ChangeLogRepository(db),
   };
 }
 
