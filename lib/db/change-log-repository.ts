@@ -33,12 +33,14 @@ export class ChangeLogRepository {
 
   /**
    * What was logged after the change `afterId`, oldest first (with the few earlier changes that may have committed
-   * after it: replaying one twice is harmless), or null when `afterId` is no longer kept or was never logged.
+   * after it: replaying one twice is harmless), or null when `afterId` is no longer kept or was never logged, or
+   * when a change names a table this code does not know (a newer server's): then only re-reading everything is sure.
    */
   async changesAfter(afterId: string): Promise<LoggedChange[] | null> {
-    const rows = z.array(loggedChangeSchema).parse(await this.db.$queryRawUnsafe<unknown[]>(CHANGES_FROM, afterId));
-    const isKept = rows.some((change) => change.changeId === afterId);
-    return isKept ? rows.filter((change) => change.changeId !== afterId) : null;
+    const rows = (await this.db.$queryRawUnsafe<unknown[]>(CHANGES_FROM, afterId)).map((row) => loggedChangeSchema.safeParse(row));
+    const changes = rows.flatMap((row) => (row.success ? [row.data] : []));
+    const isKept = changes.some((change) => change.changeId === afterId);
+    return isKept && changes.length === rows.length ? changes.filter((change) => change.changeId !== afterId) : null;
   }
 
   /** The id of the newest change logged, or null when none is kept. */

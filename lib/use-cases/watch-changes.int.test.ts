@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetDatabase, TEST_DATABASE_URL } from '../../test/db';
 import type { LoggedChange } from '../api/contract';
 import { serverContext } from '../server/context';
@@ -50,14 +50,28 @@ async function listen(count: number): Promise<{ next: Promise<LoggedChange[]> }>
   return { next };
 }
 
+/** Every change id this process has heard announced (in commit order), as a stream's server would have. */
+const heardIds: string[] = [];
+/** Waits until this process has heard every change made so far: what a new stream hears is then new. */
+async function heardAll(): Promise<void> {
+  const newest = await latestId();
+  await vi.waitFor(() => expect(heardIds).toContain(newest));
+}
+
 async function watch(afterChangeId: string | null, context: Parameters<typeof watchChanges>[1] = server): Promise<StreamEvent[]> {
+  await heardAll();
   const events: StreamEvent[] = [];
   stops.push(await watchChanges({ afterChangeId, send: (event) => events.push(event) }, context));
   return events;
 }
 const changesOf = (changes: LoggedChange[]): StreamEvent[] => changes.map((change) => ({ kind: 'change', change }));
 
+beforeAll(async () => {
+  await hub.subscribe((change) => heardIds.push(change.changeId));
+});
+
 beforeEach(async () => {
+  heardIds.length = 0;
   await resetDatabase(db);
   await db.$executeRawUnsafe(
     `INSERT INTO strategy (id, name, kind, state, snapshot, version, state_since)
@@ -152,6 +166,14 @@ describe('SSE replay after a gap', () => {
     for (const afterChangeId of [null, '999999']) {
       expect(await watch(afterChangeId)).toEqual([{ kind: 'reload', changeId: newest }]);
     }
+  });
+
+  it('sends reload when a missed change names a table this server does not know', async () => {
+    await tick();
+    const seen = await latestId();
+    await db.$executeRawUnsafe(`INSERT INTO change_log (table_name) VALUES ('table_from_a_newer_server')`);
+    await tick();
+    expect(await watch(seen)).toEqual([{ kind: 'reload', changeId: await latestId() }]);
   });
 
   it('sends reload to a stream whose last change is older than the retention, then the live changes', async () => {

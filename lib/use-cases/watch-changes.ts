@@ -28,7 +28,8 @@ export interface WatchChangesOptions {
  * lost its LISTEN connection (announcements were lost with it) are sent `reload`.
  *
  * Nothing is lost or reordered between the replay and the live changes: listening starts first and buffers while
- * the log is read, then the buffer is sent without the changes the replay already sent. A change is an idempotent
+ * the log is read, then the buffer is sent without the changes the replay already sent (after a `reload`, not at
+ * all: the page re-reads everything after it). A change is an idempotent
  * "this is stale", so sending one twice costs a refetch: the replay also sends the few changes written before
  * `afterChangeId` whose transactions were still open then (ids are handed out at insert, commits land in any order).
  */
@@ -48,12 +49,17 @@ export async function watchChanges(
   );
   try {
     const missed = afterChangeId === null ? null : await repositories.changeLog.changesAfter(afterChangeId);
-    if (missed === null) await reload();
-    for (const change of missed ?? []) send({ kind: 'change', change });
-    const replayed = new Set(missed?.map((change) => change.changeId));
-    const live = buffered;
+    if (missed === null) {
+      // The page re-reads everything after `reload`, so every change heard before it was sent is covered.
+      await reload();
+      buffered = null;
+      return unsubscribe;
+    }
+    for (const change of missed) send({ kind: 'change', change });
+    const replayed = new Set(missed.map((change) => change.changeId));
+    const heard = buffered;
     buffered = null;
-    for (const change of live) if (!replayed.has(change.changeId)) send({ kind: 'change', change });
+    for (const change of heard) if (!replayed.has(change.changeId)) send({ kind: 'change', change });
   } catch (error) {
     unsubscribe();
     throw error;

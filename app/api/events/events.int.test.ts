@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../../test/db';
 import { GET } from './route';
 
@@ -52,6 +52,12 @@ function stream(lastEventId?: string): Promise<Response> {
 
 const tick = () => db.$executeRawUnsafe(`INSERT INTO market_clock (id, time, state) VALUES (1, now(), '{}') ON CONFLICT (id) DO UPDATE SET time = excluded.time`);
 const newestId = async () => (await db.$queryRawUnsafe<{ id: string }[]>(`SELECT max(id)::text AS id FROM change_log`))[0]?.id;
+/** Every change id this process has heard announced: a stream opened after hearing them hears only newer ones. */
+const heardIds: string[] = [];
+const heardAll = async () => {
+  const newest = await newestId();
+  await vi.waitFor(() => expect(heardIds).toContain(newest));
+};
 
 beforeAll(async () => {
   process.env.DATABASE_URL = TEST_DATABASE_URL;
@@ -60,6 +66,7 @@ beforeAll(async () => {
   const { seedDemoUsers } = await import('../../../lib/use-cases/manage-users');
   const { DEMO_USERS } = await import('../../../lib/auth/demo-users');
   const context = serverContext();
+  await context.hub.subscribe((change) => heardIds.push(change.changeId));
   await seedDemoUsers(context);
   const viewer = DEMO_USERS.find((user) => user.role === 'viewer');
   if (!viewer) throw new Error('no demo viewer');
@@ -81,6 +88,7 @@ describe('SSE replay after a gap: GET /api/events', () => {
     const first = await newestId();
     await tick();
     const second = await newestId();
+    await heardAll();
 
     const response = await stream(seen);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
