@@ -29,9 +29,9 @@ export interface WatchChangesOptions {
  *
  * Nothing is lost or reordered between the replay and the live changes: listening starts first and buffers while
  * the log is read, then the buffer is sent without the changes the replay already sent (after a `reload`, not at
- * all: the page re-reads everything after it). A change is an idempotent
- * "this is stale", so sending one twice costs a refetch: the replay also sends the few changes written before
- * `afterChangeId` whose transactions were still open then (ids are handed out at insert, commits land in any order).
+ * all: the page re-reads everything after it). A change is an idempotent "this is stale", so sending one twice costs
+ * a refetch: the replay also sends the few changes written before `afterChangeId` whose transactions were still
+ * open then (ids are handed out at insert, commits land in any order).
  */
 export async function watchChanges(
   { afterChangeId, send }: WatchChangesOptions,
