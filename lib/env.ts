@@ -40,6 +40,11 @@ const envSchema = z
     COMMAND_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     /** How long a resume request waits for a second operator's approval before it expires. */
     RESUME_APPROVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    /**
+     * Minutes each change is kept in `change_log` for pages that reconnect: one back within it is sent what it missed,
+     * one away longer re-reads everything.
+     */
+    CHANGE_LOG_RETENTION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
     /** Minutes without a request after which a session ends. */
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     /** Hours after sign-in after which a session ends, however active. */

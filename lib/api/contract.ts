@@ -264,8 +264,13 @@ export type RiskLimitsResponse = z.infer<typeof riskLimitsResponseSchema>;
 /** The one error shape every route handler answers with. */
 export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-/** What `GET /api/events` sends as each Server-Sent Event's data: a change notification, never the data itself. */
-export { changeEventSchema, type ChangeEvent } from '../domain/change-event';
+/**
+ * What `GET /api/events` sends as each Server-Sent Event's data: a change notification, never the data itself. Every
+ * event's `id` is a change id; a reconnect sends the last one as `Last-Event-ID` and is sent what it missed.
+ */
+export { changeEventSchema, loggedChangeSchema, type ChangeEvent, type LoggedChange } from '../domain/change-event';
+/** The named event that says "re-read everything": what was missed cannot be replayed (or nothing vouches for it). */
+export const RELOAD_EVENT = 'reload';
 
 /** `POST /api/session/reauthenticate`: the signed-in user's password, or a code from their authenticator app. */
 export const reauthenticateBody = z.union([

@@ -81,17 +81,34 @@ describe('subscribeToChanges', () => {
     expect(FakeEventSource.instances.map((source) => source.url)).toEqual(['/api/events']);
   });
 
-  it('invalidates everything when the stream opens, since notifications may have been missed', () => {
+  it('is live once the stream opens, and leaves what to refetch to the server', () => {
     latestSource().open();
     vi.advanceTimersByTime(250);
-    expect(invalidate.mock.calls).toEqual([[]]);
+    expect(invalidate).not.toHaveBeenCalled();
     expect(statuses).toEqual(['live']);
   });
 
-  it('invalidates everything when the server says it may have lost notifications', () => {
-    latestSource().emit('resync');
+  it('invalidates everything, once, when the server says to reload', () => {
+    const source = latestSource();
+    source.send({ table: 'transition', strategyId: 'zero-dte' });
+    source.emit('reload');
+    source.send({ table: 'risk_limits' });
     vi.advanceTimersByTime(250);
     expect(invalidate.mock.calls).toEqual([[]]);
+  });
+
+  it('is reconnecting while the browser retries, and live again when the stream reopens, refetching only what it is sent', () => {
+    const source = latestSource();
+    source.open();
+    source.fail(FakeEventSource.CONNECTING);
+    expect(statuses).toEqual(['live', 'reconnecting']);
+
+    source.open();
+    source.send({ table: 'event_refusal', strategyId: 'lt112' });
+    vi.advanceTimersByTime(250);
+    expect(statuses).toEqual(['live', 'reconnecting', 'live']);
+    expect(FakeEventSource.instances).toHaveLength(1);
+    expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: ['strategies', 'lt112'] }]]);
   });
 
   it('turns a burst of transitions into one refetch of the overview and of that strategy', () => {
@@ -134,7 +151,7 @@ describe('subscribeToChanges', () => {
     expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'] }]]);
   });
 
-  it('opens a new stream after the browser gives up on the old one, and refreshes everything on reopening', () => {
+  it('opens a new stream after the browser gives up on the old one, and is live again when it opens', () => {
     const first = latestSource();
     first.open();
     first.fail(FakeEventSource.CLOSED);
@@ -143,10 +160,8 @@ describe('subscribeToChanges', () => {
     vi.advanceTimersByTime(1_000);
     const second = latestSource();
     expect(second).not.toBe(first);
-    invalidate.mockClear();
     second.open();
-    vi.advanceTimersByTime(250);
-    expect(invalidate.mock.calls).toEqual([[]]);
+    expect(statuses).toEqual(['live', 'reconnecting', 'live']);
   });
 
   it('leaves retrying to the browser while it is still reconnecting', () => {

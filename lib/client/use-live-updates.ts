@@ -2,12 +2,10 @@
 
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
-import { changeEventSchema, type ChangeEvent } from '@/lib/api/contract';
+import { changeEventSchema, RELOAD_EVENT, type ChangeEvent } from '@/lib/api/contract';
 import { brokerFaultQueries, commandQueries, riskLimitQueries, strategyQueries } from '@/lib/client/queries';
 
 const EVENTS_URL = '/api/events';
-/** The named event the server sends when it cannot vouch that no notification was lost. */
-const RESYNC_EVENT = 'resync';
 /** A burst of notifications (a market bar moves every strategy) becomes one refetch per query. */
 const INVALIDATION_DELAY_MS = 200;
 /** The browser retries a dropped stream by itself; these bound our own retries after it gives up. */
@@ -104,8 +102,10 @@ function parseChangeEvent(data: unknown): ChangeEvent | null {
 /**
  * Keeps the react-query cache fresh from the server's change notifications. Notifications say what
  * changed, never the data, so each one invalidates the queries that show it; a burst is flushed once.
- * Every (re)connect, and every `resync` from the server, may follow missed notifications, so it
- * invalidates everything.
+ * The browser reconnects a dropped stream with the last change's id, and the server sends what was missed;
+ * when it cannot (a new stream, a gap longer than it keeps changes, its own feed lost) it sends `reload`,
+ * which invalidates everything.
+ * `onStatus`: 'live' while the stream is open, 'reconnecting' while it is not.
  * Returns a function that closes the stream.
  */
 export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: LiveStatus) => void): () => void {
@@ -132,21 +132,19 @@ export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: 
     current.onopen = () => {
       retryDelay = MIN_RETRY_MS;
       onStatus('live');
-      stale.everything = true;
-      scheduleFlush();
     };
     current.onmessage = (message: MessageEvent) => {
       markStale(stale, parseChangeEvent(message.data));
       scheduleFlush();
     };
-    // The server lost its own feed of changes (its LISTEN connection) and may have missed some.
-    current.addEventListener(RESYNC_EVENT, () => {
+    current.addEventListener(RELOAD_EVENT, () => {
       stale.everything = true;
       scheduleFlush();
     });
     current.onerror = () => {
       onStatus('reconnecting');
-      // CONNECTING means the browser is already retrying; CLOSED means it gave up (e.g. a 5xx answer).
+      // CONNECTING means the browser is already retrying, with Last-Event-ID; CLOSED means it gave up (e.g. a 5xx
+      // answer), and the new stream, without one, starts with `reload`.
       if (current.readyState !== EventSource.CLOSED) return;
       current.close();
       retryTimer = setTimeout(connect, retryDelay);

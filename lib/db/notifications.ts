@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import { changeEventSchema, type ChangeEvent } from '../domain/change-event';
+import { loggedChangeSchema, type LoggedChange } from '../domain/change-event';
 import type { ChangeFeed } from '../engine/ports';
 
 export const CHANNEL = 'wheelhouse';
 const RECONNECT_DELAY_MS = 1_000;
 
-type Listener = (event: ChangeEvent) => void;
+type Listener = (event: LoggedChange) => void;
 
 /**
  * One LISTEN connection per process, fanned out to every subscriber (SSE streams, command waiters, the
@@ -52,7 +52,7 @@ export class NotificationHub implements ChangeFeed {
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
-      const parsed = changeEventSchema.safeParse(JSON.parse(message.payload));
+      const parsed = loggedChangeSchema.safeParse(JSON.parse(message.payload));
       if (parsed.success) this.emitter.emit('change', parsed.data);
     });
     client.on('error', () => this.handleLost(client));

@@ -23,3 +23,12 @@ export const changeEventSchema = z.object({
   strategyId: z.string().nullish(),
 });
 export type ChangeEvent = z.infer<typeof changeEventSchema>;
+
+/**
+ * A change as the database logged and announced it: `changeId` is its row in `change_log`, in the order the
+ * changes were written (not always the order they were committed). A decimal string: a bigint in the database.
+ */
+export const loggedChangeSchema = changeEventSchema.extend({
+  changeId: z.string().regex(/^\d{1,18}$/),
+});
+export type LoggedChange = z.infer<typeof loggedChangeSchema>;

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { areDemoUsersEnabled, seedDemoUsers } from '../use-cases/manage-users';
 import type { EngineSignals } from '../engine/ports';
+import { startPruningChangeLog } from '../use-cases/prune-change-log';
 import { alertSignals, startAlertDispatcher } from './alerts';
 import { bootEngine } from './boot-engine';
 import { serverContext, type ServerContext } from './context';
@@ -10,8 +11,8 @@ import { serverMetrics } from './metrics';
 const globalForBoot = globalThis as typeof globalThis & { wheelhouseMetricsListener?: Promise<Server | null> };
 
 /**
- * What a server does once at start: the metrics listener, the demo's users when wanted, the alert dispatcher,
- * then the engine when enabled, its signals heard by the metrics and the alerts.
+ * What a server does once at start: the metrics listener, the demo's users when wanted, the change log's pruning,
+ * the alert dispatcher, then the engine when enabled, its signals heard by the metrics and the alerts.
  */
 export async function bootServer(): Promise<void> {
   const context = serverContext();
@@ -21,6 +22,7 @@ export async function bootServer(): Promise<void> {
     const created = await seedDemoUsers(context);
     if (created.length > 0) context.log.warn({ users: created }, 'DEMO users created: their passwords are public; never use them in production');
   }
+  startPruningChangeLog(context);
   startAlertDispatcher();
   if (context.env.ENGINE_ENABLED) {
     const metrics = serverMetrics();

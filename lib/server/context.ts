@@ -4,6 +4,7 @@ import { createAuth, type Auth } from '../auth/auth';
 import { AccessEventRepository } from '../db/access-event-repository';
 import { AlertRepository } from '../db/alert-repository';
 import { AuditRepository } from '../db/audit-repository';
+import { ChangeLogRepository } from '../db/change-log-repository';
 import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
 import { LeaseRepository } from '../db/lease-repository';
@@ -42,6 +43,8 @@ export interface Repositories {
   readonly alerts: AlertRepository;
   /** The readiness probe's reads: migrations applied, leases held. */
   readonly readiness: ReadinessRepository;
+  /** Recent changes, for streams that reconnect. */
+  readonly changeLog: ChangeLogRepository;
 }
 
 export interface ServerContext {
@@ -76,6 +79,7 @@ export function repositoriesFor(db: Db): Repositories {
     leases: new LeaseRepository(db),
     alerts: new AlertRepository(db),
     readiness: new ReadinessRepository(db),
+    changeLog: new ChangeLogRepository(db),
   };
 }
 

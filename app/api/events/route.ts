@@ -1,17 +1,33 @@
-import { watchChanges } from '@/lib/use-cases/watch-changes';
+import { z } from 'zod';
+import { RELOAD_EVENT } from '@/lib/api/contract';
+import { watchChanges, type StreamEvent } from '@/lib/use-cases/watch-changes';
 import { authorized, otherMethods } from '../_lib/authorized';
 
 export const dynamic = 'force-dynamic';
 
 const HEARTBEAT_MS = 15_000;
 
+/** A change id; anything else (a reset database's, a forged one) is treated as unknown: the page re-reads all. */
+const lastEventId = z.string().regex(/^\d{1,18}$/);
+
+function eventText(event: StreamEvent): string {
+  if (event.kind === 'reload') return `id: ${event.changeId}\nevent: ${RELOAD_EVENT}\ndata: {}\n\n`;
+  return `id: ${event.change.changeId}\ndata: ${JSON.stringify(event.change)}\n\n`;
+}
+
 /**
  * Server-Sent Events: every database change notification, fanned out from this process's one LISTEN
- * connection. A `resync` event after a lost connection tells the page to re-read everything.
+ * connection, each with its change id. A browser that reconnects sends the last one (`Last-Event-ID`) and is sent
+ * what it missed first; a `reload` event tells the page to re-read everything (see watchChanges).
  */
 export const GET = authorized('viewer', async (request) => {
+  const parsed = lastEventId.safeParse(request.headers.get('last-event-id'));
   const encoder = new TextEncoder();
-  let cleanup: () => void = () => undefined;
+  let isClosed = false;
+  // Until the stream is set up, closing it is remembered, and the subscription ended as soon as there is one.
+  let cleanup: () => void = () => {
+    isClosed = true;
+  };
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const write = (text: string) => {
@@ -21,15 +37,14 @@ export const GET = authorized('viewer', async (request) => {
           cleanup();
         }
       };
-      const unsubscribe = await watchChanges(
-        (change) => write(`data: ${JSON.stringify(change)}\n\n`),
-        () => write('event: resync\ndata: {}\n\n'),
-      );
+      write('retry: 2000\n\n');
+      const unsubscribe = await watchChanges({ afterChangeId: parsed.success ? parsed.data : null, send: (event) => write(eventText(event)) });
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
       cleanup = () => {
         clearInterval(heartbeat);
         unsubscribe();
       };
+      if (isClosed || request.signal.aborted) return cleanup();
       request.signal.addEventListener('abort', () => {
         cleanup();
         try {
@@ -38,7 +53,6 @@ export const GET = authorized('viewer', async (request) => {
           // already closed
         }
       });
-      write('retry: 2000\n\n');
     },
     cancel() {
       cleanup();

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../../test/db';
+import { GET } from './route';
+
+/** GET /api/events through its route handler, as a signed-in viewer's browser asks it, against PostgreSQL. */
+const ORIGIN = 'http://localhost:3000';
+const db = testDb();
+let cookie = '';
+
+interface ServerSentEvent {
+  readonly id: string | undefined;
+  readonly event: string | undefined;
+  /** Parsed JSON. */
+  readonly data: unknown;
+}
+
+/** The stream's events as they come (the `retry:` line and heartbeats are not events). */
+function eventsOf(response: Response) {
+  const reader = (response.body ?? new ReadableStream<Uint8Array>()).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const parse = (block: string): ServerSentEvent | null => {
+    const fields = new Map(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]));
+    const data = fields.get('data');
+    return data === undefined ? null : { id: fields.get('id'), event: fields.get('event'), data: JSON.parse(data) };
+  };
+  return {
+    async next(count: number): Promise<ServerSentEvent[]> {
+      const events: ServerSentEvent[] = [];
+      while (events.length < count) {
+        const end = text.indexOf('\n\n');
+        if (end >= 0) {
+          const event = parse(text.slice(0, end));
+          text = text.slice(end + 2);
+          if (event) events.push(event);
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended after ${events.length} of ${count} events`);
+        text += decoder.decode(value, { stream: true });
+      }
+      return events;
+    },
+    close: () => reader.cancel(),
+  };
+}
+
+function stream(lastEventId?: string): Promise<Response> {
+  const headers: Record<string, string> = { origin: ORIGIN, cookie, ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) };
+  return GET(new Request(`${ORIGIN}/api/events`, { headers }));
+}
+
+const tick = () => db.$executeRawUnsafe(`INSERT INTO market_clock (id, time, state) VALUES (1, now(), '{}') ON CONFLICT (id) DO UPDATE SET time = excluded.time`);
+const newestId = async () => (await db.$queryRawUnsafe<{ id: string }[]>(`SELECT max(id)::text AS id FROM change_log`))[0]?.id;
+/** Every change id this process has heard announced: a stream opened after hearing them hears only newer ones. */
+const heardIds: string[] = [];
+const heardAll = async () => {
+  const newest = await newestId();
+  await vi.waitFor(() => expect(heardIds).toContain(newest));
+};
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = TEST_DATABASE_URL;
+  await resetDatabase(db);
+  const { serverContext } = await import('../../../lib/server/context');
+  const { seedDemoUsers } = await import('../../../lib/use-cases/manage-users');
+  const { DEMO_USERS } = await import('../../../lib/auth/demo-users');
+  const context = serverContext();
+  await context.hub.subscribe((change) => heardIds.push(change.changeId));
+  await seedDemoUsers(context);
+  const viewer = DEMO_USERS.find((user) => user.role === 'viewer');
+  if (!viewer) throw new Error('no demo viewer');
+  const { headers } = await context.auth.api.signInEmail({ body: { email: viewer.email, password: viewer.password }, returnHeaders: true });
+  cookie = headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+}, 60_000);
+
+afterAll(async () => {
+  const { serverContext } = await import('../../../lib/server/context');
+  await serverContext().hub.close();
+  await db.$disconnect();
+});
+
+describe('SSE replay after a gap: GET /api/events', () => {
+  it('sends what a reconnect with Last-Event-ID missed, in order, each with its change id, then the live changes', async () => {
+    await tick();
+    const seen = await newestId();
+    await tick();
+    const first = await newestId();
+    await tick();
+    const second = await newestId();
+    await heardAll();
+
+    const response = await stream(seen);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const events = eventsOf(response);
+    try {
+      const replayed = await events.next(2);
+      expect(replayed).toEqual([
+        { id: first, event: undefined, data: { changeId: first, table: 'market_clock', strategyId: null } },
+        { id: second, event: undefined, data: { changeId: second, table: 'market_clock', strategyId: null } },
+      ]);
+      await tick();
+      const live = await newestId();
+      expect(await events.next(1)).toEqual([{ id: live, event: undefined, data: { changeId: live, table: 'market_clock', strategyId: null } }]);
+    } finally {
+      await events.close();
+    }
+  });
+
+  it('starts with reload and the newest change id for a new stream, or a Last-Event-ID it no longer keeps or cannot read', async () => {
+    await tick();
+    const newest = await newestId();
+    for (const lastEventId of [undefined, '999999', 'not-an-id', '1; DROP TABLE change_log']) {
+      const events = eventsOf(await stream(lastEventId));
+      try {
+        expect(await events.next(1), `Last-Event-ID: ${lastEventId}`).toEqual([{ id: newest, event: 'reload', data: {} }]);
+      } finally {
+        await events.close();
+      }
+    }
+  });
+});
