@@ -25,7 +25,11 @@ const options = {
   simSpeed: Number(process.env.CHAOS_SIM_SPEED ?? 1_200),
   logDir: path.join(root, '.ci', 'out', 'chaos-logs'),
   say: (line: string) => console.log(line),
+  phase: (what: string) => {
+    phase = what;
+  },
 };
+let phase = 'starting';
 
 if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
   console.log('no production build: running next build first');
@@ -36,7 +40,16 @@ if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
 const MUST_BE_ZERO = ['duplicateClientOrderIds', 'intentsSentTwice', 'orphanedLegs', 'sequenceGaps', 'twoOwnerMoments'] as const;
 
 console.log(`chaos: ${options.runs} run(s) of ${options.runMs / 1000} s, seed ${options.seed}, 3 servers, lease TTL ${options.leaseTtlMs} ms, speed ${options.simSpeed}x`);
+// A run that hangs says where, and fails, instead of holding CI until its own timeout.
+const watchdog = setTimeout(
+  () => {
+    console.log(`chaos: stuck (${phase}); giving up`);
+    process.exit(2);
+  },
+  options.runs * (options.runMs + 240_000),
+);
 const reports: RunReport[] = await runChaos(options);
+clearTimeout(watchdog);
 const sum = (key: keyof RunReport) => reports.reduce((total, report) => total + Number(report[key] ?? 0), 0);
 const longest = Math.max(...reports.map((report) => report.longestTakeoverMs ?? 0));
 const rows: [string, string | number][] = [

@@ -28,8 +28,9 @@ export class EngineHost {
   private readonly pollMs: number;
 
   constructor(private readonly options: EngineHostOptions) {
-    // Often enough that a takeover follows the lapse within a bar or so; each poll is one indexed statement.
-    this.pollMs = Math.max(50, Math.min(500, options.leaseTtlMs / 20));
+    // Often enough that a takeover follows the lapse within a bar; each poll is one indexed statement.
+    const barMs = 60_000 / options.simulation.speed;
+    this.pollMs = Math.max(50, Math.min(500, options.leaseTtlMs / 20, barMs));
   }
 
   /** This server's id, the holder of its leases. */

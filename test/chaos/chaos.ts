@@ -20,6 +20,8 @@ export interface ChaosOptions {
   readonly simSpeed: number;
   readonly logDir: string;
   readonly say: (line: string) => void;
+  /** Told what the run is doing before each step that waits: a stuck run can say where it stuck. */
+  readonly phase?: (what: string) => void;
 }
 
 export interface RunReport extends RunFigures {
@@ -60,6 +62,8 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
     return draw.value;
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const phase = options.phase ?? (() => undefined);
+  phase(`run ${seed}: fresh database`);
   await freshDatabase(options.databaseUrl);
   const env = {
     SIM_SPEED: String(options.simSpeed),
@@ -74,6 +78,7 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
     METRICS_PORT: '0',
   };
   const servers = Array.from({ length: SERVERS }, (_, index) => new ClusterServer(options.firstPort + index, { databaseUrl: options.databaseUrl, env, logDir: options.logDir }));
+  phase(`run ${seed}: starting the servers`);
   await Promise.all(servers.map((server) => server.start()));
   const operators = new Operators();
   await operators.signIn(servers[0]!.url, 'operator');
@@ -103,6 +108,7 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
         const owner = alive.find((server) => server.pid === ownerPid);
         const victim = owner && random() < 0.5 ? owner : pick(alive);
         if (ownerPid !== null && victim.pid === ownerPid) ownerLosses.push({ at: new Date(), holderPid: ownerPid });
+        phase(`run ${seed}: kill -9 ${victim.port}`);
         await victim.kill();
         tally.kills += 1;
         options.say(`  kill -9 ${victim.port}${victim === owner ? ' (clock owner)' : ''}`);
@@ -121,10 +127,12 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
         const server = pick(responsive());
         const mode = (await db.query<{ mode: string }>(`SELECT mode FROM system_state WHERE id = 1`)).rows[0]?.mode ?? 'RUNNING';
         if (mode === 'RUNNING' && roll < 0.7) {
+          phase(`run ${seed}: emergency halt on ${server.port}`);
           await operators.post(server.url, 'operator', '/api/system/halt', { reason: 'chaos: emergency halt' });
           tally.halts += 1;
           options.say(`  emergency halt on ${server.port}`);
         } else if (mode !== 'RUNNING' && roll < 0.8) {
+          phase(`run ${seed}: resume on ${server.port}`);
           const asked = await operators.post(server.url, 'operator', '/api/system/resume', { reason: 'chaos: resume' });
           const id = 'status' in asked ? (asked.body as { resumeRequest?: { id?: string } } | null)?.resumeRequest?.id : undefined;
           if (id) {
@@ -135,6 +143,7 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
         } else {
           const { rows } = await db.query<{ id: string }>(`SELECT id FROM strategy WHERE state IN ('ACTIVE', 'MANAGING') ORDER BY random() LIMIT 1`);
           if (rows[0]) {
+            phase(`run ${seed}: defensive exit on ${server.port}`);
             await operators.post(server.url, 'operator', `/api/strategies/${rows[0].id}/defensive-exit`, { reason: 'chaos: defensive exit' });
             tally.defensiveExits += 1;
             options.say(`  defensive exit of ${rows[0].id} on ${server.port}`);
@@ -143,13 +152,16 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
       }
     }
     // Settle: every server back, a few lease periods without chaos, then a clean stop of all.
+    phase(`run ${seed}: settling (restarts and SIGCONTs due)`);
     await Promise.all(pending);
     for (const server of servers) server.resume();
     await Promise.all(servers.filter((server) => !server.isAlive).map((server) => server.start()));
     await sleep(options.leaseTtlMs * 2 + 3_000);
   } finally {
+    phase(`run ${seed}: stopping the servers`);
     await Promise.all(servers.map((server) => server.stop()));
   }
+  phase(`run ${seed}: reading the figures`);
   const longestTakeoverMs = await longestTakeover(db, ownerLosses);
   await db.end();
   return { seed, ...tally, longestTakeoverMs, ...(await readFigures(options.databaseUrl)) };
