@@ -43,6 +43,8 @@ export async function startServer({ port, simStart, simSpeed, env = {} }: Server
       DEMO_USERS: 'true',
       // The specs sign in as the demo admin, who has no TOTP; e2e/admin.spec.ts turns the rule on.
       REQUIRE_ADMIN_2FA: 'false',
+      // Each server would try the same loopback metrics port; the specs read no metrics.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
