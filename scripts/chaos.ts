@@ -14,7 +14,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: { short: { type: 'boolean', default: false }, seed: { type: 'string' }, runs: { type: 'string' }, seconds: { type: 'string' } },
 });
-const form = values.short ? { runs: 1, seconds: 60 } : { runs: 5, seconds: 180 };
+const form = values.short ? { runs: 1, seconds: 60 } : { runs: 3, seconds: 180 };
 const options = {
   databaseUrl: process.env.CHAOS_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/wheelhouse_chaos',
   seed: Number(values.seed ?? 20261202),

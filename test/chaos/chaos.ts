@@ -94,14 +94,14 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
     const pid = rows[0]?.holder.split(':').at(-2);
     return pid ? Number(pid) : null;
   };
-  const responsive = () => servers.filter((server) => server.isResponsive);
+  const responsive = () => servers.filter((server) => server.isUp);
 
   const end = performance.now() + options.runMs;
   try {
     while (performance.now() < end) {
       await sleep(500 + random() * 2_500);
       const roll = random();
-      const alive = servers.filter((server) => server.isAlive);
+      const alive = servers.filter((server) => server.isUp);
       if (roll < 0.3 && alive.length > 0) {
         // Half the time the clock's owner, so that takeovers happen; otherwise anyone.
         const ownerPid = await clockHolderPid();

@@ -14,6 +14,7 @@ export interface ClusterOptions {
 export class ClusterServer {
   private child: ChildProcess | null = null;
   private stopped = false;
+  private starting = false;
 
   constructor(
     readonly port: number,
@@ -25,7 +26,7 @@ export class ClusterServer {
   }
 
   get pid(): number | null {
-    return this.child?.exitCode === null ? (this.child.pid ?? null) : null;
+    return this.child && hasNotExited(this.child) ? (this.child.pid ?? null) : null;
   }
 
   get isAlive(): boolean {
@@ -37,7 +38,14 @@ export class ClusterServer {
     return this.isAlive && !this.stopped;
   }
 
+  /** Started and answering: what the chaos may kill or pause (a server still booting is left to boot). */
+  get isUp(): boolean {
+    return this.isResponsive && !this.starting;
+  }
+
   async start(): Promise<void> {
+    // A server left on this port (by a run that crashed) would answer for the one started here.
+    if (await answers(this.url)) throw new Error(`port ${this.port} is taken by another server: stop it first`);
     const log = createWriteStream(`${this.options.logDir}/server-${this.port}.log`, { flags: 'a' });
     const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(this.port)], {
       env: {
@@ -51,16 +59,23 @@ export class ClusterServer {
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     this.child = child;
     this.stopped = false;
+    this.starting = true;
+    try {
+      await this.waitUntilHealthy(child);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async waitUntilHealthy(child: ChildProcess): Promise<void> {
     const deadline = performance.now() + 60_000;
     while (performance.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`server on ${this.port} exited with ${child.exitCode} at start`);
-      try {
-        if ((await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(1_000) })).ok) return;
-      } catch {
-        // not listening yet
-      }
+      if (!hasNotExited(child)) throw new Error(`server on ${this.port} exited (${child.exitCode ?? child.signalCode}) at start`);
+      if (await answers(this.url)) return;
       await sleep(100);
     }
     throw new Error(`server on ${this.port} did not start in 60 s`);
@@ -69,7 +84,7 @@ export class ClusterServer {
   /** kill -9: no clean stop, no lease released. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !hasNotExited(child)) return;
     const exited = once(child, 'exit');
     child.kill('SIGKILL');
     await exited;
@@ -91,7 +106,7 @@ export class ClusterServer {
   /** A clean stop (SIGTERM): the engine saves its clock and releases its leases. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !hasNotExited(child)) return;
     this.resume();
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
@@ -100,3 +115,22 @@ export class ClusterServer {
     clearTimeout(timer);
   }
 }
+
+/** A process killed by a signal has no exit code, only a signal code: both must be unset while it runs. */
+function hasNotExited(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Every server started and not yet exited: killed with the harness, however it ends, so none is left behind. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
