@@ -52,6 +52,9 @@ const reports: RunReport[] = await runChaos(options);
 clearTimeout(watchdog);
 const sum = (key: keyof RunReport) => reports.reduce((total, report) => total + Number(report[key] ?? 0), 0);
 const longest = Math.max(...reports.map((report) => report.longestTakeoverMs ?? 0));
+const longestWithStandby = Math.max(...reports.map((report) => report.longestTakeoverWithStandbyMs ?? 0));
+const delays = reports.flatMap((report) => report.grantDelaysMs).sort((a, b) => a - b);
+const percentile = (p: number) => (delays.length === 0 ? 0 : Math.round(delays[Math.min(delays.length - 1, Math.floor(p * delays.length))]!));
 const rows: [string, string | number][] = [
   ['runs', reports.length],
   ['kills (-9)', sum('kills')],
@@ -67,6 +70,8 @@ const rows: [string, string | number][] = [
   ['sequence gaps', sum('sequenceGaps')],
   ['moments with two owners of one strategy', sum('twoOwnerMoments')],
   ['longest takeover (owner lost -> clock granted)', `${longest} ms (TTL ${options.leaseTtlMs} ms)`],
+  ['clock lease lapsed -> granted again: p50 / p90 / max', `${percentile(0.5)} / ${percentile(0.9)} / ${percentile(1)} ms over ${delays.length} takeovers (a bar: ${Math.round(60_000 / options.simSpeed)} ms)`],
+  ['  the same, while another server was up', `${longestWithStandby} ms (TTL + one bar: ${options.leaseTtlMs + Math.round(60_000 / options.simSpeed)} ms)`],
 ];
 console.log();
 for (const [label, value] of rows) console.log(`${label.padEnd(52)} ${value}`);

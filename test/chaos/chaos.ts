@@ -33,11 +33,15 @@ export interface RunReport extends RunFigures {
   readonly defensiveExits: number;
   /** Longest time from the clock's owner dying (or being paused past its lease) to another server's grant, in ms. */
   readonly longestTakeoverMs: number | null;
+  /** The same, counting only losses while another server was up to take over. */
+  readonly longestTakeoverWithStandbyMs: number | null;
 }
 
 interface OwnerLoss {
   readonly at: Date;
   readonly holderPid: number;
+  /** Whether another server was up to take over (not paused, dead or still booting). */
+  readonly standbyUp: boolean;
 }
 
 const SERVERS = 3;
@@ -107,7 +111,7 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
         const ownerPid = await clockHolderPid();
         const owner = alive.find((server) => server.pid === ownerPid);
         const victim = owner && random() < 0.5 ? owner : pick(alive);
-        if (ownerPid !== null && victim.pid === ownerPid) ownerLosses.push({ at: new Date(), holderPid: ownerPid });
+        if (ownerPid !== null && victim.pid === ownerPid) ownerLosses.push({ at: new Date(), holderPid: ownerPid, standbyUp: alive.length > 1 });
         phase(`run ${seed}: kill -9 ${victim.port}`);
         await victim.kill();
         tally.kills += 1;
@@ -118,7 +122,9 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
         const owner = responsive().find((server) => server.pid === ownerPid);
         const victim = owner && random() < 0.5 ? owner : pick(responsive());
         const pausedMs = 300 + random() * options.leaseTtlMs * 2;
-        if (ownerPid !== null && victim.pid === ownerPid && pausedMs > options.leaseTtlMs) ownerLosses.push({ at: new Date(), holderPid: ownerPid });
+        if (ownerPid !== null && victim.pid === ownerPid && pausedMs > options.leaseTtlMs) {
+          ownerLosses.push({ at: new Date(), holderPid: ownerPid, standbyUp: responsive().length > 1 });
+        }
         victim.pause();
         tally.pauses += 1;
         options.say(`  SIGSTOP ${victim.port} for ${Math.round(pausedMs)} ms${victim === owner ? ' (clock owner)' : ''}`);
@@ -163,8 +169,9 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
   }
   phase(`run ${seed}: reading the figures`);
   const longestTakeoverMs = await longestTakeover(db, ownerLosses);
+  const longestTakeoverWithStandbyMs = await longestTakeover(db, ownerLosses.filter((loss) => loss.standbyUp));
   await db.end();
-  return { seed, ...tally, longestTakeoverMs, ...(await readFigures(options.databaseUrl)) };
+  return { seed, ...tally, longestTakeoverMs, longestTakeoverWithStandbyMs, ...(await readFigures(options.databaseUrl)) };
 }
 
 /** For each loss of the clock's owner: the time until another server was granted the clock. */

@@ -15,6 +15,8 @@ export interface RunFigures {
   readonly fencedCommands: number;
   readonly ordersAtVenue: number;
   readonly clockGrants: number;
+  /** Milliseconds from a clock lease lapsing (its holder dead or paused) to the next grant: each takeover's own delay. */
+  readonly grantDelaysMs: readonly number[];
   /** Details of any nonzero count, for the report. */
   readonly problems: readonly string[];
 }
@@ -77,6 +79,12 @@ export async function readFigures(databaseUrl: string): Promise<RunFigures> {
       fencedCommands: await one(client, `SELECT count(*) AS n FROM operator_command WHERE outcome LIKE 'interrupted%' OR outcome LIKE '%no longer runs it%'`),
       ordersAtVenue: await one(client, `SELECT count(*) AS n FROM paper_order WHERE submissions > 0`),
       clockGrants: await one(client, `SELECT count(*) AS n FROM lease_grant WHERE name = 'clock'`),
+      grantDelaysMs: (
+        await client.query<{ ms: number }>(
+          `SELECT extract(epoch FROM granted_at - previous_expired_at) * 1000 AS ms FROM lease_grant
+            WHERE name = 'clock' AND previous_expired_at IS NOT NULL AND previous_holder <> holder`,
+        )
+      ).rows.map((row) => Number(row.ms)),
       problems,
     };
   } finally {
