@@ -34,24 +34,42 @@ export class SystemRepository implements SystemStore {
   }
 
   /**
-   * The mode row moves and the change is appended to its history (and so to the audit trail), in one transaction;
-   * under a fence (the clock's lease), only while it is in force: a server that lost the clock changes no mode.
+   * The mode row moves and the change is appended to its history (and so to the audit trail), in one statement (one
+   * round trip: a halt is stored as fast as the database commits); under a fence (the clock's lease), only while it
+   * is in force: a server that lost the clock changes no mode. The row is locked first, so two changes at once are
+   * recorded one after the other, each from the mode the other left.
    */
-  async setMode({ mode, cause, actor, reason, marketTime }: ModeChange, fence?: Lease | null): Promise<SystemRecord> {
-    return this.db.$transaction(async (tx) => {
-      await tx.$executeRaw`
-        INSERT INTO "system_state" ("id", "mode", "actor", "reason") VALUES (1, 'RUNNING', 'system', 'first start')
-        ON CONFLICT ("id") DO NOTHING`;
-      if (fence) {
-        const [check] = await tx.$queryRaw<{ held: boolean }[]>`SELECT ${fenceHolds(fence)} AS held`;
-        if (!check?.held) throw new AppError('FENCED', 'this server no longer holds the clock lease; the mode was not changed');
-      }
-      // Locked, so two changes at once are recorded one after the other, each from the mode the other left.
-      const [before] = await tx.$queryRaw<{ mode: string }[]>`SELECT "mode" FROM "system_state" WHERE "id" = 1 FOR UPDATE`;
-      const row = await tx.systemState.update({ where: { id: 1 }, data: { mode, cause, actor, reason, changedAt: new Date() }, select: SELECTED });
-      await tx.systemModeChange.create({ data: { fromMode: before!.mode, mode, cause, actor, reason, marketTime } });
-      return systemRowSchema.parse(row);
-    });
+  async setMode(change: ModeChange, fence?: Lease | null): Promise<SystemRecord> {
+    const moved = await this.moveMode(change, fence);
+    if (moved) return moved;
+    // A fresh database has no row yet: made as `current()` makes it, then moved.
+    await this.current();
+    const retried = await this.moveMode(change, fence);
+    if (!retried) throw new Error('the system_state row is missing after it was created');
+    return retried;
+  }
+
+  /** The move, or null when there is no system_state row to move. */
+  private async moveMode({ mode, cause, actor, reason, marketTime }: ModeChange, fence: Lease | null | undefined): Promise<SystemRecord | null> {
+    const rows = await this.db.$queryRaw<{ held: boolean; moved: boolean }[]>`
+      WITH fence AS (SELECT ${fenceHolds(fence)} AS held),
+      before AS (SELECT "mode" FROM "system_state" WHERE "id" = 1 AND (SELECT held FROM fence) FOR UPDATE),
+      moved AS (
+        UPDATE "system_state" s
+           SET "mode" = ${mode}, "cause" = ${cause}, "actor" = ${actor}, "reason" = ${reason}, "changed_at" = now()
+          FROM before
+         WHERE s."id" = 1
+        RETURNING s."mode", s."cause", s."actor", s."reason", s."changed_at" AS "changedAt", before."mode" AS "fromMode"
+      ),
+      history AS (
+        INSERT INTO "system_mode_change" ("from_mode", "mode", "cause", "actor", "reason", "market_time")
+        SELECT "fromMode", "mode", "cause", "actor", "reason", ${marketTime} FROM moved
+      )
+      SELECT f.held, m."mode" IS NOT NULL AS moved, m."mode", m."cause", m."actor", m."reason", m."changedAt"
+        FROM fence f LEFT JOIN moved m ON TRUE`;
+    const [result] = rows;
+    if (!result?.held) throw new AppError('FENCED', 'this server no longer holds the clock lease; the mode was not changed');
+    return result.moved ? systemRowSchema.parse(result) : null;
   }
 
   async lossDay(): Promise<LossDay | null> {
