@@ -1,4 +1,13 @@
-import type { ErrorWrite, NewStrategy, RefusalWrite, StrategyPause, StrategyRecord, StrategyStore, TransitionWrite } from '../engine/ports';
+import type {
+  ErrorWrite,
+  NewStrategy,
+  RefusalWrite,
+  StrategyPause,
+  StrategyRecord,
+  StrategyStore,
+  TransitionWrite,
+  TransitionWriteResult,
+} from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { AppError } from '../errors';
 import type { Db } from './client';
@@ -123,6 +132,57 @@ export class StrategyRepository implements StrategyStore {
       );
     }
     return written.seq;
+  }
+
+  /**
+   * As `recordTransition` for several strategies in one statement (one round trip, one commit): each row moves only
+   * from its expected version and under its own fence, and the others are written whatever becomes of it.
+   */
+  async recordTransitions(writes: readonly TransitionWrite[]): Promise<TransitionWriteResult[]> {
+    if (writes.length === 0) return [];
+    const input = writes.map((write, index) => ({
+      ord: index,
+      strategy_id: write.strategyId,
+      expected_version: write.expectedVersion,
+      from_state: write.fromState,
+      to_state: write.toState,
+      snapshot: write.snapshot ?? null,
+      event_type: write.eventType,
+      event_payload: write.eventPayload ?? null,
+      actor: write.actor,
+      reason: write.reason,
+      market_time: write.marketTime.toISOString(),
+      lease_name: write.fence?.name ?? null,
+      lease_token: write.fence?.token.toString() ?? null,
+    }));
+    const rows = await this.db.$queryRaw<{ ord: number; held: boolean; seq: number | null }[]>`
+      WITH input AS (
+        SELECT * FROM jsonb_to_recordset(${json(input)}::jsonb) AS i(
+          ord int, strategy_id text, expected_version int, from_state text, to_state text, snapshot jsonb, event_type text,
+          event_payload jsonb, actor text, reason text, market_time timestamptz, lease_name text, lease_token bigint)
+      ),
+      checked AS (
+        SELECT i.*, (i.lease_name IS NULL OR EXISTS (
+                 SELECT 1 FROM lease l WHERE l.name = i.lease_name AND l.token = i.lease_token AND l.expires_at > now())) AS held
+          FROM input i
+      ),
+      u AS (
+        UPDATE strategy s
+           SET state = c.to_state, snapshot = c.snapshot, version = s.version + 1, state_since = c.market_time, updated_at = now()
+          FROM checked c
+         WHERE s.id = c.strategy_id AND s.version = c.expected_version AND c.held
+        RETURNING s.id, s.version
+      ), t AS (
+        INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
+        SELECT u.id, u.version, c.from_state, c.to_state, c.event_type, c.event_payload, c.actor, c.reason, c.market_time, c.lease_token
+          FROM u JOIN checked c ON c.strategy_id = u.id
+        RETURNING strategy_id, seq
+      )
+      SELECT c.ord, c.held, t.seq FROM checked c LEFT JOIN t ON t.strategy_id = c.strategy_id ORDER BY c.ord`;
+    return rows.map(({ held, seq }): TransitionWriteResult => {
+      if (!held) return { refused: 'FENCED' };
+      return seq === null ? { refused: 'STALE_VERSION' } : { seq };
+    });
   }
 
   async setPause(id: string, pause: StrategyPause | null): Promise<void> {

@@ -16,6 +16,7 @@ export const CHANGED_TABLES = [
   'resume_request',
   'resume_approval',
   'risk_limits',
+  'order_cancel',
 ] as const;
 
 export const changeEventSchema = z.object({

@@ -40,6 +40,7 @@ import {
 } from './ports';
 import { orderUpdateOf, restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
 import { TradingMode } from './trading-mode';
+import { WorkingOrderCancels } from './working-order-cancels';
 
 /** How often the market clock is saved (and announced to live pages), in real milliseconds. */
 const CLOCK_SAVE_INTERVAL_MS = 1_000;
@@ -102,6 +103,8 @@ export class Engine {
   private limitReads = 0;
   /** Strategies stored but not run here: their leases are held by another server (or were when last asked). */
   private readonly unowned = new Set<string>();
+  /** The cancels an emergency halt asked the broker for, until it answers. */
+  private readonly cancels: WorkingOrderCancels;
 
   private constructor(
     private readonly options: EngineOptions,
@@ -113,6 +116,15 @@ export class Engine {
   ) {
     this.lossDay = lossDay;
     this.limits = options.riskLimits ?? DEFAULT_RISK_LIMITS;
+    this.cancels = new WorkingOrderCancels({
+      store: options.stores.cancels,
+      broker: options.broker,
+      ownership,
+      log: options.log,
+      signals,
+      currentBar: () => this.currentBar(),
+      runner: (id) => this.runners.get(id),
+    });
   }
 
   /** Loads (or on a fresh database, creates) the clock, the system mode and every strategy. Does not start the clock. */
@@ -153,6 +165,7 @@ export class Engine {
    */
   async start(): Promise<void> {
     await this.recoverInFlightOrders(this.allRunners());
+    await this.cancels.adopt();
     // Whatever was executing belonged to a server that stopped or lost the lease to this one.
     await this.options.stores.commands.failInterrupted(this.ownership.claimer);
     await this.refreshFaults();
@@ -247,6 +260,7 @@ export class Engine {
     }
     await this.options.stores.commands.failInterrupted(this.ownership.claimer);
     await this.recoverInFlightOrders(taken);
+    await this.cancels.adopt();
     this.reportTakeover(grants, performance.now() - started);
     void this.drainCommands();
   }
@@ -288,6 +302,7 @@ export class Engine {
     }
     // The broker fills only at prices that passed the guard.
     if (!bar.isStale) await this.advanceBrokerOrders(bar);
+    if (this.cancels.hasOpen) await this.cancels.retry();
     await this.endEmergencyWhenFlat(bar.time);
     if (performance.now() - this.lastClockSave >= CLOCK_SAVE_INTERVAL_MS) {
       await this.saveClock().catch((error: unknown) => this.options.log.error({ err: error }, 'clock not saved'));
@@ -432,7 +447,15 @@ export class Engine {
       case 'DEFENSIVE_EXIT':
         return defensiveExit({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
       case 'EMERGENCY_HALT':
-        return emergencyHalt({ command, mode: this.mode, runners: this.allRunners(), marketTime, dataProblems: marketDataProblems(this.currentBar()) });
+        return emergencyHalt({
+          command,
+          mode: this.mode,
+          runners: this.allRunners(),
+          strategies: this.options.stores.strategies,
+          cancels: this.cancels,
+          marketTime,
+          dataProblems: marketDataProblems(this.currentBar()),
+        });
       case 'HALT_ENTRIES':
         return restrictTrading({ command, mode: this.mode, to: 'HALTED', marketTime });
       case 'REDUCE_RISK':

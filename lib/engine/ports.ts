@@ -88,6 +88,8 @@ export interface TransitionWrite {
   readonly marketTime: Date;
 }
 
+export type TransitionWriteResult = { readonly seq: number } | { readonly refused: 'STALE_VERSION' | 'FENCED' };
+
 export interface RefusalWrite {
   readonly strategyId: string;
   /** As TransitionWrite's: a server that lost the strategy's lease records nothing about it. */
@@ -129,6 +131,12 @@ export interface StrategyStore {
    * new version (the transition's seq).
    */
   recordTransition(write: TransitionWrite): Promise<number>;
+  /**
+   * Stores transitions of several strategies (one each) in one statement, each as `recordTransition` would: only
+   * from its expected version and under its fence. Returns, for each write in order, its new version or why it
+   * was not written (nothing is written for that strategy then).
+   */
+  recordTransitions(writes: readonly TransitionWrite[]): Promise<TransitionWriteResult[]>;
   /** Both write nothing when their fence is not in force (and say so: false). */
   recordRefusal(refusal: RefusalWrite): Promise<boolean>;
   recordError(error: ErrorWrite): Promise<boolean>;
@@ -267,11 +275,31 @@ export interface RiskGate {
   decide(request: GateRequest): Promise<GateDecision>;
 }
 
+/** An order an emergency halt cancels at the broker. */
+export interface CancelRequest {
+  readonly clientOrderId: string;
+  readonly strategyId: string;
+}
+
+/**
+ * The cancels a halt asks the broker for, stored before they are sent and kept until the broker answers, so that
+ * every server can show how many are still open and a server taking over asks again for those left unanswered.
+ */
+export interface CancelStore {
+  /** Records cancels about to be asked for; one already recorded stays as it is. */
+  request(cancels: readonly CancelRequest[]): Promise<void>;
+  /** Marks the cancels the broker has answered (the order is cancelled, or was already final). */
+  confirm(clientOrderIds: readonly string[]): Promise<void>;
+  /** The cancels asked for and not yet answered, oldest first. */
+  unconfirmed(): Promise<CancelRequest[]>;
+}
+
 export interface EngineStores {
   readonly strategies: StrategyStore;
   readonly system: SystemStore;
   readonly commands: CommandStore;
   readonly riskGate: RiskGate;
+  readonly cancels: CancelStore;
 }
 
 /**

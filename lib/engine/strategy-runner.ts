@@ -48,6 +48,9 @@ export interface RunnerDeps {
   readonly signals: EngineSignals;
 }
 
+/** Where a transition is stored: the strategy store, or a batch of many strategies' transitions. */
+export type TransitionWriter = Pick<StrategyStore, 'recordTransition'>;
+
 /** Events that are observations, not requests: when they change nothing, nothing was refused. */
 const OBSERVATIONS: ReadonlySet<string> = new Set(['market.tick']);
 
@@ -134,9 +137,12 @@ export class StrategyRunner {
     return strategyLease(this.id);
   }
 
-  /** Queues `event`; resolves once it and everything it caused (an order's fill) is stored. */
-  send(event: StrategyEvent, meta: EventMeta): Promise<SendOutcome> {
-    return this.enqueue(() => this.apply(event, meta));
+  /**
+   * Queues `event`; resolves once it and everything it caused (an order's fill) is stored. `writer`: where its
+   * transition is stored, when it goes with other strategies' in one write (a TransitionBatch).
+   */
+  send(event: StrategyEvent, meta: EventMeta, writer?: TransitionWriter): Promise<SendOutcome> {
+    return this.enqueue(() => this.apply(event, meta, writer));
   }
 
   /** Waits for everything queued so far. */
@@ -150,7 +156,7 @@ export class StrategyRunner {
     return result;
   }
 
-  private async apply(event: StrategyEvent, meta: EventMeta): Promise<SendOutcome> {
+  private async apply(event: StrategyEvent, meta: EventMeta, writer: TransitionWriter = this.deps.strategies): Promise<SendOutcome> {
     if (this.fenced || !this.deps.ownership.isCurrent(this.leaseName)) return { kind: 'fenced' };
     const previous = this.snapshot;
     const [next] = transition(this.machine, previous, event);
@@ -180,7 +186,7 @@ export class StrategyRunner {
     let seq: number;
     const writeStarted = performance.now();
     try {
-      seq = await this.deps.strategies.recordTransition({
+      seq = await writer.recordTransition({
         strategyId: this.id,
         fence: this.deps.ownership.fence(this.leaseName),
         expectedVersion: this.version,

@@ -8,6 +8,7 @@ import { ChangeLogRepository } from '../db/change-log-repository';
 import { getDb, type Db } from '../db/client';
 import { CommandRepository } from '../db/command-repository';
 import { LeaseRepository } from '../db/lease-repository';
+import { OrderCancelRepository } from '../db/order-cancel-repository';
 import { getNotificationHub, type NotificationHub } from '../db/notifications';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 import { PaperVenueRepository } from '../db/paper-venue-repository';
@@ -45,6 +46,8 @@ export interface Repositories {
   readonly readiness: ReadinessRepository;
   /** Recent changes, for streams that reconnect. */
   readonly changeLog: ChangeLogRepository;
+  /** The cancels a halt asked the broker for, until it answered. */
+  readonly cancels: OrderCancelRepository;
 }
 
 export interface ServerContext {
@@ -80,6 +83,7 @@ export function repositoriesFor(db: Db): Repositories {
     alerts: new AlertRepository(db),
     readiness: new ReadinessRepository(db),
     changeLog: new ChangeLogRepository(db),
+    cancels: new OrderCancelRepository(db),
   };
 }
 

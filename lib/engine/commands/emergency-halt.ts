@@ -1,13 +1,18 @@
 import { isFlat } from '../../domain/strategies/position';
-import type { CommandRecord } from '../ports';
+import type { CommandRecord, StrategyStore } from '../ports';
 import type { StrategyRunner } from '../strategy-runner';
 import type { TradingMode } from '../trading-mode';
+import { TransitionBatch } from '../transition-batch';
+import type { WorkingOrderCancels } from '../working-order-cancels';
 import type { CommandResult } from './command-result';
 
 export interface EmergencyHaltOptions {
   readonly command: CommandRecord;
   readonly mode: TradingMode;
   readonly runners: readonly StrategyRunner[];
+  /** Where the moves to EMERGENCY_EXIT are stored, all in one write. */
+  readonly strategies: Pick<StrategyStore, 'recordTransitions'>;
+  readonly cancels: WorkingOrderCancels;
   readonly marketTime: number;
   /** Why the current bar may not be traded on; empty when it may. */
   readonly dataProblems: readonly string[];
@@ -15,34 +20,47 @@ export interface EmergencyHaltOptions {
 
 /**
  * Flattens everything (once: an emergency while in EMERGENCY changes nothing): the EMERGENCY mode is stored and
- * in force first (no strategy may enter from then on, also after a restart), then every strategy holding a
- * position is sent to EMERGENCY_EXIT under the operator's name. A strategy caught mid-order is covered too: its
- * machine flattens on the first bar it holds a position in EMERGENCY. Once every position is flat the engine
- * moves the system to HALTED. While the market data is unusable (stale, bad or quarantined), nobody is sent to
- * exit now: an exit priced from such a bar could cost anything, so each machine flattens on the first usable bar
- * instead (no entries is in force at once).
+ * in force first (no strategy may enter from then on, also after a restart), then at once: every strategy holding a
+ * position is sent to EMERGENCY_EXIT under the operator's name (all stored in one write), and every order out that
+ * adds risk is cancelled at the broker (an entry rolls back, its filled legs unwound); closes already out stay, so
+ * nothing is closed twice. A strategy caught mid-order is covered too: its machine flattens on the first bar it
+ * holds a position in EMERGENCY. Once every position is flat the engine moves the system to HALTED. While the market
+ * data is unusable (stale, bad or quarantined), nobody is sent to exit now: an exit priced from such a bar could
+ * cost anything, so each machine flattens on the first usable bar instead (no entries is in force at once).
  */
-export async function emergencyHalt({ command, mode, runners, marketTime, dataProblems }: EmergencyHaltOptions): Promise<CommandResult> {
+export async function emergencyHalt({ command, mode, runners, strategies, cancels, marketTime, dataProblems }: EmergencyHaltOptions): Promise<CommandResult> {
   const stored = await mode.refresh();
   if (stored.mode === 'EMERGENCY') {
     // The first emergency's actor and reason stand; the repeat is on the record as a no-op.
     return { status: 'done', outcome: `no-op: already in EMERGENCY by ${stored.actor} (${stored.reason ?? 'no reason'}); nothing changed` };
   }
   await mode.change('EMERGENCY', { cause: 'operator', actor: command.actor, reason: command.reason, marketTime });
+  const [flattened, cancelled] = await Promise.all([flatten({ command, runners, strategies, marketTime, dataProblems }), cancels.cancelWorking(runners)]);
+  const cancelNote = cancelled.requested === 0 ? [] : [`${cancelled.requested} orders out cancelled (${cancelled.unanswered} not yet answered by the broker)`];
+  const headline = flattened.kind === 'waiting' ? `emergency; ${flattened.note}` : 'emergency: flattening, then HALTED';
+  return { status: 'done', outcome: [headline, ...cancelNote, ...(flattened.kind === 'sent' ? flattened.exits : [])].join('; ') };
+}
+
+type Flattening = { readonly kind: 'sent'; readonly exits: readonly string[] } | { readonly kind: 'waiting'; readonly note: string };
+
+/** Sends every strategy holding a position (and no order out) to EMERGENCY_EXIT, or says who waits for usable data. */
+async function flatten({ command, runners, strategies, marketTime, dataProblems }: Omit<EmergencyHaltOptions, 'mode' | 'cancels'>): Promise<Flattening> {
   const holding = runners.filter((runner) => !isFlat(runner.context.position) && runner.context.order === null);
   if (dataProblems.length > 0 && holding.length > 0) {
     const waiting = holding.map((runner) => runner.name).join(', ');
-    return { status: 'done', outcome: `emergency; market data unusable (${dataProblems.join('; ')}): ${waiting} flatten on the first usable bar` };
+    return { kind: 'waiting', note: `market data unusable (${dataProblems.join('; ')}): ${waiting} flatten on the first usable bar` };
   }
   const reason = `Emergency halt: ${command.reason}`;
+  const batch = new TransitionBatch(strategies);
   const exits = await Promise.all(
     holding.map(async (runner) => {
       const outcome = await runner.send(
         { type: 'operator.emergencyExit', actor: command.actor, reason, time: marketTime },
         { actor: command.actor, reason, marketTime },
+        batch,
       );
       return outcome.kind === 'transitioned' ? `${runner.name} exiting` : `${runner.name} not moved`;
     }),
   );
-  return { status: 'done', outcome: ['emergency: flattening, then HALTED', ...exits].join('; ') };
+  return { kind: 'sent', exits };
 }

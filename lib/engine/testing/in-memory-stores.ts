@@ -23,6 +23,9 @@ import type {
   SystemRecord,
   SystemStore,
   TransitionWrite,
+  TransitionWriteResult,
+  CancelRequest,
+  CancelStore,
 } from '../ports';
 import { InMemoryRiskGate } from './in-memory-risk-gate';
 
@@ -34,6 +37,8 @@ export class InMemoryStrategyStore implements StrategyStore {
   readonly transitions: TransitionWrite[] = [];
   readonly refusals: RefusalWrite[] = [];
   readonly errors: ErrorWrite[] = [];
+  /** How many writes each `recordTransitions` call carried. */
+  readonly batches: number[] = [];
 
   async list(): Promise<StrategyRecord[]> {
     return [...this.rows.values()];
@@ -87,6 +92,20 @@ export class InMemoryStrategyStore implements StrategyStore {
     });
     this.transitions.push(write);
     return version;
+  }
+
+  async recordTransitions(writes: readonly TransitionWrite[]): Promise<TransitionWriteResult[]> {
+    this.batches.push(writes.length);
+    const results: TransitionWriteResult[] = [];
+    for (const write of writes) {
+      try {
+        results.push({ seq: await this.recordTransition(write) });
+      } catch (error) {
+        if (!(error instanceof AppError) || (error.code !== 'STALE_VERSION' && error.code !== 'FENCED')) throw error;
+        results.push({ refused: error.code });
+      }
+    }
+    return results;
   }
 
   async recordRefusal(refusal: RefusalWrite): Promise<boolean> {
@@ -204,6 +223,25 @@ export class InMemoryChangeFeed implements ChangeFeed {
   }
 }
 
+export class InMemoryCancelStore implements CancelStore {
+  readonly requested: CancelRequest[] = [];
+  readonly confirmed = new Set<string>();
+
+  async request(cancels: readonly CancelRequest[]): Promise<void> {
+    for (const cancel of cancels) {
+      if (!this.requested.some((known) => known.clientOrderId === cancel.clientOrderId)) this.requested.push(cancel);
+    }
+  }
+
+  async confirm(clientOrderIds: readonly string[]): Promise<void> {
+    for (const id of clientOrderIds) this.confirmed.add(id);
+  }
+
+  async unconfirmed(): Promise<CancelRequest[]> {
+    return this.requested.filter((cancel) => !this.confirmed.has(cancel.clientOrderId));
+  }
+}
+
 export function inMemoryStores() {
   const strategies = new InMemoryStrategyStore();
   const stores = {
@@ -211,6 +249,7 @@ export function inMemoryStores() {
     system: new InMemorySystemStore(),
     commands: new InMemoryCommandStore(),
     riskGate: new InMemoryRiskGate(strategies),
+    cancels: new InMemoryCancelStore(),
   };
   return stores satisfies EngineStores;
 }

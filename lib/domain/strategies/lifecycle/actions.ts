@@ -91,7 +91,13 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
       ...bookPosition(context),
       lastReason: 'the failed entry is unwound: nothing held',
     }),
-    noteOrderRejected: ({ context, event }) => withError(context, 'ORDER_REJECTED', replyTo(context, event)?.reason ?? 'order rejected'),
+    noteOrderRejected: ({ context, event }) => {
+      const update = replyTo(context, event);
+      const message = update?.reason ?? 'order rejected';
+      // Recorded, but an emergency halt's cancel is no fault of the strategy's: it does not count towards the breaker.
+      if (update?.isHaltCancel) return { lastError: { errorClass: 'ORDER_REJECTED' as const, message: `${message} (emergency halt)` } };
+      return withError(context, 'ORDER_REJECTED', message);
+    },
     // Recorded as an error (the engine writes the record) without counting towards the circuit breaker.
     noteGateRefusal: ({ context, event }) => ({
       lastError: { errorClass: 'ORDER_REJECTED' as const, message: replyTo(context, event)?.reason ?? 'refused by the pre-trade gate' },

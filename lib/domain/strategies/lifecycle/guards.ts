@@ -63,7 +63,8 @@ export function lifecycleGuards<Settings>(decisions: RuleDecisions<Settings>) {
       return update?.status === 'FILLED' && context.order !== null && isFlat(positionAfter(context, context.order, update));
     },
     isDead,
-    isDeadWithOpenCircuit: (args, params) => isDead(args, params) && isLastError(args.context),
+    isDeadWithOpenCircuit: (args, params) =>
+      isDead(args, params) && isLastError(args.context) && replyTo(args.context, args.event)?.isHaltCancel !== true,
     isDeadLeavingFlat: ({ context, event }) => {
       const update = replyTo(context, event);
       return update !== null && context.order !== null && isDeadStatus(update) && isFlat(positionAfter(context, context.order, update));

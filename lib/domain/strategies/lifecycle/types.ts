@@ -111,6 +111,11 @@ export interface OrderUpdate {
    * is the limits working, not a fault, so it rolls back without counting towards the circuit breaker.
    */
   readonly isGateRefusal?: boolean;
+  /**
+   * Set on the CANCELLED update of an order an emergency halt cancelled: the operator's doing, not a fault, so the
+   * state rolls back as from any dead order (filled legs unwound) without a step towards the circuit breaker.
+   */
+  readonly isHaltCancel?: boolean;
 }
 
 /** The events every strategy machine is sent. Operator events carry who asked and why. */
