@@ -6,7 +6,7 @@ import { EntryPermit } from '@/components/entry-permit';
 import { formatClockTime, formatPosition, formatTimeInState } from '@/components/format';
 import { BrokerFaultsPanel } from '@/components/broker-faults-panel';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
-import { ModeBanner, MarketClock, TradingModeStatus } from '@/components/system-status';
+import { ModeBanner, MarketClock, TradingModeStatus, UnconfirmedCancels } from '@/components/system-status';
 import { useCanOperate, useOperator } from '@/components/operator-context';
 import { RecentCommands } from '@/components/recent-commands';
 import { RiskPanel } from '@/components/risk-panel';
@@ -168,6 +168,7 @@ export function Overview() {
           <MarketClock market={data.market} />
           <div className="flex items-start gap-4">
             <TradingModeStatus system={data.system} />
+            <UnconfirmedCancels system={data.system} />
             <SystemActions system={data.system} />
           </div>
         </div>

@@ -54,6 +54,20 @@ export function TradingModeStatus({ system }: { system: System }) {
   );
 }
 
+/**
+ * The cancels an emergency halt asked the broker for and the broker has not answered yet, as stored: shown until
+ * there are none, so nobody takes the book for settled while an order may still trade.
+ */
+export function UnconfirmedCancels({ system }: { system: System }) {
+  const count = system.unconfirmedCancels;
+  if (count === 0) return null;
+  return (
+    <span role="status" aria-label="Unconfirmed cancels" className="rounded bg-amber-500 px-2 py-0.5 text-sm font-semibold text-slate-950">
+      {count} {count === 1 ? 'cancel' : 'cancels'} unconfirmed
+    </span>
+  );
+}
+
 interface ModeExplanation {
   readonly label: string;
   readonly headline: string;

@@ -64,6 +64,8 @@ export const systemSchema = z.object({
   changedAt: z.string(),
   /** The resume request waiting for a second operator's approval, if any. */
   pendingResume: resumeRequestSchema.nullable(),
+  /** Cancels an emergency halt asked the broker for that it has not answered yet (stored, so every server shows them). */
+  unconfirmedCancels: z.number().int().min(0),
 });
 
 export const marketSchema = z.object({
@@ -231,6 +233,10 @@ export const commandSchema = z.object({
 export type Command = z.infer<typeof commandSchema>;
 
 export const commandResponseSchema = z.object({ command: commandSchema });
+
+/** `POST /api/system/halt`: the command, and how many of the cancels it asked the broker for are not answered yet. */
+export const haltResponseSchema = commandResponseSchema.extend({ unconfirmedCancels: z.number().int().min(0) });
+export type HaltResponse = z.infer<typeof haltResponseSchema>;
 
 /** `GET /api/commands`: the latest operator commands, newest first, with when they were given and settled. */
 export const recentCommandsSchema = z.object({

@@ -47,6 +47,7 @@ function markStale(stale: Staleness, event: ChangeEvent | null): void {
       return;
     case 'market_clock':
     case 'system_state':
+    case 'order_cancel':
     case 'resume_request':
     case 'resume_approval':
       stale.allStrategies = true;

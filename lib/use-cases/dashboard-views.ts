@@ -16,7 +16,7 @@ export async function latestBar(repositories: Repositories): Promise<MarketBar |
   return clock ? marketBarSchema.parse(clock.state) : null;
 }
 
-export function systemView(system: SystemRecord, pendingResume: ResumeRequestRecord | null): Overview['system'] {
+export function systemView(system: SystemRecord, pendingResume: ResumeRequestRecord | null, unconfirmedCancels: number): Overview['system'] {
   return {
     mode: system.mode,
     cause: system.cause,
@@ -24,6 +24,7 @@ export function systemView(system: SystemRecord, pendingResume: ResumeRequestRec
     reason: system.reason,
     changedAt: system.changedAt.toISOString(),
     pendingResume: pendingResume && resumeRequestView(pendingResume),
+    unconfirmedCancels,
   };
 }
 

@@ -12,18 +12,19 @@ export async function readStrategyDetail(
   { repositories }: Pick<ServerContext, 'repositories'> = serverContext(),
 ): Promise<StrategyDetail> {
   const { strategies, system: systemStore } = repositories;
-  const [records, system, pendingResume, bar] = await Promise.all([
+  const [records, system, pendingResume, bar, unconfirmedCancels] = await Promise.all([
     strategies.list(),
     systemStore.current(),
     repositories.resumes.open(),
     latestBar(repositories),
+    repositories.cancels.countUnconfirmed(),
   ]);
   const record = records.find((candidate) => candidate.id === id);
   if (!record) throw new AppError('NOT_FOUND', `no strategy ${id}`);
   const [transitions, errors, refusals] = await Promise.all([strategies.transitions(id), strategies.errors(id), strategies.refusals(id)]);
   const graph = machineGraph(strategyDefinition(record.kind).machine);
   return {
-    system: systemView(system, pendingResume),
+    system: systemView(system, pendingResume, unconfirmedCancels),
     market: bar ? marketView(bar) : null,
     strategy: summarize(record, worldOf(system.mode, records), bar),
     graph: {

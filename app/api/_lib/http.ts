@@ -103,11 +103,14 @@ export async function parseBody<T extends z.ZodType>(request: Request, schema: T
   return parsed.data;
 }
 
-/** 200 when the engine carried the command out, 409 when it refused (with its reason), 202 while still pending. */
-export function commandResponse(command: Command): NextResponse {
+/**
+ * 200 when the engine carried the command out, 409 when it refused (with its reason), 202 while still pending.
+ * `extra`: what the command's own answer adds beside it (a halt's unconfirmed cancels).
+ */
+export function commandResponse(command: Command, extra: Record<string, unknown> = {}): NextResponse {
   if (command.status === 'rejected') return errorResponse('COMMAND_REJECTED', command.outcome ?? 'rejected', 409);
   if (command.status === 'failed') return errorResponse('COMMAND_FAILED', command.outcome ?? 'failed', 500);
-  return NextResponse.json({ command }, { status: command.status === 'done' ? 200 : 202 });
+  return NextResponse.json({ command, ...extra }, { status: command.status === 'done' ? 200 : 202 });
 }
 
 /** A GET's query string parsed with `schema`: an unknown parameter or a bad value is a 400 naming it. */
