@@ -1,11 +1,12 @@
 /**
- * The kill switch with 100 strategies: an operator's Emergency Halt, as the route submits it (the use case, without
- * HTTP), to the engine running in this process under leases (EngineHost, as on a server) on its own database.
- * Each sample starts from the same prepared book, copied from a template database: 60 strategies hold a position
- * and 40 have just sent an entry order that stays working at the paper broker (30 bars of latency), while a bar
- * is played every BAR_INTERVAL_MS. Measured from the click: the stopped mode committed (its notification heard),
- * every holding strategy's move to EMERGENCY_EXIT committed, and every working entry order's cancel requested and
- * answered by the broker; beside a plain single-row UPDATE's commit round trip on the same database.
+ * The kill switch with 100 strategies: an operator's Emergency Halt through the use case the route calls (no HTTP),
+ * to the engine running in this process under leases (EngineHost, as on a server) on its own database. Each sample
+ * starts from the same prepared book, copied from a template database: 60 strategies hold a position and 40 have
+ * just sent an entry order that stays working at the paper broker (30 bars of latency), while a bar is played every
+ * BAR_INTERVAL_MS. Measured from the click, each at the change notification that announced its commit: the stopped
+ * mode stored; every holding strategy's move to EMERGENCY_EXIT stored; every working entry's cancel requested (its
+ * `order_cancel` row, written just before the broker is asked) and answered by the broker (the rows marked). Beside
+ * a plain single-row UPDATE's commit round trip on the same database, in the same process.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -23,7 +24,7 @@ import { loadEnv } from '../lib/env';
 import { createLogger } from '../lib/log';
 import { repositoriesFor } from '../lib/server/context';
 import { loadEngine } from '../lib/server/load-engine';
-import { submitOperatorCommand } from '../lib/use-cases/submit-operator-command';
+import { submitEmergencyHalt } from '../lib/use-cases/submit-emergency-halt';
 import { boundedTime, percentile, type Bench, type Figure } from './figure';
 
 const STRATEGIES = 100;
@@ -217,14 +218,12 @@ async function measureHalt(db: Db, hub: NotificationHub, url: string): Promise<S
     const repositories = repositoriesFor(db);
     const clickedAt = performance.now();
     const wallClickedAt = new Date(Date.now() - 1);
-    await submitOperatorCommand(
-      { type: 'EMERGENCY_HALT', strategyId: null, actor: 'bench', actorId: 'bench', reason: 'kill-switch bench', idempotencyKey: `bench-${Date.now()}` },
+    const answer = await submitEmergencyHalt(
+      { actor: 'bench', actorId: 'bench', reason: 'kill-switch bench', idempotencyKey: `bench-${Date.now()}` },
       { context: { repositories, hub, env } },
-    ).catch((error: unknown) => {
-      throw new Error(`kill-switch bench: the halt failed: ${String(error)}`);
-    });
+    );
+    const notes = [`answered ${answer.command.status} after ${(performance.now() - clickedAt).toFixed(0)} ms with ${answer.unconfirmedCancels} cancels unconfirmed`];
     const deadline = clickedAt + SETTLE_TIMEOUT_MS;
-    const notes: string[] = [];
     let sample: Sample = { stored: null, emergencyExit: null, cancelsRequested: null, cancelsConfirmed: null, notes };
     while (performance.now() < deadline) {
       sample = await readSample(db, heard, clickedAt, wallClickedAt, notes);

@@ -1,0 +1,74 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetDatabase, testDb } from '../../test/db';
+import { strategyDefinition } from '../domain/strategies/registry';
+import type { Lease, TransitionWrite } from '../engine/ports';
+import { restoreSnapshot } from '../engine/strategy-runner';
+import type { Db } from './client';
+import { LeaseRepository } from './lease-repository';
+import { StrategyRepository } from './strategy-repository';
+
+const db: Db = testDb();
+const strategies = new StrategyRepository(db);
+const leases = new LeaseRepository(db);
+const marketTime = new Date('2026-11-20T15:00:00Z');
+const { machine, settingsSchema } = strategyDefinition('ZERO_DTE');
+const snapshot = machine.getPersistedSnapshot(restoreSnapshot(machine, null, 'a', settingsSchema.parse({})));
+
+const write = (strategyId: string, expectedVersion: number, fence: Lease | null): TransitionWrite => ({
+  strategyId,
+  fence,
+  expectedVersion,
+  fromState: 'INITIALIZING',
+  toState: 'EMERGENCY_EXIT',
+  snapshot,
+  eventType: 'operator.emergencyExit',
+  eventPayload: { type: 'operator.emergencyExit' },
+  actor: 'carol',
+  reason: 'risk off',
+  marketTime,
+});
+
+beforeEach(async () => {
+  await resetDatabase(db);
+  for (const id of ['a', 'b', 'c']) {
+    await strategies.create({ id, name: id, kind: 'ZERO_DTE', settings: {}, state: 'INITIALIZING', snapshot, marketTime });
+  }
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+describe("several strategies' transitions in one statement", () => {
+  it('writes each one that is current and under its lease, and says why each other one was not written', async () => {
+    const [lease] = await leases.acquire('server-1', ['strategy:a'], 10_000);
+
+    const results = await strategies.recordTransitions([
+      write('a', 1, lease!),
+      write('b', 5, null),
+      write('c', 1, { name: 'strategy:c', token: 999n }),
+    ]);
+
+    expect(results).toEqual([{ seq: 2 }, { refused: 'STALE_VERSION' }, { refused: 'FENCED' }]);
+    const rows = await db.strategy.findMany({ orderBy: { id: 'asc' }, select: { id: true, state: true, version: true } });
+    expect(rows).toEqual([
+      { id: 'a', state: 'EMERGENCY_EXIT', version: 2 },
+      { id: 'b', state: 'INITIALIZING', version: 1 },
+      { id: 'c', state: 'INITIALIZING', version: 1 },
+    ]);
+    const transitions = await db.transition.findMany({ where: { seq: 2 }, select: { strategyId: true, toState: true, leaseToken: true, reason: true } });
+    expect(transitions).toEqual([{ strategyId: 'a', toState: 'EMERGENCY_EXIT', leaseToken: lease!.token, reason: 'risk off' }]);
+  });
+
+  it('announces the batch as one change per strategy written', async () => {
+    const [before] = await db.$queryRawUnsafe<{ last: bigint }[]>('SELECT coalesce(max(id), 0) AS last FROM change_log');
+
+    await strategies.recordTransitions([write('a', 1, null), write('b', 1, null)]);
+
+    const changes = await db.$queryRawUnsafe<{ strategy_id: string }[]>(
+      "SELECT strategy_id FROM change_log WHERE table_name = 'transition' AND id > $1 ORDER BY strategy_id",
+      before!.last,
+    );
+    expect(changes.map((change) => change.strategy_id)).toEqual(['a', 'b']);
+  });
+});
