@@ -54,6 +54,8 @@ describe('the engine, on in-memory stores', () => {
       expect(setup.stores.system.record).toMatchObject({ mode: 'EMERGENCY', cause: 'operator', actor: 'carol', reason: 'risk off' });
       const exit = setup.stores.strategies.transitions.find((write) => write.toState === 'EMERGENCY_EXIT')!;
       expect(exit).toMatchObject({ fromState: 'ACTIVE', actor: 'carol', reason: 'Emergency halt: risk off' });
+      // Stored through the batched write, as every holding strategy's would be together.
+      expect(setup.stores.strategies.batches).toEqual([1]);
       expect(setup.runner().state).toBe('COMPLETE');
       expect(setup.broker.placed.at(-1)).toBe(`${ZERO_DTE}:2026-11-20:close:2`);
 
@@ -63,6 +65,41 @@ describe('the engine, on in-memory stores', () => {
         ['EMERGENCY', 'operator', 'carol'],
         ['HALTED', 'emergency-complete', 'system'],
       ]);
+    });
+
+    it('cancels an entry still working at the broker, stored before it is asked and marked once answered; the strategy rolls back to WAITING', async () => {
+      const setup = await engineOnFakes();
+      setup.broker.behaviour = 'work';
+      await play(setup.engine, () => setup.runner().state === 'ENTERING');
+      const entry = setup.runner().context.order!.clientOrderId;
+
+      const halt = await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off');
+      await setup.runner().idle();
+
+      expect(halt.outcome).toContain('1 orders out cancelled (0 not yet answered by the broker)');
+      expect(setup.broker.cancelled).toEqual([entry]);
+      expect(setup.stores.cancels.requested).toEqual([{ clientOrderId: entry, strategyId: ZERO_DTE }]);
+      expect(await setup.stores.cancels.unconfirmed()).toEqual([]);
+      expect(setup.runner().state).toBe('WAITING');
+      expect(setup.runner().context.errorCount).toBe(0);
+    });
+
+    it('asks again on every bar for a cancel the broker did not answer, until it does', async () => {
+      const setup = await engineOnFakes();
+      setup.broker.behaviour = 'work';
+      await play(setup.engine, () => setup.runner().state === 'ENTERING');
+      setup.broker.behaviour = 'unreachable';
+
+      const halt = await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off');
+      expect(halt.outcome).toContain('1 orders out cancelled (1 not yet answered by the broker)');
+      await setup.engine.playBar(setup.engine.clock.advance());
+      expect(await setup.stores.cancels.unconfirmed()).toHaveLength(1);
+
+      setup.broker.behaviour = 'work';
+      await setup.engine.playBar(setup.engine.clock.advance());
+      await setup.runner().idle();
+      expect(await setup.stores.cancels.unconfirmed()).toEqual([]);
+      expect(setup.runner().state).toBe('WAITING');
     });
 
     it('stays in EMERGENCY while a position is still held', async () => {
