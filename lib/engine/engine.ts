@@ -118,6 +118,7 @@ export class Engine {
     this.limits = options.riskLimits ?? DEFAULT_RISK_LIMITS;
     this.cancels = new WorkingOrderCancels({
       store: options.stores.cancels,
+      strategies: options.stores.strategies,
       broker: options.broker,
       ownership,
       log: options.log,

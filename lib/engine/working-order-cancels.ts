@@ -3,14 +3,17 @@ import type { MarketBar } from '../domain/market/types';
 import type { OrderPurpose, OrderUpdate } from '../domain/strategies/lifecycle/types';
 import type { Logger } from '../log';
 import type { Ownership } from './ownership';
-import { strategyLease, type CancelRequest, type CancelStore, type EngineSignals } from './ports';
+import { strategyLease, type CancelRequest, type CancelStore, type EngineSignals, type StrategyStore } from './ports';
 import { orderUpdateOf, SYSTEM_ACTOR, type StrategyRunner } from './strategy-runner';
+import { TransitionBatch } from './transition-batch';
 
 /** What a halt cancels: orders that add risk. Closes and unwinds only take it off: they stay out, never doubled. */
 const CANCELLED_PURPOSES: ReadonlySet<OrderPurpose> = new Set(['ENTRY', 'ADJUST']);
 
 export interface WorkingOrderCancelsDeps {
   readonly store: CancelStore;
+  /** Where the strategies' roll-backs are stored, together (one write for all the answers of one round). */
+  readonly strategies: Pick<StrategyStore, 'recordTransitions'>;
   readonly broker: Broker;
   readonly ownership: Ownership;
   readonly log: Logger;
@@ -86,7 +89,8 @@ export class WorkingOrderCancels {
     if (answers.length === 0) return 0;
     await this.deps.store.confirm(answers.map(({ request }) => request.clientOrderId));
     for (const { request } of answers) this.open.delete(request.clientOrderId);
-    for (const answer of answers) this.tell(answer, bar);
+    const batch = new TransitionBatch(this.deps.strategies);
+    for (const answer of answers) this.tell(answer, bar, batch);
     return answers.length;
   }
 
@@ -104,12 +108,12 @@ export class WorkingOrderCancels {
   }
 
   /** The strategy hears how its order ended, while that order is still the one it has out. Not waited for. */
-  private tell({ request, order }: Answer, bar: MarketBar): void {
+  private tell({ request, order }: Answer, bar: MarketBar, batch: TransitionBatch): void {
     const runner = this.deps.runner(request.strategyId);
     if (!order || !runner || runner.context.order?.clientOrderId !== order.clientOrderId) return;
     const update: OrderUpdate = { ...orderUpdateOf(order), ...(order.status === 'CANCELLED' ? { isHaltCancel: true } : {}) };
     runner
-      .send({ type: 'order.updated', order: update }, { actor: SYSTEM_ACTOR, marketTime: bar.time })
+      .send({ type: 'order.updated', order: update }, { actor: SYSTEM_ACTOR, marketTime: bar.time }, batch)
       .catch((error: unknown) => this.deps.log.error({ err: error, strategyId: request.strategyId }, 'cancelled order not applied'));
   }
 }
