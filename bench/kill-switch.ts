@@ -45,7 +45,7 @@ const OPEN_LIMITS: RiskLimits = {
   maxPremiumPerOrder: 1e12,
   maxOrdersPerMinute: 1e6,
 };
-const SIMULATION: SimulationSettings = { start: Date.parse('2026-11-20T10:00:00-05:00'), seed: 20261120, scenario: 'calm', speed: 0.0001 };
+const SIMULATION: SimulationSettings = { start: Date.parse('2026-11-20T10:25:00-05:00'), seed: 20261120, scenario: 'calm', speed: 0.0001 };
 
 const ids = Array.from({ length: STRATEGIES }, (_, index) => `zdte-${String(index + 1).padStart(3, '0')}`);
 const holdingIds = ids.slice(0, HOLDING);
@@ -66,7 +66,7 @@ export const killSwitch: Bench = {
     const templateUrl = databaseUrl('kill_template');
     const sampleUrl = databaseUrl('kill_sample');
     await prepareTemplate(templateUrl);
-    const runs = quick ? 6 : 20;
+    const runs = quick ? 5 : 20;
     const samples: Sample[] = [];
     const roundTrips: number[] = [];
     for (let run = 0; run < runs; run += 1) {
