@@ -1,11 +1,33 @@
 import type { ErrorWrite, NewStrategy, RefusalWrite, StrategyPause, StrategyRecord, StrategyStore, TransitionWrite } from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { AppError } from '../errors';
-import type { Db } from './client';
+import { sqlPool, type Db } from './client';
 import { Prisma } from './generated/client';
 import { fenceHolds } from './lease-repository';
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
+
+/**
+ * A transition in one statement: the fence (the lease `$1` with token `$2` in force, or no lease in play), the
+ * version-checked update of the strategy and the appended row; says whether the fence held and the row's seq.
+ * The engine's hottest statement, so it is a named prepared statement (StrategyRepository.recordTransition).
+ */
+const RECORD_TRANSITION = `
+  WITH fence AS (
+    SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM lease WHERE name = $1::text AND token = $2::bigint AND expires_at > now()) AS held
+  ),
+  u AS (
+    UPDATE strategy
+       SET state = $5::text, snapshot = $6::jsonb, version = version + 1, state_since = $7::timestamptz, updated_at = now()
+     WHERE id = $3::text AND version = $4::int AND (SELECT held FROM fence)
+    RETURNING id, version
+  ),
+  t AS (
+    INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
+    SELECT u.id, u.version, $8::text, $5::text, $9::text, $10::jsonb, $11::text, $12::text, $7::timestamptz, $2::bigint FROM u
+    RETURNING seq
+  )
+  SELECT (SELECT seq FROM t) AS seq, NOT (SELECT held FROM fence) AS fenced`;
 
 const SELECTED = {
   id: true,
@@ -96,22 +118,24 @@ export class StrategyRepository implements StrategyStore {
    * The new version is the transition's sequence number, so sequence numbers have no gaps.
    */
   async recordTransition(write: TransitionWrite): Promise<number> {
-    const rows = await this.db.$queryRaw<{ seq: number | null; fenced: boolean }[]>`
-      WITH fence AS (SELECT ${fenceHolds(write.fence)} AS held),
-      u AS (
-        UPDATE strategy
-           SET state = ${write.toState}, snapshot = ${json(write.snapshot)}::jsonb, version = version + 1,
-               state_since = ${write.marketTime}, updated_at = now()
-         WHERE id = ${write.strategyId} AND version = ${write.expectedVersion} AND (SELECT held FROM fence)
-        RETURNING id, version
-      ), t AS (
-        INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
-        SELECT u.id, u.version, ${write.fromState}, ${write.toState}, ${write.eventType}, ${json(write.eventPayload)}::jsonb,
-               ${write.actor}, ${write.reason}, ${write.marketTime}, ${write.fence?.token ?? null}::bigint
-          FROM u
-        RETURNING seq
-      )
-      SELECT (SELECT seq FROM t) AS seq, NOT (SELECT held FROM fence) AS fenced`;
+    const { rows } = await sqlPool(this.db).query<{ seq: number | null; fenced: boolean }>({
+      name: 'record-transition',
+      text: RECORD_TRANSITION,
+      values: [
+        write.fence?.name ?? null,
+        write.fence?.token.toString() ?? null,
+        write.strategyId,
+        write.expectedVersion,
+        write.toState,
+        json(write.snapshot),
+        write.marketTime,
+        write.fromState,
+        write.eventType,
+        json(write.eventPayload),
+        write.actor,
+        write.reason,
+      ],
+    });
     const written = rows[0];
     if (written?.fenced) {
       throw new AppError('FENCED', `strategy ${write.strategyId}: this server no longer holds its lease; the transition was not written`);
