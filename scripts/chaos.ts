@@ -9,14 +9,17 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChaos, type RunReport } from '../test/chaos/chaos';
+import { testDatabaseServer } from './support/database-server';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: { short: { type: 'boolean', default: false }, seed: { type: 'string' }, runs: { type: 'string' }, seconds: { type: 'string' } },
 });
 const form = values.short ? { runs: 1, seconds: 60 } : { runs: 3, seconds: 180 };
+// CHAOS_DATABASE_URL, or the machine's PostgreSQL, or an embedded one (stopped when the run ends).
+const databaseServer = process.env.CHAOS_DATABASE_URL ? null : await testDatabaseServer();
 const options = {
-  databaseUrl: process.env.CHAOS_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/wheelhouse_chaos',
+  databaseUrl: process.env.CHAOS_DATABASE_URL ?? databaseServer!.url('wheelhouse_chaos'),
   seed: Number(values.seed ?? 20261202),
   runs: Number(values.runs ?? form.runs),
   runMs: Number(values.seconds ?? form.seconds) * 1_000,
@@ -89,4 +92,5 @@ writeFileSync(
   path.join(root, '.ci', 'out', values.short ? 'chaos.json' : 'chaos-long.json'),
   JSON.stringify({ numPassedTests: reports.length - failed.length, numFailedTests: failed.length, figures: Object.fromEntries(rows), reports }, null, 2),
 );
+await databaseServer?.stop();
 process.exit(failed.length === 0 ? 0 : 1);

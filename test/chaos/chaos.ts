@@ -87,7 +87,8 @@ async function oneRun(options: ChaosOptions, seed: number): Promise<RunReport> {
     SIM_START,
     SIM_SEED: String(seed),
     LEASE_TTL_MS: String(options.leaseTtlMs),
-    LOG_LEVEL: 'warn',
+    // Info: a problem the figures find can be traced in .ci/out/chaos-logs.
+    LOG_LEVEL: 'info',
     BETTER_AUTH_SECRET: 'chaos-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
     DEMO_USERS: 'true',
     REQUIRE_ADMIN_2FA: 'false',
