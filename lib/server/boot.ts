@@ -27,10 +27,7 @@ export async function bootServer(): Promise<void> {
   startPruningChangeLog(context);
   startAlertDispatcher();
   if (context.env.ENGINE_ENABLED) {
-    const metrics = serverMetrics();
-    const host = await bootEngine(everyone(metrics.signals, alertSignals()));
-    // The engine signals mode changes; the mode it started in is read here (a server standing by shows none).
-    if (host.current) metrics.noteMode(host.current.systemMode);
+    await bootEngine(everyone(serverMetrics().signals, alertSignals()));
   }
 }
 
