@@ -6,26 +6,32 @@ import { AppError } from '../errors';
 import { serverContext, type ServerContext } from '../server/context';
 import { latestBar, marketView, summarize, systemView } from './dashboard-views';
 
-/** One strategy's page: its summary, its machine's graph, and its history, errors and refused events, newest first. */
+/**
+ * One strategy's page: its summary, its machine's graph, and its history, errors and refused events, newest first.
+ * Read on every change of the strategy, so it reads only this strategy's row with its snapshot; the others are
+ * read without theirs, as its entry permit needs only their states.
+ */
 export async function readStrategyDetail(
   id: string,
   { repositories }: Pick<ServerContext, 'repositories'> = serverContext(),
 ): Promise<StrategyDetail> {
   const { strategies, system: systemStore } = repositories;
-  const [records, system, pendingResume, bar] = await Promise.all([
-    strategies.list(),
+  const [record, views, system, pendingResume, bar, transitions, errors, refusals] = await Promise.all([
+    strategies.find(id),
+    strategies.views(),
     systemStore.current(),
     repositories.resumes.open(),
     latestBar(repositories),
+    strategies.transitions(id),
+    strategies.errors(id),
+    strategies.refusals(id),
   ]);
-  const record = records.find((candidate) => candidate.id === id);
   if (!record) throw new AppError('NOT_FOUND', `no strategy ${id}`);
-  const [transitions, errors, refusals] = await Promise.all([strategies.transitions(id), strategies.errors(id), strategies.refusals(id)]);
   const graph = machineGraph(strategyDefinition(record.kind).machine);
   return {
     system: systemView(system, pendingResume),
     market: bar ? marketView(bar) : null,
-    strategy: summarize(record, worldOf(system.mode, records), bar),
+    strategy: summarize(record, worldOf(system.mode, views), bar),
     graph: {
       states: [...graph.states],
       transitions: graph.transitions.map(({ from, to, event }) => ({ from, to, event })),
