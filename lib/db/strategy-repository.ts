@@ -173,9 +173,14 @@ export class StrategyRepository implements StrategyStore {
     return written === 1;
   }
 
-  /** The latest transitions, newest first, without their payloads (what the pages show). */
-  async transitions(strategyId: string, limit = 200) {
-    return this.db.transition.findMany({ where: { strategyId }, orderBy: { seq: 'desc' }, take: limit, select: HISTORY_ROW.transition });
+  /** The latest transitions after `afterSeq`, newest first, without their payloads (what the pages show). */
+  async transitions(strategyId: string, { afterSeq = 0, limit = 200 }: { afterSeq?: number; limit?: number } = {}) {
+    return this.db.transition.findMany({
+      where: { strategyId, seq: { gt: afterSeq } },
+      orderBy: { seq: 'desc' },
+      take: limit,
+      select: HISTORY_ROW.transition,
+    });
   }
 
   async errors(strategyId: string, limit = 100) {
