@@ -24,7 +24,7 @@ const EVERY_STRATEGY: StaleQueries = { queryKey: strategyQueries.all() };
 const OVERVIEW: StaleQueries = { queryKey: strategyQueries.overview().queryKey, exact: true };
 
 /** What `event` (null: a notification that could not be read) makes stale; only that is re-read. */
-export function staleQueriesOf(event: ChangeEvent | null): StaleQueries[] {
+function staleQueriesOf(event: ChangeEvent | null): StaleQueries[] {
   if (event === null) return [EVERY_STRATEGY];
   switch (event.table) {
     case 'operator_command':
