@@ -1,3 +1,4 @@
+import type { StrategyView } from '../domain/coordinator';
 import type { ErrorWrite, NewStrategy, RefusalWrite, StrategyPause, StrategyRecord, StrategyStore, TransitionWrite } from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { AppError } from '../errors';
@@ -43,6 +44,13 @@ const SELECTED = {
   pausedAt: true,
 } as const;
 
+/** The history's columns the pages show; the JSON payloads and contexts stay in the database (the audit reads them). */
+const HISTORY_ROW = {
+  transition: { seq: true, fromState: true, toState: true, eventType: true, actor: true, reason: true, marketTime: true, wallTime: true },
+  error: { id: true, state: true, type: true, message: true, marketTime: true, wallTime: true },
+  refusal: { id: true, state: true, eventType: true, actor: true, reason: true, marketTime: true, wallTime: true },
+} as const;
+
 type StrategyRow = Omit<StrategyRecord, 'snapshot' | 'pause'> & {
   snapshot: unknown;
   pausedBy: string | null;
@@ -64,6 +72,21 @@ export class StrategyRepository implements StrategyStore {
   async list(): Promise<StrategyRecord[]> {
     const rows = await this.db.strategy.findMany({ orderBy: { createdAt: 'asc' }, select: SELECTED });
     return rows.map(toRecord);
+  }
+
+  /**
+   * Every strategy as the coordinator sees it (id, name, kind, state, pause), without its snapshot or settings: what
+   * one strategy's entry permit depends on, light enough to read on every change.
+   */
+  async views(): Promise<StrategyView[]> {
+    const rows = await this.db.strategy.findMany({
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, name: true, kind: true, state: true, pausedBy: true, pauseReason: true, pausedAt: true },
+    });
+    return rows.map(({ pausedBy, pauseReason, pausedAt, ...row }) => ({
+      ...row,
+      pause: pausedBy !== null && pausedAt !== null ? { actor: pausedBy, reason: pauseReason ?? '' } : null,
+    }));
   }
 
   async find(id: string): Promise<StrategyRecord | null> {
@@ -174,16 +197,22 @@ export class StrategyRepository implements StrategyStore {
     return written === 1;
   }
 
-  async transitions(strategyId: string, limit = 200) {
-    return this.db.transition.findMany({ where: { strategyId }, orderBy: { seq: 'desc' }, take: limit });
+  /** The latest transitions after `afterSeq`, newest first, without their payloads (what the pages show). */
+  async transitions(strategyId: string, { afterSeq = 0, limit = 200 }: { afterSeq?: number; limit?: number } = {}) {
+    return this.db.transition.findMany({
+      where: { strategyId, seq: { gt: afterSeq } },
+      orderBy: { seq: 'desc' },
+      take: limit,
+      select: HISTORY_ROW.transition,
+    });
   }
 
   async errors(strategyId: string, limit = 100) {
-    return this.db.strategyError.findMany({ where: { strategyId }, orderBy: { id: 'desc' }, take: limit });
+    return this.db.strategyError.findMany({ where: { strategyId }, orderBy: { id: 'desc' }, take: limit, select: HISTORY_ROW.error });
   }
 
   async refusals(strategyId: string, limit = 100) {
-    return this.db.eventRefusal.findMany({ where: { strategyId }, orderBy: { id: 'desc' }, take: limit });
+    return this.db.eventRefusal.findMany({ where: { strategyId }, orderBy: { id: 'desc' }, take: limit, select: HISTORY_ROW.refusal });
   }
 
   /** The latest market time any transition was stored at, so a restarted clock never runs behind history. */
