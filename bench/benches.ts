@@ -1,5 +1,8 @@
 import type { Bench } from './figure';
+import { liveLatency } from './live-latency';
+import { server } from './server';
 import { simulation } from './simulation';
+import { writePath } from './write-path';
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const BENCHES: readonly Bench[] = [simulation];
+export const BENCHES: readonly Bench[] = [writePath, simulation, liveLatency, server];

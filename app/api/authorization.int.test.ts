@@ -27,6 +27,7 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/strategies': { GET: READ },
   '/api/strategies/[id]': { GET: READ },
   '/api/strategies/[id]/record': { GET: READ },
+  '/api/strategies/[id]/latest': { GET: READ },
   '/api/strategies/[id]/defensive-exit': { POST: COMMAND },
   '/api/strategies/[id]/recover': { POST: COMMAND },
   '/api/strategies/[id]/pause': { POST: COMMAND },

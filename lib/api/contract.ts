@@ -199,17 +199,30 @@ export const refusalRowSchema = z.object({
 });
 export type RefusalRow = z.infer<typeof refusalRowSchema>;
 
+/** How many of a strategy's latest transitions its page lists. */
+export const TRANSITION_HISTORY_LIMIT = 200;
+
 export const strategyDetailSchema = z.object({
   system: systemSchema,
   market: marketSchema.nullable(),
   strategy: strategySummarySchema,
   graph: graphSchema,
-  /** Newest first. */
+  /** Newest first, at most TRANSITION_HISTORY_LIMIT. */
   transitions: z.array(transitionRowSchema),
   errors: z.array(errorRowSchema),
   refusals: z.array(refusalRowSchema),
 });
 export type StrategyDetail = z.infer<typeof strategyDetailSchema>;
+
+/** `GET /api/strategies/:id/latest?afterSeq=N`: the transitions after the newest one the page holds (none held: 0). */
+export const strategyUpdateQuerySchema = z.strictObject({ afterSeq: z.coerce.number().int().min(0).max(2_147_483_647).default(0) });
+
+/**
+ * What a change to one strategy re-reads: the strategy's page as it is now without its machine's graph (it never
+ * changes), and only the transitions after `afterSeq` (newest first); errors and refused events whole (they are few).
+ */
+export const strategyUpdateSchema = strategyDetailSchema.omit({ graph: true });
+export type StrategyUpdate = z.infer<typeof strategyUpdateSchema>;
 
 /** `PUT /api/paper-broker/faults` (demo only): the faults to change; the others stay as they are. */
 export const brokerFaultsChangeBody = brokerFaultsChangeSchema;

@@ -35,13 +35,24 @@ export class BrokerTimeoutError extends Error {
   override readonly name = 'BrokerTimeoutError';
 }
 
+/** A lease and its fencing token, as the engine holds them (lib/engine/ports.ts `Lease`). */
+export interface SenderLease {
+  readonly name: string;
+  readonly token: bigint;
+}
+
 /**
  * Where the engine sends combo orders. A rejection is a result, not an exception; an unreachable or
  * silent broker throws one of the two errors above.
  */
 export interface Broker {
-  /** Idempotent by clientOrderId: a repeat returns the existing order, never a second one. */
-  placeCombo(order: ComboOrder, bar: MarketBar): Promise<BrokerOrder>;
+  /**
+   * Idempotent by clientOrderId: a repeat returns the existing order, never a second one. `sender` is the lease the
+   * sending server holds the strategy by: a venue that can check it (the paper venue, in the same database) refuses
+   * the order with a FENCED AppError when that lease is no longer in force, in the statement that would insert it.
+   * A real broker cannot; there a late send from a server that lost its lease is made harmless by the client order id.
+   */
+  placeCombo(order: ComboOrder, bar: MarketBar, sender?: SenderLease | null): Promise<BrokerOrder>;
   findOrder(clientOrderId: string): Promise<BrokerOrder | null>;
   /** Cancels what is still unfilled; legs already filled stay filled. Returns the order as it ends, null if unknown. */
   cancel(clientOrderId: string, bar: MarketBar): Promise<BrokerOrder | null>;

@@ -9,6 +9,7 @@ import type { ComboOrder, MarketBar, OrderLeg, Underlying } from '../domain/mark
 import { BrokerConnectionError, BrokerTimeoutError, type BrokerOrder } from './broker';
 import { NO_FAULTS, type BrokerFaultsChange } from '../domain/venue-faults';
 import { PaperBroker } from './paper-broker';
+import { LeaseRepository } from '../db/lease-repository';
 import { PaperBrokerSettingsRepository } from '../db/paper-broker-settings-repository';
 
 const TODAY = '2026-11-20';
@@ -215,6 +216,22 @@ describe('PaperBroker client order ids', () => {
       { clientOrderId: 'late', submissions: 1 },
     ]);
     expect([await count('paper_fill'), await count('paper_position')]).toEqual([4, 4]);
+  });
+
+  it('refuses an order whose sender no longer holds its lease, and counts nothing; the holder of the new grant is served', async () => {
+    const broker = await brokerWith();
+    const leases = new LeaseRepository(db);
+    const [lost] = await leases.acquire('server-a', ['strategy:s1'], 60_000);
+    await db.$executeRawUnsafe(`UPDATE lease SET expires_at = now() WHERE name = 'strategy:s1'`);
+    const [current] = await leases.acquire('server-b', ['strategy:s1'], 60_000);
+
+    await expect(broker.placeCombo(condor('s1:late'), bar(10, 30), lost)).rejects.toMatchObject({ code: 'FENCED' });
+    expect(await count('paper_order')).toBe(0);
+    // A repeat under the lost lease of an id the new holder sent is refused too, and not counted as a submission.
+    const placed = await broker.placeCombo(condor('s1:late'), bar(10, 31), current);
+    await expect(broker.placeCombo(condor('s1:late'), bar(10, 32), lost)).rejects.toMatchObject({ code: 'FENCED' });
+    expect(placed.status).toBe('FILLED');
+    expect(await db.paperOrder.findMany({ select: { clientOrderId: true, submissions: true } })).toEqual([{ clientOrderId: 's1:late', submissions: 1 }]);
   });
 });
 

@@ -6,7 +6,8 @@ import { comboNetCredit, quoteOption } from '../domain/market/option-pricing';
 import type { ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg } from '../domain/market/types';
 import { accountOf, DEFAULT_STARTING_BALANCE, type Account } from '../domain/risk/account';
 import type { BrokerFaults } from '../domain/venue-faults';
-import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder, type BrokerPosition } from './broker';
+import { AppError } from '../errors';
+import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder, type BrokerPosition, type SenderLease } from './broker';
 import { MINUTE_MS } from '../domain/market/time';
 
 export interface PaperBrokerOptions {
@@ -127,7 +128,7 @@ export class PaperBroker implements Broker {
     return this.cachedFaults;
   }
 
-  async placeCombo(order: ComboOrder, bar: MarketBar): Promise<BrokerOrder> {
+  async placeCombo(order: ComboOrder, bar: MarketBar, sender: SenderLease | null = null): Promise<BrokerOrder> {
     const faults = await this.reachableFaults();
     const rejection = rejectionReason(order, bar, faults);
     // A timed-out order is never due; one without latency is due now and fills below.
@@ -138,15 +139,12 @@ export class PaperBroker implements Broker {
 
     const outcome = await this.venue.transaction(async (venue) => {
       // A concurrent insert of the same id waits for the first to commit, then does nothing: one order.
-      const id = await venue.insertOrder({
-        clientOrderId,
-        status: rejection ? 'REJECTED' : 'WORKING',
-        legs: order.legs,
-        rejectReason: rejection,
-        time,
-        fillsDueAt,
-      });
-      if (id === null) return { isNew: false, faultsAfter: null };
+      const id = await venue.insertOrder(
+        { clientOrderId, status: rejection ? 'REJECTED' : 'WORKING', legs: order.legs, rejectReason: rejection, time, fillsDueAt },
+        sender,
+      );
+      if (id === 'fenced') return { isNew: false, isFenced: true, faultsAfter: null };
+      if (id === 'taken') return { isNew: false, faultsAfter: null };
 
       const faultsAfter = rejection ? null : await this.takeInjectedRejection(venue, faults);
       if (faultsAfter) {
@@ -157,6 +155,9 @@ export class PaperBroker implements Broker {
       return { isNew: true, faultsAfter };
     });
 
+    if ('isFenced' in outcome) {
+      throw new AppError('FENCED', `order ${clientOrderId} refused by the venue: its sender no longer holds ${sender?.name}`);
+    }
     if (outcome.faultsAfter && !this.options.faults) this.cachedFaults = outcome.faultsAfter;
     if (outcome.isNew) this.nextDueAt = undefined;
     const placed = await this.readOrder(clientOrderId);

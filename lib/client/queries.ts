@@ -16,6 +16,7 @@ import {
   recentCommandsSchema,
   riskLimitsResponseSchema,
   strategyDetailSchema,
+  strategyUpdateSchema,
   removedAlertWebhookResponseSchema,
   testAlertResponseSchema,
   type AlertWebhookBody,
@@ -24,8 +25,10 @@ import {
   type ReauthenticateBody,
   type RiskLimitsChangeBody,
   type SetupBody,
+  type StrategyDetail,
   usersResponseSchema,
 } from '@/lib/api/contract';
+import { applyStrategyUpdate, newestSeq } from '@/lib/client/strategy-update';
 
 /** A request the server answered with an error; `message` is the server's own words, fit to show an operator. */
 export class ApiError extends Error {
@@ -61,10 +64,20 @@ export const strategyQueries = {
       queryKey: ['strategies'] as const,
       queryFn: ({ signal }) => fetchParsed('/api/strategies', overviewSchema, { signal }),
     }),
+  /** Read whole once; after that, a change re-reads only the strategy now and the transitions the page lacks. */
   detail: (id: string) =>
     queryOptions({
       queryKey: ['strategies', id] as const,
-      queryFn: ({ signal }) => fetchParsed(`/api/strategies/${encodeURIComponent(id)}`, strategyDetailSchema, { signal }),
+      queryFn: async ({ client, queryKey, signal }): Promise<StrategyDetail> => {
+        const url = `/api/strategies/${encodeURIComponent(id)}`;
+        const held = client.getQueryData<StrategyDetail>(queryKey);
+        if (held) {
+          const update = await fetchParsed(`${url}/latest?afterSeq=${newestSeq(held)}`, strategyUpdateSchema, { signal });
+          const updated = applyStrategyUpdate(held, update);
+          if (updated) return updated;
+        }
+        return fetchParsed(url, strategyDetailSchema, { signal });
+      },
     }),
 };
 

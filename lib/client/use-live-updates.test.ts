@@ -58,15 +58,23 @@ function latestSource(): FakeEventSource {
 describe('subscribeToChanges', () => {
   let queryClient: QueryClient;
   let invalidate: MockInstance<QueryClient['invalidateQueries']>;
+  let refetchesInFlight: (() => void)[];
   let statuses: LiveStatus[];
   let unsubscribe: () => void;
+
+  /** Ends every refetch in flight, and lets those owed to a burst start. */
+  async function finishRefetches() {
+    for (const finish of refetchesInFlight.splice(0)) finish();
+    for (let i = 0; i < 10; i += 1) await Promise.resolve();
+  }
 
   beforeEach(() => {
     vi.useFakeTimers();
     vi.stubGlobal('EventSource', FakeEventSource);
     FakeEventSource.instances = [];
     queryClient = new QueryClient();
-    invalidate = vi.spyOn(queryClient, 'invalidateQueries');
+    refetchesInFlight = [];
+    invalidate = vi.spyOn(queryClient, 'invalidateQueries').mockImplementation(() => new Promise<void>((resolve) => refetchesInFlight.push(resolve)));
     statuses = [];
     unsubscribe = subscribeToChanges(queryClient, (status) => statuses.push(status));
   });
@@ -88,13 +96,14 @@ describe('subscribeToChanges', () => {
     expect(statuses).toEqual(['live']);
   });
 
-  it('invalidates everything, once, when the server says to reload', () => {
-    const source = latestSource();
-    source.send({ table: 'transition', strategyId: 'zero-dte' });
-    source.emit('reload');
-    source.send({ table: 'risk_limits' });
-    vi.advanceTimersByTime(250);
-    expect(invalidate.mock.calls).toEqual([[]]);
+  it("refetches a transition's strategy at once, and marks the overview stale, with no delay", () => {
+    latestSource().send({ table: 'transition', strategyId: 'zero-dte' });
+    expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: ['strategies', 'zero-dte'] }]]);
+  });
+
+  it('invalidates everything at once when the server says to reload', () => {
+    latestSource().emit('reload');
+    expect(invalidate.mock.calls).toEqual([[{ queryKey: [] }]]);
   });
 
   it('is reconnecting while the browser retries, and live again when the stream reopens, refetching only what it is sent', () => {
@@ -105,31 +114,34 @@ describe('subscribeToChanges', () => {
 
     source.open();
     source.send({ table: 'event_refusal', strategyId: 'lt112' });
-    vi.advanceTimersByTime(250);
     expect(statuses).toEqual(['live', 'reconnecting', 'live']);
     expect(FakeEventSource.instances).toHaveLength(1);
     expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: ['strategies', 'lt112'] }]]);
   });
 
-  it('turns a burst of transitions into one refetch of the overview and of that strategy', () => {
+  it('turns a burst of transitions during a refetch into one more refetch of the overview and of that strategy', async () => {
     const source = latestSource();
     for (let i = 0; i < 20; i++) source.send({ table: 'transition', strategyId: 'zero-dte' });
     source.send({ table: 'event_refusal', strategyId: 'lt112' });
-    expect(invalidate).not.toHaveBeenCalled();
-
-    vi.advanceTimersByTime(250);
     expect(invalidate.mock.calls).toEqual([
       [{ queryKey: ['strategies'], exact: true }],
       [{ queryKey: ['strategies', 'zero-dte'] }],
       [{ queryKey: ['strategies', 'lt112'] }],
     ]);
+
+    invalidate.mockClear();
+    await finishRefetches();
+    expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: ['strategies', 'zero-dte'] }]]);
+    invalidate.mockClear();
+    await finishRefetches();
+    expect(invalidate).not.toHaveBeenCalled();
   });
 
-  it('invalidates every strategy query on a market bar, a system change or an operator command, and the commands on a command', () => {
+  it('invalidates every strategy query on a market bar, a system change or an operator command, and the commands on a command', async () => {
     const source = latestSource();
     for (const table of ['market_clock', 'system_state', 'operator_command'] as const) {
       source.send({ table });
-      vi.advanceTimersByTime(250);
+      await finishRefetches();
     }
     expect(invalidate.mock.calls).toEqual([
       [{ queryKey: ['strategies'] }],
@@ -141,14 +153,22 @@ describe('subscribeToChanges', () => {
 
   it('refetches the risk limits and the overview (its risk panel) when the limits change', () => {
     latestSource().send({ table: 'risk_limits' });
-    vi.advanceTimersByTime(250);
     expect(invalidate.mock.calls).toEqual([[{ queryKey: ['risk', 'limits'] }], [{ queryKey: ['strategies'], exact: true }]]);
   });
 
   it('treats a notification it cannot read as making every strategy stale', () => {
     latestSource().send('not json');
-    vi.advanceTimersByTime(250);
     expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'] }]]);
+  });
+
+  it('starts no refetch a burst was owed once the stream is closed', async () => {
+    const source = latestSource();
+    source.send({ table: 'transition', strategyId: 'zero-dte' });
+    source.send({ table: 'transition', strategyId: 'zero-dte' });
+    invalidate.mockClear();
+    unsubscribe();
+    await finishRefetches();
+    expect(invalidate).not.toHaveBeenCalled();
   });
 
   it('opens a new stream after the browser gives up on the old one, and is live again when it opens', () => {

@@ -4,91 +4,50 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { changeEventSchema, RELOAD_EVENT, type ChangeEvent } from '@/lib/api/contract';
 import { brokerFaultQueries, commandQueries, riskLimitQueries, strategyQueries } from '@/lib/client/queries';
+import { createRefetchCoalescer } from '@/lib/client/refetch-coalescer';
 
 const EVENTS_URL = '/api/events';
-/** A burst of notifications (a market bar moves every strategy) becomes one refetch per query. */
-const INVALIDATION_DELAY_MS = 200;
 /** The browser retries a dropped stream by itself; these bound our own retries after it gives up. */
 const MIN_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
-/** What has gone stale since the last flush. */
-interface Staleness {
-  everything: boolean;
-  allStrategies: boolean;
-  overview: boolean;
-  brokerFaults: boolean;
-  riskLimits: boolean;
-  commands: boolean;
-  strategyIds: Set<string>;
+/** Which queries one notification makes stale: `queryKey` and its descendants, or that query alone when `exact`. */
+interface StaleQueries {
+  readonly queryKey: readonly unknown[];
+  readonly exact?: true;
 }
 
-const nothingStale = (): Staleness => ({
-  everything: false,
-  allStrategies: false,
-  overview: false,
-  brokerFaults: false,
-  riskLimits: false,
-  commands: false,
-  strategyIds: new Set(),
-});
+const EVERYTHING: StaleQueries = { queryKey: [] };
+const EVERY_STRATEGY: StaleQueries = { queryKey: strategyQueries.all() };
+const OVERVIEW: StaleQueries = { queryKey: strategyQueries.overview().queryKey, exact: true };
 
-function markStale(stale: Staleness, event: ChangeEvent | null): void {
-  if (event === null) {
-    stale.allStrategies = true;
-    return;
-  }
+/** What `event` (null: a notification that could not be read) makes stale; only that is re-read. */
+function staleQueriesOf(event: ChangeEvent | null): StaleQueries[] {
+  if (event === null) return [EVERY_STRATEGY];
   switch (event.table) {
     case 'operator_command':
-      stale.commands = true;
-      stale.allStrategies = true;
-      return;
+      return [{ queryKey: commandQueries.all() }, EVERY_STRATEGY];
     case 'market_clock':
     case 'system_state':
     case 'order_cancel':
     case 'resume_request':
     case 'resume_approval':
-      stale.allStrategies = true;
-      return;
+      return [EVERY_STRATEGY];
     case 'paper_broker_settings':
-      stale.brokerFaults = true;
-      return;
+      return [{ queryKey: brokerFaultQueries.all() }];
     case 'risk_limits':
       // The overview's risk panel measures the book against them.
-      stale.riskLimits = true;
-      stale.overview = true;
-      return;
+      return [{ queryKey: riskLimitQueries.all() }, OVERVIEW];
     case 'transition':
     case 'event_refusal':
     case 'strategy_error':
-      if (event.strategyId) {
-        stale.overview = true;
-        stale.strategyIds.add(event.strategyId);
-      } else {
-        stale.allStrategies = true;
-      }
+      return event.strategyId ? [OVERVIEW, { queryKey: strategyQueries.detail(event.strategyId).queryKey }] : [EVERY_STRATEGY];
   }
 }
 
-function invalidate(queryClient: QueryClient, stale: Staleness): void {
-  if (stale.everything) {
-    void queryClient.invalidateQueries();
-    return;
-  }
-  if (stale.brokerFaults) void queryClient.invalidateQueries({ queryKey: brokerFaultQueries.all() });
-  if (stale.riskLimits) void queryClient.invalidateQueries({ queryKey: riskLimitQueries.all() });
-  if (stale.commands) void queryClient.invalidateQueries({ queryKey: commandQueries.all() });
-  if (stale.allStrategies) {
-    void queryClient.invalidateQueries({ queryKey: strategyQueries.all() });
-    return;
-  }
-  if (stale.overview) void queryClient.invalidateQueries({ queryKey: strategyQueries.overview().queryKey, exact: true });
-  for (const id of stale.strategyIds) {
-    void queryClient.invalidateQueries({ queryKey: strategyQueries.detail(id).queryKey });
-  }
-}
+const keyOfStale = ({ queryKey, exact }: StaleQueries): string => `${exact ? '=' : '^'}${JSON.stringify(queryKey)}`;
 
 function parseChangeEvent(data: unknown): ChangeEvent | null {
   if (typeof data !== 'string') return null;
@@ -102,7 +61,9 @@ function parseChangeEvent(data: unknown): ChangeEvent | null {
 
 /**
  * Keeps the react-query cache fresh from the server's change notifications. Notifications say what
- * changed, never the data, so each one invalidates the queries that show it; a burst is flushed once.
+ * changed, never the data, so each one refetches, at once, the queries that show it (and marks the others stale);
+ * a burst is coalesced, never delayed: a query asked for again while its refetch is in flight is refetched once more
+ * when it ends (createRefetchCoalescer).
  * The browser reconnects a dropped stream with the last change's id, and the server sends what was missed;
  * when it cannot (a new stream, a gap longer than it keeps changes, its own feed lost) it sends `reload`,
  * which invalidates everything.
@@ -111,20 +72,10 @@ function parseChangeEvent(data: unknown): ChangeEvent | null {
  */
 export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: LiveStatus) => void): () => void {
   let source: EventSource | null = null;
-  let stale = nothingStale();
-  let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let retryDelay = MIN_RETRY_MS;
-
-  const flush = () => {
-    flushTimer = null;
-    const flushed = stale;
-    stale = nothingStale();
-    invalidate(queryClient, flushed);
-  };
-  const scheduleFlush = () => {
-    flushTimer ??= setTimeout(flush, INVALIDATION_DELAY_MS);
-  };
+  const refetches = createRefetchCoalescer(keyOfStale, (stale: StaleQueries) => queryClient.invalidateQueries(stale));
+  const refetch = (stale: readonly StaleQueries[]) => stale.forEach(refetches.request);
 
   const connect = () => {
     retryTimer = null;
@@ -134,14 +85,8 @@ export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: 
       retryDelay = MIN_RETRY_MS;
       onStatus('live');
     };
-    current.onmessage = (message: MessageEvent) => {
-      markStale(stale, parseChangeEvent(message.data));
-      scheduleFlush();
-    };
-    current.addEventListener(RELOAD_EVENT, () => {
-      stale.everything = true;
-      scheduleFlush();
-    });
+    current.onmessage = (message: MessageEvent) => refetch(staleQueriesOf(parseChangeEvent(message.data)));
+    current.addEventListener(RELOAD_EVENT, () => refetch([EVERYTHING]));
     current.onerror = () => {
       onStatus('reconnecting');
       // CONNECTING means the browser is already retrying, with Last-Event-ID; CLOSED means it gave up (e.g. a 5xx
@@ -156,7 +101,7 @@ export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: 
   connect();
   return () => {
     source?.close();
-    if (flushTimer !== null) clearTimeout(flushTimer);
+    refetches.close();
     if (retryTimer !== null) clearTimeout(retryTimer);
   };
 }

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { ORDER_STATUSES, UNDERLYINGS, type OrderLeg, type OrderStatus } from '../domain/market/types';
 import type { AccountLedger } from '../domain/risk/account';
 import type { BrokerFaults } from '../domain/venue-faults';
+import type { Lease } from '../engine/ports';
 import type { Db } from './client';
 import type { Prisma } from './generated/client';
+import { fenceHolds } from './lease-repository';
 import { PaperBrokerSettingsRepository } from './paper-broker-settings-repository';
 
 type Tx = Prisma.TransactionClient;
@@ -100,19 +102,22 @@ async function readOrder(db: Db | Tx, clientOrderId: string): Promise<VenueOrder
 export class PaperVenueTransaction {
   constructor(private readonly tx: Tx) {}
 
-  /** Inserts the order, or does nothing when its client order id exists (a concurrent insert waits for the first). Returns its id when new. */
   /**
-   * Inserts the order; null when its client order id is taken (the submission is counted on the order there,
-   * for the chaos run: an intent must never be submitted twice).
+   * Inserts the order and returns its id; `taken` when its client order id exists (a concurrent insert waits for the
+   * first; the submission is counted on the order there, for the chaos run: an intent must never be submitted twice);
+   * `fenced` when the sender's lease is no longer in force (nothing inserted, nothing counted).
    */
-  async insertOrder(order: NewVenueOrder): Promise<bigint | null> {
+  async insertOrder(order: NewVenueOrder, sender: Lease | null): Promise<bigint | 'taken' | 'fenced'> {
     const rows = await this.tx.$queryRaw<{ id: bigint; inserted: boolean }[]>`
       INSERT INTO paper_order (client_order_id, status, legs, reject_reason, submitted_at, updated_at, fills_due_at)
-      VALUES (${order.clientOrderId}, ${order.status}, ${JSON.stringify(order.legs)}::jsonb, ${order.rejectReason},
-              ${order.time}, ${order.time}, ${order.fillsDueAt})
+      SELECT ${order.clientOrderId}, ${order.status}, ${JSON.stringify(order.legs)}::jsonb, ${order.rejectReason},
+             ${order.time}, ${order.time}, ${order.fillsDueAt}
+       WHERE ${fenceHolds(sender)}
       ON CONFLICT (client_order_id) DO UPDATE SET submissions = paper_order.submissions + 1
       RETURNING id, (xmax = 0) AS inserted`;
-    return rows[0]?.inserted ? rows[0].id : null;
+    const row = rows[0];
+    if (!row) return 'fenced';
+    return row.inserted ? row.id : 'taken';
   }
 
   /**

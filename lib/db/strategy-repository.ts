@@ -1,3 +1,4 @@
+import type { StrategyView } from '../domain/coordinator';
 import type {
   ErrorWrite,
   NewStrategy,
@@ -10,11 +11,33 @@ import type {
 } from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import { AppError } from '../errors';
-import type { Db } from './client';
+import { sqlPool, type Db } from './client';
 import { Prisma } from './generated/client';
 import { fenceHolds } from './lease-repository';
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
+
+/**
+ * A transition in one statement: the fence (the lease `$1` with token `$2` in force, or no lease in play), the
+ * version-checked update of the strategy and the appended row; says whether the fence held and the row's seq.
+ * The engine's hottest statement, so it is a named prepared statement (StrategyRepository.recordTransition).
+ */
+const RECORD_TRANSITION = `
+  WITH fence AS (
+    SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM lease WHERE name = $1::text AND token = $2::bigint AND expires_at > now()) AS held
+  ),
+  u AS (
+    UPDATE strategy
+       SET state = $5::text, snapshot = $6::jsonb, version = version + 1, state_since = $7::timestamptz, updated_at = now()
+     WHERE id = $3::text AND version = $4::int AND (SELECT held FROM fence)
+    RETURNING id, version
+  ),
+  t AS (
+    INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
+    SELECT u.id, u.version, $8::text, $5::text, $9::text, $10::jsonb, $11::text, $12::text, $7::timestamptz, $2::bigint FROM u
+    RETURNING seq
+  )
+  SELECT (SELECT seq FROM t) AS seq, NOT (SELECT held FROM fence) AS fenced`;
 
 const SELECTED = {
   id: true,
@@ -28,6 +51,13 @@ const SELECTED = {
   pausedBy: true,
   pauseReason: true,
   pausedAt: true,
+} as const;
+
+/** The history's columns the pages show; the JSON payloads and contexts stay in the database (the audit reads them). */
+const HISTORY_ROW = {
+  transition: { seq: true, fromState: true, toState: true, eventType: true, actor: true, reason: true, marketTime: true, wallTime: true },
+  error: { id: true, state: true, type: true, message: true, marketTime: true, wallTime: true },
+  refusal: { id: true, state: true, eventType: true, actor: true, reason: true, marketTime: true, wallTime: true },
 } as const;
 
 type StrategyRow = Omit<StrategyRecord, 'snapshot' | 'pause'> & {
@@ -51,6 +81,21 @@ export class StrategyRepository implements StrategyStore {
   async list(): Promise<StrategyRecord[]> {
     const rows = await this.db.strategy.findMany({ orderBy: { createdAt: 'asc' }, select: SELECTED });
     return rows.map(toRecord);
+  }
+
+  /**
+   * Every strategy as the coordinator sees it (id, name, kind, state, pause), without its snapshot or settings: what
+   * one strategy's entry permit depends on, light enough to read on every change.
+   */
+  async views(): Promise<StrategyView[]> {
+    const rows = await this.db.strategy.findMany({
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, name: true, kind: true, state: true, pausedBy: true, pauseReason: true, pausedAt: true },
+    });
+    return rows.map(({ pausedBy, pauseReason, pausedAt, ...row }) => ({
+      ...row,
+      pause: pausedBy !== null && pausedAt !== null ? { actor: pausedBy, reason: pauseReason ?? '' } : null,
+    }));
   }
 
   async find(id: string): Promise<StrategyRecord | null> {
@@ -105,22 +150,24 @@ export class StrategyRepository implements StrategyStore {
    * The new version is the transition's sequence number, so sequence numbers have no gaps.
    */
   async recordTransition(write: TransitionWrite): Promise<number> {
-    const rows = await this.db.$queryRaw<{ seq: number | null; fenced: boolean }[]>`
-      WITH fence AS (SELECT ${fenceHolds(write.fence)} AS held),
-      u AS (
-        UPDATE strategy
-           SET state = ${write.toState}, snapshot = ${json(write.snapshot)}::jsonb, version = version + 1,
-               state_since = ${write.marketTime}, updated_at = now()
-         WHERE id = ${write.strategyId} AND version = ${write.expectedVersion} AND (SELECT held FROM fence)
-        RETURNING id, version
-      ), t AS (
-        INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
-        SELECT u.id, u.version, ${write.fromState}, ${write.toState}, ${write.eventType}, ${json(write.eventPayload)}::jsonb,
-               ${write.actor}, ${write.reason}, ${write.marketTime}, ${write.fence?.token ?? null}::bigint
-          FROM u
-        RETURNING seq
-      )
-      SELECT (SELECT seq FROM t) AS seq, NOT (SELECT held FROM fence) AS fenced`;
+    const { rows } = await sqlPool(this.db).query<{ seq: number | null; fenced: boolean }>({
+      name: 'record-transition',
+      text: RECORD_TRANSITION,
+      values: [
+        write.fence?.name ?? null,
+        write.fence?.token.toString() ?? null,
+        write.strategyId,
+        write.expectedVersion,
+        write.toState,
+        json(write.snapshot),
+        write.marketTime,
+        write.fromState,
+        write.eventType,
+        json(write.eventPayload),
+        write.actor,
+        write.reason,
+      ],
+    });
     const written = rows[0];
     if (written?.fenced) {
       throw new AppError('FENCED', `strategy ${write.strategyId}: this server no longer holds its lease; the transition was not written`);
@@ -210,16 +257,22 @@ export class StrategyRepository implements StrategyStore {
     return written === 1;
   }
 
-  async transitions(strategyId: string, limit = 200) {
-    return this.db.transition.findMany({ where: { strategyId }, orderBy: { seq: 'desc' }, take: limit });
+  /** The latest transitions after `afterSeq`, newest first, without their payloads (what the pages show). */
+  async transitions(strategyId: string, { afterSeq = 0, limit = 200 }: { afterSeq?: number; limit?: number } = {}) {
+    return this.db.transition.findMany({
+      where: { strategyId, seq: { gt: afterSeq } },
+      orderBy: { seq: 'desc' },
+      take: limit,
+      select: HISTORY_ROW.transition,
+    });
   }
 
   async errors(strategyId: string, limit = 100) {
-    return this.db.strategyError.findMany({ where: { strategyId }, orderBy: { id: 'desc' }, take: limit });
+    return this.db.strategyError.findMany({ where: { strategyId }, orderBy: { id: 'desc' }, take: limit, select: HISTORY_ROW.error });
   }
 
   async refusals(strategyId: string, limit = 100) {
-    return this.db.eventRefusal.findMany({ where: { strategyId }, orderBy: { id: 'desc' }, take: limit });
+    return this.db.eventRefusal.findMany({ where: { strategyId }, orderBy: { id: 'desc' }, take: limit, select: HISTORY_ROW.refusal });
   }
 
   /** The latest market time any transition was stored at, so a restarted clock never runs behind history. */

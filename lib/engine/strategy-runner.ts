@@ -263,8 +263,13 @@ export class StrategyRunner {
     }
     let reply: BrokerOrder;
     try {
-      reply = await this.deps.broker.placeCombo({ clientOrderId: order.clientOrderId, legs: order.legs }, bar);
+      reply = await this.deps.broker.placeCombo({ clientOrderId: order.clientOrderId, legs: order.legs }, bar, this.deps.ownership.fence(this.leaseName));
     } catch (error) {
+      // The lease lapsed between the confirmation and the venue (a pause, a starved process): the venue refused it.
+      if (error instanceof AppError && error.code === 'FENCED') {
+        this.becomeFenced();
+        return;
+      }
       this.deps.log.warn({ strategyId: this.id, err: error, clientOrderId: order.clientOrderId }, 'order send failed');
       this.deps.signals.emit({ kind: 'broker-error', strategyId: this.id, operation: 'place', message: error instanceof Error ? error.message : String(error) });
       const message = error instanceof Error ? error.message : String(error);

@@ -16,7 +16,9 @@ const globalForBoot = globalThis as typeof globalThis & { wheelhouseMetricsListe
  */
 export async function bootServer(): Promise<void> {
   const context = serverContext();
-  context.log.info({ database: new URL(context.env.DATABASE_URL).pathname.slice(1), origin: context.env.PUBLIC_ORIGIN }, 'server starting');
+  const database = new URL(context.env.DATABASE_URL);
+  // Where, never who: the URL's password stays out of the log.
+  context.log.info({ database: `${database.hostname}:${database.port || 5432}/${database.pathname.slice(1)}`, origin: context.env.PUBLIC_ORIGIN }, 'server starting');
   await startLoopbackMetrics(context);
   if (areDemoUsersEnabled(context)) {
     const created = await seedDemoUsers(context);
@@ -25,10 +27,7 @@ export async function bootServer(): Promise<void> {
   startPruningChangeLog(context);
   startAlertDispatcher();
   if (context.env.ENGINE_ENABLED) {
-    const metrics = serverMetrics();
-    const host = await bootEngine(everyone(metrics.signals, alertSignals()));
-    // The engine signals mode changes; the mode it started in is read here (a server standing by shows none).
-    if (host.current) metrics.noteMode(host.current.systemMode);
+    await bootEngine(everyone(serverMetrics().signals, alertSignals()));
   }
 }
 

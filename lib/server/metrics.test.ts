@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineSignal } from '../engine/ports';
+import type { SystemMode } from '../domain/system-mode';
 import { createMetrics, type ServerMetrics } from './metrics';
 
 const fresh = (onError?: (error: unknown, signal: EngineSignal) => void) => createMetrics({ processMetrics: false, onError });
@@ -79,12 +80,14 @@ describe('the engine signals, counted', () => {
     expect(await valueOf(metrics, 'wheelhouse_strategy_errors_total', { strategy: 'a', circuit_breaker: 'true' })).toBe(1);
   });
 
-  it('shows the current mode as 1 and every other mode as 0', async () => {
-    const metrics = fresh();
-    metrics.noteMode('RUNNING');
-    metrics.signals.emit({ kind: 'mode', mode: 'REDUCING', previous: 'RUNNING', cause: 'market-data', actor: 'system', reason: 'bad data' });
-    expect(await valueOf(metrics, 'wheelhouse_system_mode', { mode: 'REDUCING' })).toBe(1);
-    for (const mode of ['RUNNING', 'HALTED', 'EMERGENCY']) expect(await valueOf(metrics, 'wheelhouse_system_mode', { mode }), mode).toBe(0);
+  it('shows the mode in force as 1 and every other mode as 0, read at each scrape', async () => {
+    let stored: SystemMode = 'RUNNING';
+    const metrics = createMetrics({ processMetrics: false, readMode: async () => stored });
+    expect(await valueOf(metrics, 'wheelhouse_system_mode', { mode: 'RUNNING' })).toBe(1);
+    // Another server halted: nothing was signalled here, the next scrape reads it.
+    stored = 'HALTED';
+    expect(await valueOf(metrics, 'wheelhouse_system_mode', { mode: 'HALTED' })).toBe(1);
+    for (const mode of ['RUNNING', 'REDUCING', 'EMERGENCY']) expect(await valueOf(metrics, 'wheelhouse_system_mode', { mode }), mode).toBe(0);
   });
 
   it('never throws at the engine: a value prom-client refuses goes to onError', () => {

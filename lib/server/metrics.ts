@@ -19,8 +19,6 @@ export interface ServerMetrics {
   readonly signals: EngineSignals;
   /** One more Server-Sent Events client now; the returned function (idempotent) counts it gone. */
   trackSseClient(): () => void;
-  /** The mode in force, for when no signal told it yet (the mode the engine loaded with). */
-  noteMode(mode: SystemMode): void;
 }
 
 export interface MetricsOptions {
@@ -28,10 +26,15 @@ export interface MetricsOptions {
   readonly processMetrics?: boolean;
   /** Told when a signal could not be counted; the engine never is. */
   readonly onError?: (error: unknown, signal: EngineSignal) => void;
+  /**
+   * The mode in force, read at each scrape: from the shared database, so that every server (the engine's, one standing
+   * by, one that took over) shows the same. Without it the mode shows nothing.
+   */
+  readonly readMode?: () => Promise<SystemMode>;
 }
 
 /** A fresh registry with every metric, at zero. One per process in a server (`serverMetrics`); one per test. */
-export function createMetrics({ processMetrics = true, onError = () => undefined }: MetricsOptions = {}): ServerMetrics {
+export function createMetrics({ processMetrics = true, onError = () => undefined, readMode }: MetricsOptions = {}): ServerMetrics {
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -87,21 +90,22 @@ export function createMetrics({ processMetrics = true, onError = () => undefined
     help: 'Market-data bars quarantined (marked stale) for a problem with the data.',
     registers,
   });
-  const mode = new Gauge({
+  new Gauge({
     name: 'wheelhouse_system_mode',
-    help: 'The trading mode in force as this server knows it: 1 for the current mode, 0 for the others.',
+    help: 'The trading mode in force (read from the database at each scrape): 1 for the current mode, 0 for the others.',
     labelNames: ['mode'] as const,
     registers,
+    async collect() {
+      if (!readMode) return;
+      const current = await readMode();
+      for (const each of SYSTEM_MODES) this.set({ mode: each }, each === current ? 1 : 0);
+    },
   });
   const sseClients = new Gauge({
     name: 'wheelhouse_sse_clients',
     help: 'Browsers following live updates (Server-Sent Events) from this server.',
     registers,
   });
-
-  const noteMode = (current: SystemMode) => {
-    for (const each of SYSTEM_MODES) mode.set({ mode: each }, each === current ? 1 : 0);
-  };
 
   const count = (signal: EngineSignal): void => {
     switch (signal.kind) {
@@ -116,7 +120,7 @@ export function createMetrics({ processMetrics = true, onError = () => undefined
         commands.observe({ type: signal.type, status: signal.status }, signal.ms / 1000);
         return;
       case 'mode':
-        noteMode(signal.mode);
+        // Read from the database at the scrape (the gauge's collect), where every server sees the same mode.
         return;
       case 'takeover':
         takeovers.inc();
@@ -158,7 +162,6 @@ export function createMetrics({ processMetrics = true, onError = () => undefined
         sseClients.dec();
       };
     },
-    noteMode,
   };
 }
 
@@ -171,6 +174,7 @@ const globalForMetrics = globalThis as typeof globalThis & { wheelhouseMetrics?:
 export function serverMetrics(): ServerMetrics {
   globalForMetrics.wheelhouseMetrics ??= createMetrics({
     onError: (error, signal) => serverContext().log.warn({ err: error, signal: signal.kind }, 'an engine signal could not be counted'),
+    readMode: async () => (await serverContext().repositories.system.current()).mode,
   });
   return globalForMetrics.wheelhouseMetrics;
 }

@@ -40,8 +40,9 @@ describe('the overview’s risk panel', () => {
     ];
     const time = new Date(bar.time);
     await repositories.paperVenue.transaction(async (venue) => {
-      const id = await venue.insertOrder({ clientOrderId: 'spread', status: 'WORKING', legs, rejectReason: null, time, fillsDueAt: time });
-      await venue.fillLegs(id!, [{ legIndex: 0, leg: legs[0]!, price: 4.1 }, { legIndex: 1, leg: legs[1]!, price: 3 }], time, null);
+      const id = await venue.insertOrder({ clientOrderId: 'spread', status: 'WORKING', legs, rejectReason: null, time, fillsDueAt: time }, null);
+      if (typeof id !== 'bigint') throw new Error(`spread not inserted: ${id}`);
+      await venue.fillLegs(id, [{ legIndex: 0, leg: legs[0]!, price: 4.1 }, { legIndex: 1, leg: legs[1]!, price: 3 }], time, null);
     });
 
     // The environment's balance is for a fresh account; this one was stored at 400,000.

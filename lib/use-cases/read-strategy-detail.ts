@@ -1,62 +1,18 @@
 import type { StrategyDetail } from '../api/contract';
-import { worldOf } from '../domain/coordinator';
 import { machineGraph } from '../domain/strategies/machine-graph';
 import { strategyDefinition } from '../domain/strategies/registry';
-import { AppError } from '../errors';
 import { serverContext, type ServerContext } from '../server/context';
-import { latestBar, marketView, summarize, systemView } from './dashboard-views';
+import { readStrategyUpdate } from './read-strategy-update';
 
-/** One strategy's page: its summary, its machine's graph, and its history, errors and refused events, newest first. */
-export async function readStrategyDetail(
-  id: string,
-  { repositories }: Pick<ServerContext, 'repositories'> = serverContext(),
-): Promise<StrategyDetail> {
-  const { strategies, system: systemStore } = repositories;
-  const [records, system, pendingResume, bar, unconfirmedCancels] = await Promise.all([
-    strategies.list(),
-    systemStore.current(),
-    repositories.resumes.open(),
-    latestBar(repositories),
-    repositories.cancels.countUnconfirmed(),
-  ]);
-  const record = records.find((candidate) => candidate.id === id);
-  if (!record) throw new AppError('NOT_FOUND', `no strategy ${id}`);
-  const [transitions, errors, refusals] = await Promise.all([strategies.transitions(id), strategies.errors(id), strategies.refusals(id)]);
-  const graph = machineGraph(strategyDefinition(record.kind).machine);
+/** One strategy's page: its summary, its machine's graph, and its latest history, errors and refused events, newest first. */
+export async function readStrategyDetail(id: string, context: Pick<ServerContext, 'repositories'> = serverContext()): Promise<StrategyDetail> {
+  const latest = await readStrategyUpdate(id, 0, context);
+  const graph = machineGraph(strategyDefinition(latest.strategy.kind).machine);
   return {
-    system: systemView(system, pendingResume, unconfirmedCancels),
-    market: bar ? marketView(bar) : null,
-    strategy: summarize(record, worldOf(system.mode, records), bar),
+    ...latest,
     graph: {
       states: [...graph.states],
       transitions: graph.transitions.map(({ from, to, event }) => ({ from, to, event })),
     },
-    transitions: transitions.map((row) => ({
-      seq: row.seq,
-      fromState: row.fromState,
-      toState: row.toState,
-      eventType: row.eventType,
-      actor: row.actor,
-      reason: row.reason,
-      marketTime: row.marketTime.toISOString(),
-      wallTime: row.wallTime.toISOString(),
-    })),
-    errors: errors.map((row) => ({
-      id: row.id.toString(),
-      state: row.state,
-      type: row.type,
-      message: row.message,
-      marketTime: row.marketTime.toISOString(),
-      wallTime: row.wallTime.toISOString(),
-    })),
-    refusals: refusals.map((row) => ({
-      id: row.id.toString(),
-      state: row.state,
-      eventType: row.eventType,
-      actor: row.actor,
-      reason: row.reason,
-      marketTime: row.marketTime.toISOString(),
-      wallTime: row.wallTime.toISOString(),
-    })),
   };
 }

@@ -10,11 +10,20 @@ export interface ClusterOptions {
   readonly logDir: string;
 }
 
+/** A stretch of time (Date.now() ms) during which a server process answered: from ready (or SIGCONT) to kill, SIGSTOP or stop. */
+export interface UpInterval {
+  readonly pid: number;
+  readonly from: number;
+  to: number | null;
+}
+
 /** One `next start` of the cluster: restarted on the same port after a kill. */
 export class ClusterServer {
   private child: ChildProcess | null = null;
   private stopped = false;
   private starting = false;
+  /** When this port's servers were up, across restarts: who could have taken a lease over, and when. */
+  readonly upIntervals: UpInterval[] = [];
 
   constructor(
     readonly port: number,
@@ -66,9 +75,19 @@ export class ClusterServer {
     this.starting = true;
     try {
       await this.waitUntilHealthy(child);
+      this.markUp();
     } finally {
       this.starting = false;
     }
+  }
+
+  private markUp(): void {
+    if (this.pid !== null) this.upIntervals.push({ pid: this.pid, from: Date.now(), to: null });
+  }
+
+  private markDown(): void {
+    const open = this.upIntervals.at(-1);
+    if (open && open.to === null) open.to = Date.now();
   }
 
   private async waitUntilHealthy(child: ChildProcess): Promise<void> {
@@ -86,6 +105,7 @@ export class ClusterServer {
     const child = this.child;
     if (!child || !hasNotExited(child)) return;
     const exited = once(child, 'exit');
+    this.markDown();
     child.kill('SIGKILL');
     await exited;
     this.stopped = false;
@@ -93,14 +113,17 @@ export class ClusterServer {
 
   pause(): void {
     if (!this.child || !this.isAlive) return;
+    this.markDown();
     this.child.kill('SIGSTOP');
     this.stopped = true;
   }
 
   resume(): void {
     if (!this.child || !this.isAlive) return;
+    const wasStopped = this.stopped;
     this.child.kill('SIGCONT');
     this.stopped = false;
+    if (wasStopped && !this.starting) this.markUp();
   }
 
   /** A clean stop (SIGTERM): the engine saves its clock and releases its leases. */
@@ -109,6 +132,7 @@ export class ClusterServer {
     if (!child || !hasNotExited(child)) return;
     this.resume();
     const exited = once(child, 'exit');
+    this.markDown();
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;

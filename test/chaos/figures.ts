@@ -15,11 +15,21 @@ export interface RunFigures {
   readonly fencedCommands: number;
   readonly ordersAtVenue: number;
   readonly clockGrants: number;
-  /** Milliseconds from a clock lease lapsing (its holder dead or paused) to the next grant: each takeover's own delay. */
-  readonly grantDelaysMs: readonly number[];
+  /** Each grant of the clock to a new holder after the previous one's lapsed (its holder dead or paused). */
+  readonly clockTakeovers: readonly ClockTakeover[];
   /** Details of any nonzero count, for the report. */
   readonly problems: readonly string[];
 }
+
+export interface ClockTakeover {
+  readonly previousHolderPid: number;
+  readonly holderPid: number;
+  /** Date.now() ms: when the previous grant expired, and when this one was made, by the database's clock. */
+  readonly lapsedAt: number;
+  readonly grantedAt: number;
+}
+
+const pidOf = (holder: string): number => Number(holder.split(':').at(-2));
 
 const one = async (client: pg.Client, sql: string): Promise<number> => Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
 
@@ -79,12 +89,17 @@ export async function readFigures(databaseUrl: string): Promise<RunFigures> {
       fencedCommands: await one(client, `SELECT count(*) AS n FROM operator_command WHERE outcome LIKE 'interrupted%' OR outcome LIKE '%no longer runs it%'`),
       ordersAtVenue: await one(client, `SELECT count(*) AS n FROM paper_order WHERE submissions > 0`),
       clockGrants: await one(client, `SELECT count(*) AS n FROM lease_grant WHERE name = 'clock'`),
-      grantDelaysMs: (
-        await client.query<{ ms: number }>(
-          `SELECT extract(epoch FROM granted_at - previous_expired_at) * 1000 AS ms FROM lease_grant
-            WHERE name = 'clock' AND previous_expired_at IS NOT NULL AND previous_holder <> holder`,
+      clockTakeovers: (
+        await client.query<{ previous_holder: string; holder: string; previous_expired_at: Date; granted_at: Date }>(
+          `SELECT previous_holder, holder, previous_expired_at, granted_at FROM lease_grant
+            WHERE name = 'clock' AND previous_expired_at IS NOT NULL AND previous_holder <> holder ORDER BY id`,
         )
-      ).rows.map((row) => Number(row.ms)),
+      ).rows.map((row) => ({
+        previousHolderPid: pidOf(row.previous_holder),
+        holderPid: pidOf(row.holder),
+        lapsedAt: row.previous_expired_at.getTime(),
+        grantedAt: row.granted_at.getTime(),
+      })),
       problems,
     };
   } finally {

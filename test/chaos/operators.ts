@@ -4,6 +4,8 @@ import type { Role } from '../../lib/auth/roles';
 
 const TIMEOUT_MS = 4_000;
 
+type Answer = { status: number; body: unknown } | { failed: string };
+
 /**
  * The chaos run's operators: the demo users, signed in over HTTP as a browser would be (their session cookie,
  * the server's own Origin), clicking on whichever server answers. Every server shares the sessions' database.
@@ -25,10 +27,14 @@ export class Operators {
   }
 
   /** POSTs an operator action; the answer's status and body, or the failure (a server that died meanwhile). */
-  async post(baseUrl: string, role: Role, path: string, body: unknown): Promise<{ status: number; body: unknown } | { failed: string }> {
+  post(baseUrl: string, role: Role, path: string, body: unknown): Promise<Answer> {
+    return this.send(baseUrl, role, 'POST', path, body);
+  }
+
+  async send(baseUrl: string, role: Role, method: 'POST' | 'PUT', path: string, body: unknown): Promise<Answer> {
     try {
       const response = await fetch(`${baseUrl}${path}`, {
-        method: 'POST',
+        method,
         headers: {
           'content-type': 'application/json',
           origin: baseUrl,
