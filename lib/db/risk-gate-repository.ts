@@ -19,6 +19,12 @@ interface StoredStrategy {
   readonly isApproved: boolean;
 }
 
+interface GateReading {
+  readonly first: { readonly allowed: boolean; readonly reasons: string[] } | null;
+  readonly strategies: StoredStrategy[];
+  readonly approvals: number;
+}
+
 /**
  * The pre-trade gate on PostgreSQL. Each opening order is decided in one transaction holding one advisory lock,
  * the same for every server: the stored book (every strategy's position, and the orders out that hold an
@@ -38,21 +44,24 @@ export class RiskGateRepository implements RiskGate {
         // A statement of its own, and READ COMMITTED: each statement after it reads what the lock's previous holder
         // committed (a read in the same statement, or a snapshot of the whole transaction, could predate it).
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RISK_GATE_LOCK})`;
-        const [first] = await tx.$queryRaw<{ allowed: boolean; reasons: string[] }[]>`
-          SELECT allowed, reasons FROM risk_gate_decision WHERE client_order_id = ${order.clientOrderId}`;
+        // One statement for everything the decision reads: a repeat's first decision, the stored book, the last minute's approvals.
+        const [read] = await tx.$queryRaw<GateReading[]>`
+          SELECT (SELECT jsonb_build_object('allowed', allowed, 'reasons', reasons)
+                    FROM risk_gate_decision WHERE client_order_id = ${order.clientOrderId}) AS "first",
+                 (SELECT coalesce(jsonb_agg(stored), '[]'::jsonb) FROM (
+                    SELECT s.id, s.snapshot, coalesce(d.allowed, false) AS "isApproved"
+                      FROM strategy s
+                      LEFT JOIN risk_gate_decision d ON d.client_order_id = s.snapshot #>> '{context,order,clientOrderId}') stored) AS strategies,
+                 (SELECT count(*)::int FROM risk_gate_decision
+                   WHERE allowed AND market_time > ${new Date(bar.time - MINUTE_MS)} AND market_time <= ${marketTime}) AS approvals`;
+        if (!read) throw new Error('the pre-trade gate read no row');
+        const { first, strategies, approvals } = read;
         if (first) return { allowed: first.allowed, reasons: first.reasons };
 
-        const strategies = await tx.$queryRaw<StoredStrategy[]>`
-          SELECT s.id, s.snapshot, coalesce(d.allowed, false) AS "isApproved"
-            FROM strategy s
-            LEFT JOIN risk_gate_decision d ON d.client_order_id = s.snapshot #>> '{context,order,clientOrderId}'`;
-        const [recent] = await tx.$queryRaw<{ approvals: number }[]>`
-          SELECT count(*)::int AS approvals FROM risk_gate_decision
-           WHERE allowed AND market_time > ${new Date(bar.time - MINUTE_MS)} AND market_time <= ${marketTime}`;
         const holdings = strategies.map(({ id, snapshot, isApproved }) =>
           holdingsOf(id, parseStoredSnapshot(id, snapshot).context, () => isApproved),
         );
-        const decision = gateOrder({ ...request, holdings, ordersLastMinute: recent?.approvals ?? 0 });
+        const decision = gateOrder({ ...request, holdings, ordersLastMinute: approvals });
 
         await tx.$executeRaw`
           INSERT INTO risk_gate_decision
