@@ -4,7 +4,6 @@ import { MINUTE_MS } from '../domain/market/time';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import type { GateRequest, RiskGate } from '../engine/ports';
 import type { Db } from './client';
-import { Prisma } from './generated/client';
 
 /** The advisory lock key of the pre-trade gate: any constant the rest of the app does not use ('WHRG' in ASCII). */
 const RISK_GATE_LOCK = 0x57_48_52_47;
@@ -43,7 +42,12 @@ export class RiskGateRepository implements RiskGate {
       async (tx) => {
         // A statement of its own, and READ COMMITTED: each statement after it reads what the lock's previous holder
         // committed (a read in the same statement, or a snapshot of the whole transaction, could predate it).
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RISK_GATE_LOCK})`;
+        // PostgreSQL's default level, checked here rather than set by a statement of its own (a round trip per order).
+        const [locked] = await tx.$queryRaw<{ isolation: string }[]>`
+          SELECT current_setting('transaction_isolation') AS isolation, pg_advisory_xact_lock(${RISK_GATE_LOCK})::text AS locked`;
+        if (locked?.isolation !== 'read committed') {
+          throw new Error(`the pre-trade gate needs READ COMMITTED transactions, the database gives ${locked?.isolation ?? 'none'}`);
+        }
         // One statement for everything the decision reads: a repeat's first decision, the stored book, the last minute's approvals.
         const [read] = await tx.$queryRaw<GateReading[]>`
           SELECT (SELECT jsonb_build_object('allowed', allowed, 'reasons', reasons)
@@ -71,7 +75,7 @@ export class RiskGateRepository implements RiskGate {
                   ${request.systemMode}, ${marketTime})`;
         return decision;
       },
-      { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted, maxWait: DECISION_TIMEOUT_MS, timeout: DECISION_TIMEOUT_MS },
+      { maxWait: DECISION_TIMEOUT_MS, timeout: DECISION_TIMEOUT_MS },
     );
   }
 }
