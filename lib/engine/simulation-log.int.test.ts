@@ -34,7 +34,7 @@ const iso = (time: Date | null): string | null => time?.toISOString() ?? null;
  * in its own order: the strategies of one bar write side by side, so rows of different strategies interleave freely.
  */
 async function storedRecord(db: Db) {
-  const [transitions, refusals, errors, gateDecisions, modeChanges, orders, fills, strategies, clock] = await Promise.all([
+  const [transitions, refusals, errors, gateDecisions, modeChanges, orders, fills, strategies, clock, system] = await Promise.all([
     db.transition.findMany({ orderBy: [{ strategyId: 'asc' }, { seq: 'asc' }] }),
     db.eventRefusal.findMany({ orderBy: [{ strategyId: 'asc' }, { id: 'asc' }] }),
     db.strategyError.findMany({ orderBy: [{ strategyId: 'asc' }, { id: 'asc' }] }),
@@ -44,6 +44,7 @@ async function storedRecord(db: Db) {
     db.paperFill.findMany({ orderBy: [{ order: { clientOrderId: 'asc' } }, { legIndex: 'asc' }], include: { order: { select: { clientOrderId: true } } } }),
     db.strategy.findMany({ orderBy: { id: 'asc' } }),
     db.marketClock.findMany(),
+    db.systemState.findMany({ select: { mode: true, riskDay: true, dayOpenNlv: true, dayHighNlv: true } }),
   ]);
   return {
     transitions: transitions.map((t) => ({
@@ -81,6 +82,8 @@ async function storedRecord(db: Db) {
     })),
     strategies: strategies.map((s) => ({ id: s.id, state: s.state, version: s.version, snapshot: digest(s.snapshot) })),
     clock: clock.map((c) => ({ time: iso(c.time), state: digest(c.state) })),
+    // The account as the engine last marked it: the loss limits' day, saved as the engine stops.
+    system: system.map((row) => ({ mode: row.mode, riskDay: iso(row.riskDay), dayOpenNlv: row.dayOpenNlv, dayHighNlv: row.dayHighNlv })),
   };
 }
 
