@@ -41,6 +41,10 @@ export interface SenderLease {
   readonly token: bigint;
 }
 
+export interface AccountOptions {
+  readonly reuseLedger?: boolean;
+}
+
 /**
  * Where the engine sends combo orders. A rejection is a result, not an exception; an unreachable or
  * silent broker throws one of the two errors above.
@@ -59,6 +63,10 @@ export interface Broker {
   /** Advances working orders on a new bar (latency, legged fills); returns the orders that changed. */
   onBar(bar: MarketBar): Promise<BrokerOrder[]>;
   positions(): Promise<BrokerPosition[]>;
-  /** The account marked at `bar`'s mids: cash from every fill, net liquidation value, buying power required and available. */
-  account(bar: MarketBar): Promise<Account>;
+  /**
+   * The account marked at `bar`'s mids: cash from every fill, net liquidation value, buying power required and
+   * available. With `reuseLedger` the broker may mark the fills and positions it last read instead of asking the venue
+   * again, as long as no order it placed, cancelled or advanced since can have changed them (the engine's bar loop).
+   */
+  account(bar: MarketBar, options?: AccountOptions): Promise<Account>;
 }

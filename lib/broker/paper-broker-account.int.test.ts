@@ -110,6 +110,32 @@ describe('the paper broker’s account', () => {
     expect(account.netLiquidation).toBeCloseTo(DEFAULT_STARTING_BALANCE, 2);
   });
 
+  it('marks its last ledger again when asked to reuse it, until it places, cancels or advances an order; a fresh read sees another broker’s fills', async () => {
+    const broker = new PaperBroker(db);
+    const at = bar(10, 30);
+    const moved = bar(11, 0, 594);
+    expect((await broker.account(at)).cash).toBe(DEFAULT_STARTING_BALANCE);
+
+    await new PaperBroker(db).placeCombo({ clientOrderId: 'elsewhere', legs: CONDOR }, at);
+    expect(await broker.account(moved, { reuseLedger: true })).toMatchObject({ cash: DEFAULT_STARTING_BALANCE, positionsValue: 0 });
+    const fresh = await broker.account(moved);
+    expect(fresh.cash).toBeGreaterThan(DEFAULT_STARTING_BALANCE);
+    // Reused, the ledger is still marked at the bar it is asked about.
+    expect(await broker.account(at, { reuseLedger: true })).toMatchObject({ cash: fresh.cash, positionsValue: expect.closeTo(-valueAt(flip(CONDOR), at), 2) });
+
+    const close = await broker.placeCombo({ clientOrderId: 'close', legs: flip(CONDOR) }, moved);
+    expect(close.status).toBe('FILLED');
+    expect(await broker.account(moved, { reuseLedger: true })).toMatchObject({ positionsValue: 0, buyingPowerRequirement: 0 });
+
+    await settings.setFaults({ legged: true });
+    await broker.refreshFaults();
+    await broker.placeCombo({ clientOrderId: 'legged', legs: CONDOR.slice(0, 2) }, moved);
+    const halfway = await broker.account(moved, { reuseLedger: true });
+    await broker.onBar(bar(11, 1, 594));
+    const filled = await broker.account(bar(11, 1, 594), { reuseLedger: true });
+    expect(filled.cash).not.toBe(halfway.cash);
+  });
+
   it('stores the starting balance when first read and keeps it: a new broker, or several at once, cannot change it', async () => {
     const at = bar(10, 30);
     const racing = await Promise.all([300_000, 400_000, 500_000].map((startingBalance) => new PaperBroker(db, { startingBalance }).account(at)));

@@ -4,10 +4,10 @@ import { PaperVenueRepository, type LegFillWrite, type PaperVenueTransaction, ty
 import { isMarketOpen, sessionClose } from '../domain/market/calendar';
 import { comboNetCredit, quoteOption } from '../domain/market/option-pricing';
 import type { ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg } from '../domain/market/types';
-import { accountOf, DEFAULT_STARTING_BALANCE, type Account } from '../domain/risk/account';
+import { accountOf, DEFAULT_STARTING_BALANCE, type Account, type AccountLedger } from '../domain/risk/account';
 import type { BrokerFaults } from '../domain/venue-faults';
 import { AppError } from '../errors';
-import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder, type BrokerPosition, type SenderLease } from './broker';
+import { BrokerConnectionError, BrokerTimeoutError, type AccountOptions, type Broker, type BrokerOrder, type BrokerPosition, type SenderLease } from './broker';
 import { MINUTE_MS } from '../domain/market/time';
 
 export interface PaperBrokerOptions {
@@ -112,6 +112,13 @@ export class PaperBroker implements Broker {
   private nextDueAt: number | null | undefined = undefined;
   /** Rejections counted down in memory when faults come from a provider. */
   private providedRejections = { armed: 0, used: 0 };
+  /**
+   * Orders this client placed, cancelled or advanced: counted as each call settles, so a ledger read that overlapped
+   * one is never reused (its fills may have committed after the read began).
+   */
+  private venueChanges = 0;
+  /** The account's ledger as last read, and `venueChanges` when the read began. */
+  private lastLedger: { readonly ledger: AccountLedger; readonly changes: number } | null = null;
 
   constructor(
     db: Db,
@@ -128,7 +135,11 @@ export class PaperBroker implements Broker {
     return this.cachedFaults;
   }
 
-  async placeCombo(order: ComboOrder, bar: MarketBar, sender: SenderLease | null = null): Promise<BrokerOrder> {
+  placeCombo(order: ComboOrder, bar: MarketBar, sender: SenderLease | null = null): Promise<BrokerOrder> {
+    return this.changingVenue(() => this.place(order, bar, sender));
+  }
+
+  private async place(order: ComboOrder, bar: MarketBar, sender: SenderLease | null): Promise<BrokerOrder> {
     const faults = await this.reachableFaults();
     const rejection = rejectionReason(order, bar, faults);
     // A timed-out order is never due; one without latency is due now and fills below.
@@ -175,7 +186,11 @@ export class PaperBroker implements Broker {
     return this.readOrder(clientOrderId);
   }
 
-  async cancel(clientOrderId: string, bar: MarketBar): Promise<BrokerOrder | null> {
+  cancel(clientOrderId: string, bar: MarketBar): Promise<BrokerOrder | null> {
+    return this.changingVenue(() => this.cancelAtVenue(clientOrderId, bar));
+  }
+
+  private async cancelAtVenue(clientOrderId: string, bar: MarketBar): Promise<BrokerOrder | null> {
     await this.reachableFaults();
     const settled = await this.venue.transaction(async (venue) => {
       const locked = await venue.lockOrder(clientOrderId);
@@ -206,13 +221,15 @@ export class PaperBroker implements Broker {
     const faults = await this.reachableFaults();
     if (!isMarketOpen(bar.time) || isStale(bar, faults)) return [];
     if (this.nextDueAt === null || (this.nextDueAt !== undefined && bar.time < this.nextDueAt)) return [];
-    const changed: BrokerOrder[] = [];
-    for (const id of await this.venue.dueOrderIds(new Date(bar.time))) {
-      const order = await this.venue.transaction((venue) => this.advance(venue, id, bar, faults));
-      if (order) changed.push(toBrokerOrder(order));
-    }
-    this.nextDueAt = (await this.venue.nextDueAt())?.getTime() ?? null;
-    return changed;
+    return this.changingVenue(async () => {
+      const changed: BrokerOrder[] = [];
+      for (const id of await this.venue.dueOrderIds(new Date(bar.time))) {
+        const order = await this.venue.transaction((venue) => this.advance(venue, id, bar, faults));
+        if (order) changed.push(toBrokerOrder(order));
+      }
+      this.nextDueAt = (await this.venue.nextDueAt())?.getTime() ?? null;
+      return changed;
+    });
   }
 
   async positions(): Promise<BrokerPosition[]> {
@@ -220,10 +237,29 @@ export class PaperBroker implements Broker {
     return this.venue.positions();
   }
 
-  /** The account from the venue's own ledger (its fills and positions), marked at `bar`'s mids. */
-  async account(bar: MarketBar): Promise<Account> {
+  /**
+   * The account from the venue's own ledger (its fills and positions), marked at `bar`'s mids. The ledger moves only
+   * with fills, so with `reuseLedger` the last one read is marked again while this client has placed, cancelled and
+   * advanced nothing since; fills written by another client (a server finishing a send after losing its lease) show
+   * at the next read afresh, which the engine makes when it loads or takes strategies over.
+   */
+  async account(bar: MarketBar, { reuseLedger = false }: AccountOptions = {}): Promise<Account> {
     await this.reachableFaults();
-    return accountOf(await this.venue.ledger(this.options.startingBalance ?? DEFAULT_STARTING_BALANCE), bar);
+    const last = this.lastLedger;
+    if (reuseLedger && last !== null && last.changes === this.venueChanges) return accountOf(last.ledger, bar);
+    const changes = this.venueChanges;
+    const ledger = await this.venue.ledger(this.options.startingBalance ?? DEFAULT_STARTING_BALANCE);
+    this.lastLedger = { ledger, changes };
+    return accountOf(ledger, bar);
+  }
+
+  /** Runs a call that may change orders, fills or positions at the venue, and counts it once it has settled. */
+  private async changingVenue<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } finally {
+      this.venueChanges += 1;
+    }
   }
 
   private async readOrder(clientOrderId: string): Promise<BrokerOrder | null> {

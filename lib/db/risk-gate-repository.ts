@@ -4,7 +4,6 @@ import { MINUTE_MS } from '../domain/market/time';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
 import type { GateRequest, RiskGate } from '../engine/ports';
 import type { Db } from './client';
-import { Prisma } from './generated/client';
 
 /** The advisory lock key of the pre-trade gate: any constant the rest of the app does not use ('WHRG' in ASCII). */
 const RISK_GATE_LOCK = 0x57_48_52_47;
@@ -17,6 +16,12 @@ interface StoredStrategy {
   readonly snapshot: unknown;
   /** Whether the order the strategy has out (if any) holds an approval. */
   readonly isApproved: boolean;
+}
+
+interface GateReading {
+  readonly first: { readonly allowed: boolean; readonly reasons: string[] } | null;
+  readonly strategies: StoredStrategy[];
+  readonly approvals: number;
 }
 
 /**
@@ -37,22 +42,30 @@ export class RiskGateRepository implements RiskGate {
       async (tx) => {
         // A statement of its own, and READ COMMITTED: each statement after it reads what the lock's previous holder
         // committed (a read in the same statement, or a snapshot of the whole transaction, could predate it).
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RISK_GATE_LOCK})`;
-        const [first] = await tx.$queryRaw<{ allowed: boolean; reasons: string[] }[]>`
-          SELECT allowed, reasons FROM risk_gate_decision WHERE client_order_id = ${order.clientOrderId}`;
+        // PostgreSQL's default level, checked here rather than set by a statement of its own (a round trip per order).
+        const [locked] = await tx.$queryRaw<{ isolation: string }[]>`
+          SELECT current_setting('transaction_isolation') AS isolation, pg_advisory_xact_lock(${RISK_GATE_LOCK})::text AS locked`;
+        if (locked?.isolation !== 'read committed') {
+          throw new Error(`the pre-trade gate needs READ COMMITTED transactions, the database gives ${locked?.isolation ?? 'none'}`);
+        }
+        // One statement for everything the decision reads: a repeat's first decision, the stored book, the last minute's approvals.
+        const [read] = await tx.$queryRaw<GateReading[]>`
+          SELECT (SELECT jsonb_build_object('allowed', allowed, 'reasons', reasons)
+                    FROM risk_gate_decision WHERE client_order_id = ${order.clientOrderId}) AS "first",
+                 (SELECT coalesce(jsonb_agg(stored), '[]'::jsonb) FROM (
+                    SELECT s.id, s.snapshot, coalesce(d.allowed, false) AS "isApproved"
+                      FROM strategy s
+                      LEFT JOIN risk_gate_decision d ON d.client_order_id = s.snapshot #>> '{context,order,clientOrderId}') stored) AS strategies,
+                 (SELECT count(*)::int FROM risk_gate_decision
+                   WHERE allowed AND market_time > ${new Date(bar.time - MINUTE_MS)} AND market_time <= ${marketTime}) AS approvals`;
+        if (!read) throw new Error('the pre-trade gate read no row');
+        const { first, strategies, approvals } = read;
         if (first) return { allowed: first.allowed, reasons: first.reasons };
 
-        const strategies = await tx.$queryRaw<StoredStrategy[]>`
-          SELECT s.id, s.snapshot, coalesce(d.allowed, false) AS "isApproved"
-            FROM strategy s
-            LEFT JOIN risk_gate_decision d ON d.client_order_id = s.snapshot #>> '{context,order,clientOrderId}'`;
-        const [recent] = await tx.$queryRaw<{ approvals: number }[]>`
-          SELECT count(*)::int AS approvals FROM risk_gate_decision
-           WHERE allowed AND market_time > ${new Date(bar.time - MINUTE_MS)} AND market_time <= ${marketTime}`;
         const holdings = strategies.map(({ id, snapshot, isApproved }) =>
           holdingsOf(id, parseStoredSnapshot(id, snapshot).context, () => isApproved),
         );
-        const decision = gateOrder({ ...request, holdings, ordersLastMinute: recent?.approvals ?? 0 });
+        const decision = gateOrder({ ...request, holdings, ordersLastMinute: approvals });
 
         await tx.$executeRaw`
           INSERT INTO risk_gate_decision
@@ -62,7 +75,7 @@ export class RiskGateRepository implements RiskGate {
                   ${request.systemMode}, ${marketTime})`;
         return decision;
       },
-      { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted, maxWait: DECISION_TIMEOUT_MS, timeout: DECISION_TIMEOUT_MS },
+      { maxWait: DECISION_TIMEOUT_MS, timeout: DECISION_TIMEOUT_MS },
     );
   }
 }

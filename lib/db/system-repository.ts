@@ -79,11 +79,13 @@ export class SystemRepository implements SystemStore {
   }
 
   async saveLossDay({ day, openNlv, highNlv }: LossDay, fence?: Lease | null): Promise<boolean> {
-    await this.current();
-    const saved = await this.db.$executeRaw`
+    const save = () => this.db.$executeRaw`
       UPDATE "system_state" SET "risk_day" = ${day}::date, "day_open_nlv" = ${openNlv}, "day_high_nlv" = ${highNlv}
        WHERE "id" = 1 AND ${fenceHolds(fence)}`;
-    return saved === 1;
+    // The row exists from the first start on: it is created (and the save tried again) only when nothing was saved.
+    if ((await save()) === 1) return true;
+    await this.current();
+    return (await save()) === 1;
   }
 
   async marketClock(): Promise<MarketClockRecord | null> {

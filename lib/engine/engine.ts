@@ -98,6 +98,13 @@ export class Engine {
   private lossDay: LossDay | null;
   /** The account's net liquidation value as the broker last reported it: the risk limits' measure. */
   private netLiquidation: number | null = null;
+  /**
+   * Takeovers so far, and how many there had been at the last account read that asked the venue afresh: the broker's
+   * last ledger is marked again only after such a read, and none since a takeover, whose orders another server may
+   * have filled.
+   */
+  private takeovers = 0;
+  private takeoversAtLedgerRead = -1;
   private limits: RiskLimits;
   /** Reads of the stored limits started: only the latest one's answer is adopted. */
   private limitReads = 0;
@@ -260,6 +267,7 @@ export class Engine {
       if (record) taken.push(this.adopt(record));
     }
     await this.options.stores.commands.failInterrupted(this.ownership.claimer);
+    this.takeovers += 1;
     await this.recoverInFlightOrders(taken);
     await this.cancels.adopt();
     this.reportTakeover(grants, performance.now() - started);
@@ -287,9 +295,8 @@ export class Engine {
     await this.noteDataProblems(bar);
     // On an unusable bar nothing is priced: no book, no loss limits (the strategies hold anyway).
     if (!bar.isStale && this.needsAccount()) await this.readNetLiquidation(bar);
-    const book = bar.isStale ? null : this.book(bar);
     if (!bar.isStale) await this.watchLossLimits(bar);
-    const permits = this.permits(bar, book);
+    const permits = this.permits(bar);
     const results = await Promise.allSettled(
       this.allRunners().map((runner) =>
         runner.send(
@@ -478,9 +485,10 @@ export class Engine {
   /**
    * Each strategy's permit on `bar`: the coordinator's rules, and for a strategy validating an entry, the risk
    * limits with every entry already allowed or in flight counted in (decided in one pass: no two entries take
-   * the last of a shared limit). On an unusable bar nothing is priced: the strategies hold anyway.
+   * the last of a shared limit). On an unusable bar nothing is priced: the strategies hold anyway. The book is
+   * priced only on bars where some strategy proposes an entry: nothing else is checked against it.
    */
-  private permits(bar: MarketBar, book: Book | null): ReturnType<typeof entryPermits> {
+  private permits(bar: MarketBar): ReturnType<typeof entryPermits> {
     const candidates = this.allRunners().map((runner) => ({
       id: runner.id,
       name: runner.name,
@@ -490,7 +498,10 @@ export class Engine {
       proposedLegs: runner.state === 'VALIDATION' ? (runner.context.proposal?.legs ?? null) : null,
     }));
     let risk: RiskView | null = null;
-    if (!bar.isStale) risk = book ? { book, limits: this.limits, bar } : { unavailable: 'the account at the broker could not be read' };
+    if (!bar.isStale && candidates.some(({ proposedLegs }) => proposedLegs !== null && proposedLegs.length > 0)) {
+      const book = this.book(bar);
+      risk = book ? { book, limits: this.limits, bar } : { unavailable: 'the account at the broker could not be read' };
+    }
     return entryPermits(candidates, this.world(), risk);
   }
 
@@ -517,7 +528,9 @@ export class Engine {
   /** Reads the account; a failed read keeps the last value, and entries wait until there has been one. */
   private async readNetLiquidation(bar: MarketBar): Promise<void> {
     try {
-      this.netLiquidation = (await this.options.broker.account(bar)).netLiquidation;
+      const takeovers = this.takeovers;
+      this.netLiquidation = (await this.options.broker.account(bar, { reuseLedger: this.takeoversAtLedgerRead === takeovers })).netLiquidation;
+      this.takeoversAtLedgerRead = takeovers;
     } catch (error) {
       this.options.log.warn({ err: error, lastNetLiquidation: this.netLiquidation }, 'broker account not read');
     }

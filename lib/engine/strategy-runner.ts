@@ -1,4 +1,4 @@
-import { createActor, transition, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
+import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
 import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder } from '../broker/broker';
 import type { MarketBar } from '../domain/market/types';
 import type { RiskLimits } from '../domain/risk/limits';
@@ -12,6 +12,7 @@ import { strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import type { Ownership } from './ownership';
+import { pureTransition, type PureTransition } from './pure-transition';
 import { strategyLease, type EngineSignals, type RiskGate, type StrategyPause, type StrategyRecord, type StrategyStore } from './ports';
 
 export const SYSTEM_ACTOR = 'system';
@@ -88,6 +89,7 @@ export class StrategyRunner {
   /** The client order id this process has sent; a restarted process never resends (see system.restored). */
   private sentOrderId: string | null = null;
   private readonly machine: AnyStateMachine;
+  private readonly transition: PureTransition;
   /** Set while an operator has paused this strategy: the coordinator lets it enter nothing new. */
   pause: StrategyPause | null = null;
   /** Set once the database refused a write under this strategy's lease: another server runs it now. */
@@ -100,6 +102,7 @@ export class StrategyRunner {
     private readonly deps: RunnerDeps,
   ) {
     this.machine = strategyDefinition(record.kind).machine;
+    this.transition = pureTransition(this.machine, strategyInput(record.id, record.settings));
     this.snapshot = restoreSnapshot(this.machine, snapshot, record.id, record.settings);
     this.version = version;
   }
@@ -159,7 +162,7 @@ export class StrategyRunner {
   private async apply(event: StrategyEvent, meta: EventMeta, writer: TransitionWriter = this.deps.strategies): Promise<SendOutcome> {
     if (this.fenced || !this.deps.ownership.isCurrent(this.leaseName)) return { kind: 'fenced' };
     const previous = this.snapshot;
-    const [next] = transition(this.machine, previous, event);
+    const next = this.transition(previous, event);
     const from = stateOf(previous);
     const to = stateOf(next);
     if (from === to && next.context === previous.context) {
@@ -347,8 +350,11 @@ export function restoreSnapshot(
   strategyId: string,
   settings: unknown,
 ): AnyMachineSnapshot {
-  const input = { strategyId, settings };
+  const input = strategyInput(strategyId, settings);
   if (stored === null) return createActor(machine, { input }).getSnapshot();
   // Checked against storedSnapshotSchema when read; xstate's own snapshot type is not expressible in zod.
   return createActor(machine, { input, snapshot: stored as unknown as Snapshot<unknown> }).getSnapshot();
 }
+
+/** What a strategy's machine is created with. */
+const strategyInput = (strategyId: string, settings: unknown) => ({ strategyId, settings });
