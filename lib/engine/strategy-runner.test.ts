@@ -1,5 +1,5 @@
 import { Ownership } from './ownership';
-import { NO_SIGNALS } from './ports';
+import { NO_SIGNALS, strategyLease, type Lease, type LeaseGrant, type LeaseStore } from './ports';
 import { describe, expect, it } from 'vitest';
 import { nyTime } from '../domain/market/calendar';
 import { MINUTE_MS } from '../domain/market/time';
@@ -20,7 +20,7 @@ const ID = 'zero-dte-friday';
 const at = (hour: number, minute: number): MarketBar => barAt(nyTime('2026-11-20', hour, minute), 590, 24);
 
 /** A 0DTE runner on in-memory stores, its market clock set by the test. */
-async function runnerOnFakes() {
+async function runnerOnFakes(ownership: Ownership = Ownership.sole()) {
   const strategies = new InMemoryStrategyStore();
   const broker = new InMemoryBroker();
   const machine = strategyDefinition('ZERO_DTE').machine;
@@ -45,7 +45,7 @@ async function runnerOnFakes() {
     currentBar: () => clock.bar,
     riskGate: gate,
     riskLimits: () => DEFAULT_RISK_LIMITS,
-    ownership: Ownership.sole(),
+    ownership,
     signals: NO_SIGNALS,
     netLiquidation: () => 1_000_000,
     systemMode: () => system.mode,
@@ -218,3 +218,45 @@ describe('a strategy runner', () => {
     });
   });
 });
+
+/** Leases in memory: each grant a larger token; a lease is held while its token is the last granted. */
+class InMemoryLeases implements LeaseStore {
+  private readonly tokens = new Map<string, bigint>();
+  private next = 1n;
+  async acquire(_holder: string, names: readonly string[]): Promise<LeaseGrant[]> {
+    return names.map((name) => {
+      const token = this.next++;
+      this.tokens.set(name, token);
+      return { name, token, previousHolder: null };
+    });
+  }
+  async renew(_holder: string, leases: readonly Lease[]): Promise<Lease[]> {
+    return leases.filter((lease) => this.tokens.get(lease.name) === lease.token);
+  }
+  async release(): Promise<void> {}
+  async holds(lease: Lease): Promise<boolean> {
+    return this.tokens.get(lease.name) === lease.token;
+  }
+}
+
+describe('a runner whose lease was granted again to the same server', () => {
+  it('acts under its own grant only: it writes and sends nothing under its successor\'s, and leaves that grant held', async () => {
+    const ownership = Ownership.leased('server-a', new InMemoryLeases(), 60_000);
+    await ownership.acquire([strategyLease(ID)]);
+    const { runner, strategies, broker, play } = await runnerOnFakes(ownership);
+    // The lease lapsed unseen and this server took it again: a new grant, for the runner the engine builds next.
+    ownership.lose(strategyLease(ID));
+    const [regranted] = await ownership.acquire([strategyLease(ID)]);
+    const stored = strategies.transitions.length;
+
+    await play(at(10, 29));
+    await play(at(10, 30));
+    await play(at(10, 31));
+
+    expect(runner.state).toBe('INITIALIZING');
+    expect(strategies.transitions.length).toBe(stored);
+    expect(await broker.positions()).toEqual([]);
+    expect(ownership.fence(strategyLease(ID))).toEqual({ name: strategyLease(ID), token: regranted!.token });
+  });
+});
+

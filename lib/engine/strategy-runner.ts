@@ -13,7 +13,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../log';
 import type { Ownership } from './ownership';
 import { pureTransition, type PureTransition } from './pure-transition';
-import { strategyLease, type EngineSignals, type RiskGate, type StrategyPause, type StrategyRecord, type StrategyStore } from './ports';
+import { strategyLease, type EngineSignals, type Lease, type RiskGate, type StrategyPause, type StrategyRecord, type StrategyStore } from './ports';
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -94,6 +94,12 @@ export class StrategyRunner {
   pause: StrategyPause | null = null;
   /** Set once the database refused a write under this strategy's lease: another server runs it now. */
   private fenced = false;
+  /**
+   * The grant of the strategy's lease this runner was built under. It writes and sends under this grant only: after
+   * the lease lapsed and was granted again (to this server, to a new runner), this one's effects still in flight
+   * carry the old token and are refused, instead of acting under its successor's grant.
+   */
+  private readonly grant: Lease | null;
 
   constructor(
     readonly record: Pick<StrategyRecord, 'id' | 'name' | 'kind' | 'settings'>,
@@ -105,6 +111,17 @@ export class StrategyRunner {
     this.transition = pureTransition(this.machine, strategyInput(record.id, record.settings));
     this.snapshot = restoreSnapshot(this.machine, snapshot, record.id, record.settings);
     this.version = version;
+    this.grant = deps.ownership.fence(this.leaseName);
+  }
+
+  /** Whether this runner's grant is the one held now, by this server's own clock. */
+  private isCurrentGrant(): boolean {
+    return this.deps.ownership.fence(this.leaseName)?.token === this.grant?.token && this.deps.ownership.isCurrent(this.leaseName);
+  }
+
+  /** As isCurrentGrant, confirmed by the database: asked just before anything goes to the broker. */
+  private async confirmGrant(): Promise<boolean> {
+    return this.isCurrentGrant() && (await this.deps.ownership.confirm(this.leaseName));
   }
 
   get id(): string {
@@ -160,7 +177,7 @@ export class StrategyRunner {
   }
 
   private async apply(event: StrategyEvent, meta: EventMeta, writer: TransitionWriter = this.deps.strategies): Promise<SendOutcome> {
-    if (this.fenced || !this.deps.ownership.isCurrent(this.leaseName)) return { kind: 'fenced' };
+    if (this.fenced || !this.isCurrentGrant()) return { kind: 'fenced' };
     const previous = this.snapshot;
     const next = this.transition(previous, event);
     const from = stateOf(previous);
@@ -173,7 +190,7 @@ export class StrategyRunner {
       const reason = refusalReason(this.machine, from, event.type);
       const recorded = await this.deps.strategies.recordRefusal({
         strategyId: this.id,
-        fence: this.deps.ownership.fence(this.leaseName),
+        fence: this.grant,
         state: from,
         eventType: event.type,
         eventPayload: event,
@@ -191,7 +208,7 @@ export class StrategyRunner {
     try {
       seq = await writer.recordTransition({
         strategyId: this.id,
-        fence: this.deps.ownership.fence(this.leaseName),
+        fence: this.grant,
         expectedVersion: this.version,
         fromState: from,
         toState: to,
@@ -219,7 +236,7 @@ export class StrategyRunner {
     if (context.lastError && context.lastError !== contextOf(previous).lastError) {
       await this.deps.strategies.recordError({
         strategyId: this.id,
-        fence: this.deps.ownership.fence(this.leaseName),
+        fence: this.grant,
         state: from,
         type: context.lastError.errorClass,
         message: context.lastError.message,
@@ -235,7 +252,8 @@ export class StrategyRunner {
   private becomeFenced(): SendOutcome {
     if (!this.fenced) this.deps.log.warn({ strategyId: this.id }, 'strategy lease lost: another server runs it now; this one stops');
     this.fenced = true;
-    this.deps.ownership.lose(this.leaseName);
+    // A successor's grant of the same lease is not this runner's to give up.
+    if (this.deps.ownership.fence(this.leaseName)?.token === this.grant?.token) this.deps.ownership.lose(this.leaseName);
     return { kind: 'fenced' };
   }
 
@@ -260,13 +278,13 @@ export class StrategyRunner {
     // The lease is confirmed at the database just before the order goes: a server paused or cut off since its last
     // write sends nothing (the broker cannot check a token). Whoever holds the lease now settles this order by its
     // id, as after a restart.
-    if (!(await this.deps.ownership.confirm(this.leaseName))) {
+    if (!(await this.confirmGrant())) {
       this.becomeFenced();
       return;
     }
     let reply: BrokerOrder;
     try {
-      reply = await this.deps.broker.placeCombo({ clientOrderId: order.clientOrderId, legs: order.legs }, bar, this.deps.ownership.fence(this.leaseName));
+      reply = await this.deps.broker.placeCombo({ clientOrderId: order.clientOrderId, legs: order.legs }, bar, this.grant);
     } catch (error) {
       // The lease lapsed between the confirmation and the venue (a pause, a starved process): the venue refused it.
       if (error instanceof AppError && error.code === 'FENCED') {
@@ -320,7 +338,7 @@ export class StrategyRunner {
       await this.apply({ type: 'recovery.checked', order: null, time: bar.time }, meta);
       return;
     }
-    if (!(await this.deps.ownership.confirm(this.leaseName))) {
+    if (!(await this.confirmGrant())) {
       this.becomeFenced();
       return;
     }
