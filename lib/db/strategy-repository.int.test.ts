@@ -72,3 +72,25 @@ describe("several strategies' transitions in one statement", () => {
     expect(changes.map((change) => change.strategy_id)).toEqual(['a', 'b']);
   });
 });
+
+describe('single transitions written while another is in flight (group commit)', () => {
+  it('sends the first at once and the ones that arrive meanwhile together, each settled on its own', async () => {
+    for (const id of Array.from({ length: 13 }, (_, index) => `s${index}`)) {
+      await strategies.create({ id, name: id, kind: 'ZERO_DTE', settings: {}, state: 'INITIALIZING', snapshot, marketTime });
+    }
+    const ids = ['a', 'b', 'c', ...Array.from({ length: 13 }, (_, index) => `s${index}`)];
+
+    const settled = await Promise.allSettled([
+      ...ids.map((id) => strategies.recordTransition(write(id, 1, null))),
+      // A second write of `a` in the same burst: one statement moves a strategy once, so it goes after, and is stale.
+      strategies.recordTransition(write('a', 1, null)),
+    ]);
+
+    expect(settled.slice(0, ids.length)).toEqual(ids.map(() => ({ status: 'fulfilled', value: 2 })));
+    expect(settled.at(-1)).toMatchObject({ status: 'rejected', reason: { code: 'STALE_VERSION' } });
+    // Two commits: the first write alone, the fifteen others together (the second write of `a` wrote nothing).
+    const commits = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(DISTINCT xmin::text)::int AS n FROM transition WHERE seq = 2`);
+    expect(commits[0]!.n).toBe(2);
+    expect(await db.transition.count({ where: { seq: 2 } })).toBe(16);
+  });
+});

@@ -22,6 +22,62 @@ const json = (value: unknown): string => JSON.stringify(value ?? null);
  * version-checked update of the strategy and the appended row; says whether the fence held and the row's seq.
  * The engine's hottest statement, so it is a named prepared statement (StrategyRepository.recordTransition).
  */
+/** Several strategies' transitions in one statement, from one JSON array of writes ($1); see recordTransitions. */
+const RECORD_TRANSITIONS = `
+      WITH input AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+          ord int, strategy_id text, expected_version int, from_state text, to_state text, snapshot jsonb, event_type text,
+          event_payload jsonb, actor text, reason text, market_time timestamptz, lease_name text, lease_token bigint)
+      ),
+      checked AS (
+        SELECT i.*, (i.lease_name IS NULL OR EXISTS (
+                 SELECT 1 FROM lease l WHERE l.name = i.lease_name AND l.token = i.lease_token AND l.expires_at > now())) AS held
+          FROM input i
+      ),
+      u AS (
+        UPDATE strategy s
+           SET state = c.to_state, snapshot = c.snapshot, version = s.version + 1, state_since = c.market_time, updated_at = now()
+          FROM checked c
+         WHERE s.id = c.strategy_id AND s.version = c.expected_version AND c.held
+        RETURNING s.id, s.version
+      ), t AS (
+        INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
+        SELECT u.id, u.version, c.from_state, c.to_state, c.event_type, c.event_payload, c.actor, c.reason, c.market_time, c.lease_token
+          FROM u JOIN checked c ON c.strategy_id = u.id
+        RETURNING strategy_id, seq
+      )
+      SELECT c.ord, c.held, t.seq FROM checked c LEFT JOIN t ON t.strategy_id = c.strategy_id ORDER BY c.ord`;
+
+interface WaitingWrite {
+  readonly write: TransitionWrite;
+  readonly resolve: (seq: number) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Removes and returns the oldest waiting write of each strategy: one statement moves a strategy once. */
+function takeOnePerStrategy(waiting: WaitingWrite[]): WaitingWrite[] {
+  const taken: WaitingWrite[] = [];
+  const strategies = new Set<string>();
+  for (let index = 0; index < waiting.length; ) {
+    const next = waiting[index]!;
+    if (strategies.has(next.write.strategyId)) {
+      index += 1;
+      continue;
+    }
+    strategies.add(next.write.strategyId);
+    taken.push(next);
+    waiting.splice(index, 1);
+  }
+  return taken;
+}
+
+/** Why a transition was not written, as the engine expects to be told. */
+function refusal(write: TransitionWrite, refused: 'FENCED' | 'STALE_VERSION'): AppError {
+  return refused === 'FENCED'
+    ? new AppError('FENCED', `strategy ${write.strategyId}: this server no longer holds its lease; the transition was not written`)
+    : new AppError('STALE_VERSION', `strategy ${write.strategyId} is no longer at version ${write.expectedVersion}; the transition was not written`);
+}
+
 const RECORD_TRANSITION = `
   WITH fence AS (
     SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM lease WHERE name = $1::text AND token = $2::bigint AND expires_at > now()) AS held
@@ -149,7 +205,49 @@ export class StrategyRepository implements StrategyStore {
    * statement, by the database's clock); otherwise nothing is written and STALE_VERSION or FENCED is thrown.
    * The new version is the transition's sequence number, so sequence numbers have no gaps.
    */
-  async recordTransition(write: TransitionWrite): Promise<number> {
+  /**
+   * A group commit: a write arriving while none is in flight goes at once, alone (no added latency); writes arriving
+   * meanwhile wait for it and then go together in one statement (one round trip, one commit), at most one per
+   * strategy. Each resolves with its new version once its statement has committed, or rejects as a single write
+   * would: FENCED or STALE_VERSION for its own row only.
+   */
+  recordTransition(write: TransitionWrite): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.waiting.push({ write, resolve, reject });
+      if (!this.isWriting) void this.writeWaiting();
+    });
+  }
+
+  private readonly waiting: WaitingWrite[] = [];
+  private isWriting = false;
+
+  private async writeWaiting(): Promise<void> {
+    this.isWriting = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = takeOnePerStrategy(this.waiting);
+        if (batch.length === 1) {
+          const [{ write, resolve, reject }] = batch as [WaitingWrite];
+          await this.writeOne(write).then(resolve, reject);
+          continue;
+        }
+        try {
+          const results = await this.recordTransitions(batch.map(({ write }) => write));
+          batch.forEach(({ write, resolve, reject }, index) => {
+            const result = results[index]!;
+            if ('seq' in result) resolve(result.seq);
+            else reject(refusal(write, result.refused));
+          });
+        } catch (error) {
+          for (const { reject } of batch) reject(error);
+        }
+      }
+    } finally {
+      this.isWriting = false;
+    }
+  }
+
+  private async writeOne(write: TransitionWrite): Promise<number> {
     const { rows } = await sqlPool(this.db).query<{ seq: number | null; fenced: boolean }>({
       name: 'record-transition',
       text: RECORD_TRANSITION,
@@ -169,15 +267,8 @@ export class StrategyRepository implements StrategyStore {
       ],
     });
     const written = rows[0];
-    if (written?.fenced) {
-      throw new AppError('FENCED', `strategy ${write.strategyId}: this server no longer holds its lease; the transition was not written`);
-    }
-    if (written?.seq == null) {
-      throw new AppError(
-        'STALE_VERSION',
-        `strategy ${write.strategyId} is no longer at version ${write.expectedVersion}; the transition was not written`,
-      );
-    }
+    if (written?.fenced) throw refusal(write, 'FENCED');
+    if (written?.seq == null) throw refusal(write, 'STALE_VERSION');
     return written.seq;
   }
 
@@ -202,30 +293,11 @@ export class StrategyRepository implements StrategyStore {
       lease_name: write.fence?.name ?? null,
       lease_token: write.fence?.token.toString() ?? null,
     }));
-    const rows = await this.db.$queryRaw<{ ord: number; held: boolean; seq: number | null }[]>`
-      WITH input AS (
-        SELECT * FROM jsonb_to_recordset(${json(input)}::jsonb) AS i(
-          ord int, strategy_id text, expected_version int, from_state text, to_state text, snapshot jsonb, event_type text,
-          event_payload jsonb, actor text, reason text, market_time timestamptz, lease_name text, lease_token bigint)
-      ),
-      checked AS (
-        SELECT i.*, (i.lease_name IS NULL OR EXISTS (
-                 SELECT 1 FROM lease l WHERE l.name = i.lease_name AND l.token = i.lease_token AND l.expires_at > now())) AS held
-          FROM input i
-      ),
-      u AS (
-        UPDATE strategy s
-           SET state = c.to_state, snapshot = c.snapshot, version = s.version + 1, state_since = c.market_time, updated_at = now()
-          FROM checked c
-         WHERE s.id = c.strategy_id AND s.version = c.expected_version AND c.held
-        RETURNING s.id, s.version
-      ), t AS (
-        INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
-        SELECT u.id, u.version, c.from_state, c.to_state, c.event_type, c.event_payload, c.actor, c.reason, c.market_time, c.lease_token
-          FROM u JOIN checked c ON c.strategy_id = u.id
-        RETURNING strategy_id, seq
-      )
-      SELECT c.ord, c.held, t.seq FROM checked c LEFT JOIN t ON t.strategy_id = c.strategy_id ORDER BY c.ord`;
+    const { rows } = await sqlPool(this.db).query<{ ord: number; held: boolean; seq: number | null }>({
+      name: 'record-transitions',
+      text: RECORD_TRANSITIONS,
+      values: [json(input)],
+    });
     return rows.map(({ held, seq }): TransitionWriteResult => {
       if (!held) return { refused: 'FENCED' };
       return seq === null ? { refused: 'STALE_VERSION' } : { seq };
