@@ -27,3 +27,10 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/** Why a strategy's transition was not written, as the engine is told: its lease is gone, or its version moved on. */
+export function transitionRefused(write: { strategyId: string; expectedVersion: number }, refused: 'FENCED' | 'STALE_VERSION'): AppError {
+  return refused === 'FENCED'
+    ? new AppError('FENCED', `strategy ${write.strategyId}: this server no longer holds its lease; the transition was not written`)
+    : new AppError('STALE_VERSION', `strategy ${write.strategyId} is no longer at version ${write.expectedVersion}; the transition was not written`);
+}

@@ -10,7 +10,7 @@ import type {
   TransitionWriteResult,
 } from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
-import { AppError } from '../errors';
+import { transitionRefused } from '../errors';
 import { sqlPool, type Db } from './client';
 import { Prisma } from './generated/client';
 import { fenceHolds } from './lease-repository';
@@ -69,13 +69,6 @@ function takeOnePerStrategy(waiting: WaitingWrite[]): WaitingWrite[] {
     waiting.splice(index, 1);
   }
   return taken;
-}
-
-/** Why a transition was not written, as the engine expects to be told. */
-function refusal(write: TransitionWrite, refused: 'FENCED' | 'STALE_VERSION'): AppError {
-  return refused === 'FENCED'
-    ? new AppError('FENCED', `strategy ${write.strategyId}: this server no longer holds its lease; the transition was not written`)
-    : new AppError('STALE_VERSION', `strategy ${write.strategyId} is no longer at version ${write.expectedVersion}; the transition was not written`);
 }
 
 const RECORD_TRANSITION = `
@@ -236,7 +229,7 @@ export class StrategyRepository implements StrategyStore {
           batch.forEach(({ write, resolve, reject }, index) => {
             const result = results[index]!;
             if ('seq' in result) resolve(result.seq);
-            else reject(refusal(write, result.refused));
+            else reject(transitionRefused(write, result.refused));
           });
         } catch (error) {
           for (const { reject } of batch) reject(error);
@@ -267,8 +260,8 @@ export class StrategyRepository implements StrategyStore {
       ],
     });
     const written = rows[0];
-    if (written?.fenced) throw refusal(write, 'FENCED');
-    if (written?.seq == null) throw refusal(write, 'STALE_VERSION');
+    if (written?.fenced) throw transitionRefused(write, 'FENCED');
+    if (written?.seq == null) throw transitionRefused(write, 'STALE_VERSION');
     return written.seq;
   }
 

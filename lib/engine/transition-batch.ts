@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { transitionRefused } from '../errors';
 import type { StrategyStore, TransitionWrite } from './ports';
 
 interface Waiting {
@@ -34,8 +34,7 @@ export class TransitionBatch implements Pick<StrategyStore, 'recordTransition'> 
       batch.forEach(({ write, resolve, reject }, index) => {
         const result = results[index];
         if (result && 'seq' in result) resolve(result.seq);
-        else if (result?.refused === 'FENCED') reject(new AppError('FENCED', `strategy ${write.strategyId}: this server no longer holds its lease; the transition was not written`));
-        else reject(new AppError('STALE_VERSION', `strategy ${write.strategyId} is no longer at version ${write.expectedVersion}; the transition was not written`));
+        else reject(transitionRefused(write, result?.refused ?? 'STALE_VERSION'));
       });
     } catch (error) {
       for (const { reject } of batch) reject(error);
