@@ -12,9 +12,14 @@ const commandRowSchema = z.object({
   reason: z.string(),
   status: z.enum(COMMAND_STATUSES),
   outcome: z.string().nullable(),
+  outcomeCode: z.string().nullable(),
+  previewFingerprint: z.string().nullable(),
 });
 
-const SELECTED = { id: true, type: true, strategyId: true, actor: true, reason: true, status: true, outcome: true } as const;
+const SELECTED = { id: true, type: true, strategyId: true, actor: true, reason: true, status: true, outcome: true, outcomeCode: true, previewFingerprint: true } as const;
+
+/** The same columns, as raw statements return them. */
+const RETURNED = Prisma.sql`id, type, strategy_id AS "strategyId", actor, reason, status, outcome, outcome_code AS "outcomeCode", preview_fingerprint AS "previewFingerprint"`;
 
 const toRecord = (row: unknown): CommandRecord => commandRowSchema.parse(row);
 
@@ -36,10 +41,11 @@ export class CommandRepository implements CommandStore {
    */
   async createOnce(command: NewCommand, idempotencyKey: string): Promise<{ command: CommandRecord; actorId: string | null; isNew: boolean }> {
     const inserted = await this.db.$queryRaw<unknown[]>`
-      INSERT INTO operator_command (type, strategy_id, actor, actor_id, reason, status, idempotency_key)
-      VALUES (${command.type}, ${command.strategyId}, ${command.actor}, ${command.actorId ?? null}, ${command.reason}, 'pending', ${idempotencyKey})
+      INSERT INTO operator_command (type, strategy_id, actor, actor_id, reason, status, idempotency_key, preview_fingerprint)
+      VALUES (${command.type}, ${command.strategyId}, ${command.actor}, ${command.actorId ?? null}, ${command.reason}, 'pending', ${idempotencyKey},
+              ${command.previewFingerprint ?? null})
       ON CONFLICT (idempotency_key) DO NOTHING
-      RETURNING id, type, strategy_id AS "strategyId", actor, reason, status, outcome`;
+      RETURNING ${RETURNED}`;
     if (inserted[0] !== undefined) return { command: toRecord(inserted[0]), actorId: command.actorId ?? null, isNew: true };
     const existing = await this.db.operatorCommand.findUnique({ where: { idempotencyKey }, select: { ...SELECTED, actorId: true } });
     if (!existing) throw new Error(`command with idempotency key ${idempotencyKey} neither inserted nor found`);
@@ -64,13 +70,13 @@ export class CommandRepository implements CommandStore {
     const rows = await this.db.$queryRaw<unknown[]>`
       UPDATE operator_command SET status = 'executing', executor = ${executor}
        WHERE id = (SELECT c.id FROM operator_command c WHERE c.status = 'pending' ${mine} ORDER BY c.id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, type, strategy_id AS "strategyId", actor, reason, status, outcome`;
+      RETURNING ${RETURNED}`;
     return rows[0] === undefined ? null : toRecord(rows[0]);
   }
 
   /** Settles the command, if it is still the executor's: one that a takeover failed meanwhile keeps that outcome. */
-  async complete(id: bigint, executor: string, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void> {
-    await this.db.operatorCommand.updateMany({ where: { id, executor, status: 'executing' }, data: { status, outcome, completedAt: new Date() } });
+  async complete(id: bigint, executor: string, status: 'done' | 'rejected' | 'failed', outcome: string, outcomeCode: string | null = null): Promise<void> {
+    await this.db.operatorCommand.updateMany({ where: { id, executor, status: 'executing' }, data: { status, outcome, outcomeCode, completedAt: new Date() } });
   }
 
   /**

@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetDatabase, testDb } from '../../test/db';
 import { strategyDefinition } from '../domain/strategies/registry';
 import type { Lease, TransitionWrite } from '../engine/ports';
-import { restoreSnapshot } from '../engine/strategy-runner';
+import { restoreSnapshot } from '../domain/strategies/restore-snapshot';
 import type { Db } from './client';
 import { LeaseRepository } from './lease-repository';
 import { StrategyRepository } from './strategy-repository';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RISK_LIMITS, type RiskLimits } from '../domain/risk/limits';
+import { emergencyHaltPlan, singleStrategyPlan } from '../domain/strategies/override-plan';
 import type { CommandType } from './ports';
 import { createLogger } from '../log';
 import { Engine, type SimulationSettings } from './engine';
@@ -27,8 +28,15 @@ async function play(engine: Engine, until: () => boolean, limit = 600): Promise<
   throw new Error(`condition not reached in ${limit} bars`);
 }
 
-async function command(setup: Awaited<ReturnType<typeof engineOnFakes>>, type: CommandType, strategyId: string | null, actor = 'carol', reason = 'risk off') {
-  const created = setup.stores.commands.create({ type, strategyId, actor, reason });
+async function command(
+  setup: Awaited<ReturnType<typeof engineOnFakes>>,
+  type: CommandType,
+  strategyId: string | null,
+  actor = 'carol',
+  reason = 'risk off',
+  previewFingerprint: string | null = null,
+) {
+  const created = setup.stores.commands.create({ type, strategyId, actor, reason, previewFingerprint });
   await setup.engine.drainCommands();
   return setup.stores.commands.find(created.id)!;
 }
@@ -49,7 +57,7 @@ describe('the engine, on in-memory stores', () => {
       const setup = await engineOnFakes();
       await play(setup.engine, () => setup.runner().state === 'ACTIVE');
       const halt = await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off');
-      expect(halt).toMatchObject({ status: 'done', outcome: expect.stringContaining('0DTE Friday exiting') });
+      expect(halt).toMatchObject({ status: 'done', outcome: expect.stringContaining('0DTE Friday exiting: sent CLOSE zero-dte-friday:2026-11-20:close:2: ') });
       expect(setup.engine.systemMode).toBe('EMERGENCY');
       expect(setup.stores.system.record).toMatchObject({ mode: 'EMERGENCY', cause: 'operator', actor: 'carol', reason: 'risk off' });
       const exit = setup.stores.strategies.transitions.find((write) => write.toState === 'EMERGENCY_EXIT')!;
@@ -65,6 +73,24 @@ describe('the engine, on in-memory stores', () => {
         ['EMERGENCY', 'operator', 'carol'],
         ['HALTED', 'emergency-complete', 'system'],
       ]);
+    });
+
+    it('is never held back by a changed preview: it flattens and says the preview differed; with the preview shown it says so', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      const shown = emergencyHaltPlan([setup.runner().planSubject], 'RUNNING', setup.engine.clock.currentBar);
+      expect(shown.strategies[0]!.orders).toHaveLength(1);
+      const halt = await command(setup, 'EMERGENCY_HALT', null, 'carol', 'risk off', 'ffffffffffffffff');
+      expect(halt).toMatchObject({ status: 'done', outcome: expect.stringContaining('differs from the preview') });
+      expect(setup.broker.placed.at(-1)).toBe(shown.strategies[0]!.orders[0]!.clientOrderId);
+
+      const again = await engineOnFakes();
+      await play(again.engine, () => again.runner().state === 'ACTIVE');
+      const fingerprint = emergencyHaltPlan([again.runner().planSubject], 'RUNNING', again.engine.clock.currentBar).fingerprint;
+      expect(await command(again, 'EMERGENCY_HALT', null, 'carol', 'risk off', fingerprint)).toMatchObject({
+        status: 'done',
+        outcome: expect.not.stringContaining('differs from the preview'),
+      });
     });
 
     it('cancels an entry still working at the broker, stored before it is asked and marked once answered; the strategy rolls back to WAITING', async () => {
@@ -254,7 +280,7 @@ describe('the engine, on in-memory stores', () => {
       const setup = await engineOnFakes();
       await play(setup.engine, () => setup.runner().state === 'ACTIVE');
       const exit = await command(setup, 'DEFENSIVE_EXIT', ZERO_DTE, 'erin', 'Fed headline');
-      expect(exit).toMatchObject({ status: 'done', outcome: '0DTE Friday: ACTIVE -> DEFENSIVE_EXIT; now COMPLETE' });
+      expect(exit).toMatchObject({ status: 'done', outcome: expect.stringMatching(/^0DTE Friday: ACTIVE -> DEFENSIVE_EXIT; now COMPLETE; sent CLOSE /) });
       expect(setup.stores.strategies.transitions.find((write) => write.toState === 'DEFENSIVE_EXIT')).toMatchObject({
         actor: 'erin',
         reason: 'Fed headline',
@@ -269,6 +295,21 @@ describe('the engine, on in-memory stores', () => {
       expect(exit).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('WAITING does not accept operator.defensiveExit') });
       expect(setup.stores.strategies.refusals).toMatchObject([{ strategyId: ZERO_DTE, state: 'WAITING', eventType: 'operator.defensiveExit', actor: 'erin' }]);
       expect(setup.runner().state).toBe('WAITING');
+    });
+
+    it('sends the close that was previewed, and goes out anyway when the preview no longer holds, saying so', async () => {
+      const setup = await engineOnFakes();
+      await play(setup.engine, () => setup.runner().state === 'ACTIVE');
+      const shown = singleStrategyPlan('defensive-exit', setup.runner().planSubject, setup.engine.clock.currentBar);
+      const exit = await command(setup, 'DEFENSIVE_EXIT', ZERO_DTE, 'erin', 'vol spike', shown.fingerprint);
+      expect(exit).toMatchObject({ status: 'done', outcome: expect.stringContaining('as previewed') });
+      expect(setup.broker.placed.at(-1)).toBe(shown.strategies[0]!.orders[0]!.clientOrderId);
+
+      const again = await engineOnFakes();
+      await play(again.engine, () => again.runner().state === 'ACTIVE');
+      const stop = await command(again, 'DEFENSIVE_EXIT', ZERO_DTE, 'erin', 'vol spike', '0123456789abcdef');
+      expect(stop).toMatchObject({ status: 'done', outcome: expect.stringContaining('differs from the preview') });
+      expect(again.runner().state).toBe('COMPLETE');
     });
 
     it('is refused for a strategy this engine does not run', async () => {
@@ -291,6 +332,24 @@ describe('the engine, on in-memory stores', () => {
       expect(setup.broker.cancelled).toEqual([inDoubt]);
       expect(setup.runner().state).toBe('WAITING');
       expect(setup.runner().context.errorCount).toBe(0);
+    });
+
+    it('is refused, sending and cancelling nothing, when what it would settle is not what the operator was shown', async () => {
+      const setup = await engineOnFakes();
+      setup.broker.behaviour = 'reject';
+      await play(setup.engine, () => setup.runner().state === 'ERROR');
+      const shown = singleStrategyPlan('recover', setup.runner().planSubject, setup.engine.clock.currentBar);
+      const changed = shown.fingerprint.replace(/^./, (digit) => (digit === '0' ? '1' : '0'));
+
+      const refused = await command(setup, 'RECOVER', ZERO_DTE, 'dana', 'venue fixed', changed);
+      expect(refused).toMatchObject({ status: 'rejected', outcomeCode: 'PREVIEW_CHANGED', outcome: expect.stringMatching(/^not sent: .* changed since the preview; now: .*cancel /) });
+      expect(setup.runner().state).toBe('ERROR');
+      expect(setup.broker.cancelled).toEqual([]);
+
+      setup.broker.behaviour = 'fill';
+      const recovered = await command(setup, 'RECOVER', ZERO_DTE, 'dana', 'venue fixed', shown.fingerprint);
+      expect(recovered).toMatchObject({ status: 'done', outcome: expect.stringContaining('as previewed') });
+      expect(setup.broker.cancelled).toEqual([shown.strategies[0]!.cancels[0]!.clientOrderId]);
     });
 
     it('is refused while nothing is wrong', async () => {
@@ -357,7 +416,7 @@ describe('the engine, on in-memory stores', () => {
       await play(setup.engine, () => setup.runner().state === 'ACTIVE');
       setup.stores.riskGate.failure = new Error('connection terminated');
       const exit = await command(setup, 'DEFENSIVE_EXIT', ZERO_DTE, 'erin', 'risk off');
-      expect(exit).toMatchObject({ status: 'done', outcome: '0DTE Friday: ACTIVE -> DEFENSIVE_EXIT; now COMPLETE' });
+      expect(exit).toMatchObject({ status: 'done', outcome: expect.stringMatching(/^0DTE Friday: ACTIVE -> DEFENSIVE_EXIT; now COMPLETE; sent CLOSE /) });
       expect(setup.broker.placed.at(-1)).toBe(`${ZERO_DTE}:2026-11-20:close:2`);
       expect(setup.stores.riskGate.requests.map((request) => request.order.purpose)).toEqual(['ENTRY']);
     });

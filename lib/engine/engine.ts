@@ -38,7 +38,8 @@ import {
   type SystemStore,
   type VenueFaults,
 } from './ports';
-import { orderUpdateOf, restoreSnapshot, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
+import { restoreSnapshot } from '../domain/strategies/restore-snapshot';
+import { orderUpdateOf, StrategyRunner, SYSTEM_ACTOR } from './strategy-runner';
 import { TradingMode } from './trading-mode';
 import { WorkingOrderCancels } from './working-order-cancels';
 
@@ -437,7 +438,7 @@ export class Engine {
       this.options.log.error({ err: error, commandId: command.id.toString() }, 'command failed');
       result = { status: 'failed', outcome: error instanceof Error ? error.message : String(error) };
     }
-    await this.options.stores.commands.complete(command.id, this.ownership.holder, result.status, result.outcome);
+    await this.options.stores.commands.complete(command.id, this.ownership.holder, result.status, result.outcome, result.code ?? null);
     this.signals.emit({
       kind: 'command',
       commandId: command.id.toString(),
@@ -453,7 +454,7 @@ export class Engine {
   private async dispatch(command: CommandRecord, marketTime: number): Promise<CommandResult> {
     switch (command.type) {
       case 'DEFENSIVE_EXIT':
-        return defensiveExit({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
+        return defensiveExit({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime, bar: this.currentBar() });
       case 'EMERGENCY_HALT':
         return emergencyHalt({
           command,
@@ -462,6 +463,7 @@ export class Engine {
           strategies: this.options.stores.strategies,
           cancels: this.cancels,
           marketTime,
+          bar: this.currentBar(),
           dataProblems: marketDataProblems(this.currentBar()),
         });
       case 'HALT_ENTRIES':
@@ -469,7 +471,7 @@ export class Engine {
       case 'REDUCE_RISK':
         return restrictTrading({ command, mode: this.mode, to: 'REDUCING', marketTime });
       case 'RECOVER':
-        return recover({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime });
+        return recover({ command, runner: this.runners.get(command.strategyId ?? ''), marketTime, bar: this.currentBar() });
       case 'RESUME': {
         const result = await resume({ command, mode: this.mode, marketTime });
         if (result.status === 'done') await this.rebaselineLossDay();

@@ -207,6 +207,10 @@ export interface CommandRecord {
   readonly reason: string;
   readonly status: CommandStatus;
   readonly outcome: string | null;
+  /** Why it was rejected, when a client acts on it (PREVIEW_CHANGED); null otherwise. */
+  readonly outcomeCode: string | null;
+  /** The fingerprint of the preview the operator confirmed (an override's orders and cancels); null when none was shown. */
+  readonly previewFingerprint: string | null;
 }
 
 export interface NewCommand {
@@ -216,6 +220,8 @@ export interface NewCommand {
   readonly reason: string;
   /** The signed-in user's id; null for the system. */
   readonly actorId?: string | null;
+  /** The fingerprint of the preview the operator confirmed; absent when none was shown. */
+  readonly previewFingerprint?: string | null;
 }
 
 /** Who claims commands: a server by its lease holder id; `leased`: only commands whose lease it holds. */
@@ -233,7 +239,7 @@ export interface CommandStore {
   /** Claims the oldest pending command the claimer may execute; concurrent claimers never get the same one. */
   claimNext(claimer: CommandClaimer): Promise<CommandRecord | null>;
   /** Settles a command this executor claimed (a command failed meanwhile by a takeover stays as it is). */
-  complete(id: bigint, executor: string, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void>;
+  complete(id: bigint, executor: string, status: 'done' | 'rejected' | 'failed', outcome: string, outcomeCode?: string | null): Promise<void>;
   /**
    * Fails the commands left executing by a server that no longer holds their lease (it stopped, or lost it to
    * `claimer`), or with `leased` false by anyone but the claimer; returns how many.

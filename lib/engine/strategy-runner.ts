@@ -1,4 +1,4 @@
-import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { BrokerConnectionError, BrokerTimeoutError, type Broker, type BrokerOrder } from '../broker/broker';
 import type { MarketBar } from '../domain/market/types';
 import type { RiskLimits } from '../domain/risk/limits';
@@ -8,11 +8,14 @@ import type { StoredSnapshot } from '../domain/strategies/lifecycle/stored-snaps
 import { contextOf, stateOf } from '../domain/strategies/lifecycle/strategy-snapshot';
 import type { OrderUpdate, PendingOrder, StrategyContext, StrategyEvent } from '../domain/strategies/lifecycle/types';
 import { refusalReason } from '../domain/strategies/machine-graph';
+import { orderEffect } from '../domain/strategies/lifecycle/override-orders';
+import { strategyPlan, type PlanSubject, type StrategyPlan } from '../domain/strategies/override-plan';
 import { strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import type { Ownership } from './ownership';
-import { pureTransition, type PureTransition } from './pure-transition';
+import { pureTransition, type PureTransition } from '../domain/strategies/pure-transition';
+import { restoreSnapshot, strategyInput } from '../domain/strategies/restore-snapshot';
 import { strategyLease, type EngineSignals, type Lease, type RiskGate, type StrategyPause, type StrategyRecord, type StrategyStore } from './ports';
 
 export const SYSTEM_ACTOR = 'system';
@@ -165,6 +168,30 @@ export class StrategyRunner {
     return this.enqueue(() => this.apply(event, meta, writer));
   }
 
+  /**
+   * As `send`, for an operator's override: first the plan of what the event makes the machine send, computed on the
+   * snapshot the event meets (after everything queued before it) by the code the preview uses; `proceed(plan)` false
+   * sends nothing (`outcome` null). The plan's order is the one then placed: the same transition on the same snapshot.
+   */
+  sendOverride(
+    event: StrategyEvent,
+    meta: EventMeta,
+    bar: MarketBar,
+    proceed: (plan: StrategyPlan) => boolean,
+    writer?: TransitionWriter,
+  ): Promise<{ plan: StrategyPlan; outcome: SendOutcome | null }> {
+    return this.enqueue(async () => {
+      const plan = strategyPlan(this.planSubject, event, bar);
+      if (!proceed(plan)) return { plan, outcome: null };
+      return { plan, outcome: await this.apply(event, meta, writer) };
+    });
+  }
+
+  /** The strategy as an override's plan is computed from (`lib/domain/strategies/override-plan.ts`). */
+  get planSubject(): PlanSubject {
+    return { id: this.id, name: this.name, machine: this.machine, snapshot: this.snapshot, transition: this.transition };
+  }
+
   /** Waits for everything queued so far. */
   async idle(): Promise<void> {
     await this.queue;
@@ -259,12 +286,12 @@ export class StrategyRunner {
 
   /** Sends the order the snapshot holds, or settles the order in doubt, feeding the answers back as events. */
   private async runEffects(): Promise<void> {
-    const context = this.context;
-    if (this.state === 'RECOVERY' && context.recovery) {
-      if (this.deps.currentBar().time >= context.recovery.nextAttemptAt) await this.checkRecovery();
+    const effect = orderEffect(this.state, this.context);
+    if (effect?.kind === 'settle') {
+      if (this.deps.currentBar().time >= effect.recovery.nextAttemptAt) await this.checkRecovery();
       return;
     }
-    const order = context.order;
+    const order = effect?.order;
     if (!order || this.sentOrderId === order.clientOrderId) return;
     this.sentOrderId = order.clientOrderId;
     const bar = this.deps.currentBar();
@@ -360,19 +387,3 @@ export class StrategyRunner {
     this.version = fresh.version;
   }
 }
-
-/** A machine snapshot from its stored JSON form (or a fresh one when nothing is stored yet). */
-export function restoreSnapshot(
-  machine: AnyStateMachine,
-  stored: StoredSnapshot | null,
-  strategyId: string,
-  settings: unknown,
-): AnyMachineSnapshot {
-  const input = strategyInput(strategyId, settings);
-  if (stored === null) return createActor(machine, { input }).getSnapshot();
-  // Checked against storedSnapshotSchema when read; xstate's own snapshot type is not expressible in zod.
-  return createActor(machine, { input, snapshot: stored as unknown as Snapshot<unknown> }).getSnapshot();
-}
-
-/** What a strategy's machine is created with. */
-const strategyInput = (strategyId: string, settings: unknown) => ({ strategyId, settings });

@@ -3,7 +3,7 @@ import { strategyDefinition } from '../domain/strategies/registry';
 import { AppError } from '../errors';
 import type { TransitionWrite } from './ports';
 import { InMemoryStrategyStore } from './testing/in-memory-stores';
-import { restoreSnapshot } from './strategy-runner';
+import { restoreSnapshot } from '../domain/strategies/restore-snapshot';
 import { TransitionBatch } from './transition-batch';
 
 const marketTime = new Date('2026-11-20T15:00:00Z');

@@ -1,14 +1,12 @@
 import type { Broker, BrokerOrder } from '../broker/broker';
 import type { MarketBar } from '../domain/market/types';
-import type { OrderPurpose, OrderUpdate } from '../domain/strategies/lifecycle/types';
+import { haltCancelOf } from '../domain/strategies/lifecycle/override-orders';
+import type { OrderUpdate } from '../domain/strategies/lifecycle/types';
 import type { Logger } from '../log';
 import type { Ownership } from './ownership';
 import { strategyLease, type CancelRequest, type CancelStore, type EngineSignals, type StrategyStore } from './ports';
 import { orderUpdateOf, SYSTEM_ACTOR, type StrategyRunner } from './strategy-runner';
 import { TransitionBatch } from './transition-batch';
-
-/** What a halt cancels: orders that add risk. Closes and unwinds only take it off: they stay out, never doubled. */
-const CANCELLED_PURPOSES: ReadonlySet<OrderPurpose> = new Set(['ENTRY', 'ADJUST']);
 
 export interface WorkingOrderCancelsDeps {
   readonly store: CancelStore;
@@ -55,9 +53,10 @@ export class WorkingOrderCancels {
 
   /** Cancels every order of `runners` out that adds risk; says how many were asked for and how many are unanswered. */
   async cancelWorking(runners: readonly StrategyRunner[]): Promise<{ requested: number; unanswered: number }> {
-    const requests = runners.flatMap(({ id, context }) =>
-      context.order && CANCELLED_PURPOSES.has(context.order.purpose) ? [{ clientOrderId: context.order.clientOrderId, strategyId: id }] : [],
-    );
+    const requests = runners.flatMap(({ id, context }) => {
+      const order = haltCancelOf(context);
+      return order ? [{ clientOrderId: order.clientOrderId, strategyId: id }] : [];
+    });
     if (requests.length === 0) return { requested: 0, unanswered: 0 };
     await this.deps.store.request(requests);
     for (const request of requests) this.open.set(request.clientOrderId, request);

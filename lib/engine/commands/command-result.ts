@@ -3,4 +3,6 @@ export interface CommandResult {
   readonly status: 'done' | 'rejected' | 'failed';
   /** What happened, in words for the operator and the audit trail. */
   readonly outcome: string;
+  /** Why it was rejected, when a client acts on it: PREVIEW_CHANGED, what it would send is not what the operator was shown. */
+  readonly code?: 'PREVIEW_CHANGED';
 }

@@ -177,7 +177,14 @@ export class InMemoryCommandStore implements CommandStore {
 
   /** What a route handler does: a pending command for the engine to claim. */
   create(command: NewCommand): CommandRecord {
-    const record: CommandRecord = { ...command, id: BigInt(this.commands.length + 1), status: 'pending', outcome: null };
+    const record: CommandRecord = {
+      ...command,
+      previewFingerprint: command.previewFingerprint ?? null,
+      id: BigInt(this.commands.length + 1),
+      status: 'pending',
+      outcome: null,
+      outcomeCode: null,
+    };
     this.commands.push(record);
     return record;
   }
@@ -192,8 +199,8 @@ export class InMemoryCommandStore implements CommandStore {
     return this.update(next.id, { status: 'executing' });
   }
 
-  async complete(id: bigint, _executor: string, status: 'done' | 'rejected' | 'failed', outcome: string): Promise<void> {
-    this.update(id, { status, outcome });
+  async complete(id: bigint, _executor: string, status: 'done' | 'rejected' | 'failed', outcome: string, outcomeCode: string | null = null): Promise<void> {
+    this.update(id, { status, outcome, outcomeCode });
   }
 
   async failInterrupted(): Promise<number> {

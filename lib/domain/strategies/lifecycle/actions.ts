@@ -4,6 +4,7 @@ import { asTick, eventTime } from './lifecycle-events';
 import { ORDER_TIMEOUT_MS, RECOVERY_TIMEOUT_MS } from './lifecycle-limits';
 import { nextOrder } from './order-ids';
 import { positionAfter, replyTo } from './order-replies';
+import { operatorCloseOrder, operatorRecovery } from './override-orders';
 import { backoffMinutes, beginRecovery, resolveRecovery } from './recovery-policy';
 import type { RuleDecisions } from './rule-decisions';
 import type { ErrorClass, StrategyContext } from './types';
@@ -140,7 +141,7 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
       errorCount: 0,
       entryAttempts: 0,
       order: null,
-      recovery: beginRecovery('OPERATOR', eventTime(event, context), context.order ?? context.recovery?.order ?? null),
+      recovery: operatorRecovery(context, eventTime(event, context)),
       lastReason: 'reason' in event ? event.reason : 'operator recovery',
     }),
     backOffRecovery: ({ context, event }) => {
@@ -175,9 +176,9 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
       return { order, orderAttempts, lastReason: decisions.closeReason(context, event, params.from) };
     },
     startOperatorClose: ({ context, event }) => {
-      if (!context.position) return {};
-      const { order, orderAttempts } = nextOrder(context, 'CLOSE', closingLegs(context.position), eventTime(event, context));
-      return { order, orderAttempts, recovery: null, lastReason: 'reason' in event ? event.reason : 'operator' };
+      const close = operatorCloseOrder(context, eventTime(event, context));
+      if (!close) return {};
+      return { ...close, recovery: null, lastReason: 'reason' in event ? event.reason : 'operator' };
     },
     retryClose: ({ context, event }) => {
       if (!context.position) return {};
