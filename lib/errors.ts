@@ -14,6 +14,8 @@ export type AppErrorCode =
   /** A write under a lease this server no longer holds: another server runs that now. */
   | 'FENCED'
   | 'COMMAND_REJECTED'
+  /** An override would no longer send what the operator was shown: nothing was sent; look at the new preview. */
+  | 'PREVIEW_CHANGED'
   | 'COMMAND_FAILED'
   | 'ENGINE_UNAVAILABLE';
 

@@ -3,6 +3,8 @@ import { ALERT_EVENT_KINDS } from '../domain/alerts/alert';
 import { ALERT_FORMATS } from '../domain/alerts/alert-bodies';
 import { webhookUrlProblem } from '../domain/alerts/webhook-url';
 import { riskLimitsSchema } from '../domain/risk/limits-schema';
+import { UNDERLYINGS } from '../domain/market/types';
+import { OVERRIDE_ACTIONS } from '../domain/strategies/override-actions';
 import { strategyIdSchema } from '../domain/strategies/strategy-id';
 import { MODE_CAUSES, SYSTEM_MODES } from '../domain/system-mode';
 import { brokerFaultsChangeSchema, brokerFaultsSchema, type BrokerFaults, type BrokerFaultsChange } from '../domain/venue-faults';
@@ -37,7 +39,14 @@ export const reasonSchema = z
 
 export { strategyIdSchema };
 
-export const operatorActionBody = z.strictObject({ reason: reasonSchema });
+/** The fingerprint of an override's preview (`overridePreviewSchema`), 16 hex digits. */
+export const previewFingerprintSchema = z.string().regex(/^[0-9a-f]{16}$/, 'a preview fingerprint is 16 hex digits');
+
+/**
+ * An operator action: why, and for an override whose orders were previewed, the preview's fingerprint: the engine
+ * compares it with what it would send (a stop goes out anyway and says what differed; a recovery is refused).
+ */
+export const operatorActionBody = z.strictObject({ reason: reasonSchema, previewFingerprint: previewFingerprintSchema.optional() });
 export type OperatorActionBody = z.infer<typeof operatorActionBody>;
 
 export const systemModeSchema = z.enum(SYSTEM_MODES);
@@ -242,8 +251,59 @@ export const commandSchema = z.object({
   reason: z.string(),
   status: commandStatusSchema,
   outcome: z.string().nullable(),
+  /** Why it was rejected, when a client acts on it: PREVIEW_CHANGED. */
+  outcomeCode: z.string().nullable(),
 });
 export type Command = z.infer<typeof commandSchema>;
+
+/** `GET /api/strategies/:id/preview?action=`: the override whose orders to preview. */
+export const strategyPreviewQuerySchema = z.strictObject({ action: z.enum(['defensive-exit', 'recover']) });
+
+const plannedLegSchema = z.object({
+  underlying: z.enum(UNDERLYINGS),
+  expiry: z.string(),
+  strike: z.number(),
+  right: z.enum(['C', 'P']),
+  side: z.enum(['BUY', 'SELL']),
+  quantity: z.number(),
+  limitPrice: z.number(),
+});
+
+const plannedOrderSchema = z.object({
+  strategyId: z.string(),
+  clientOrderId: z.string(),
+  purpose: z.enum(['ENTRY', 'CLOSE', 'ADJUST', 'UNWIND']),
+  when: z.enum(['now', 'after-settling']),
+  legs: z.array(plannedLegSchema),
+  netPrice: z.number(),
+});
+
+const strategyPlanSchema = z.object({
+  strategyId: z.string(),
+  name: z.string(),
+  from: z.string(),
+  to: z.string().nullable(),
+  refusal: z.string().nullable(),
+  landsIn: z.string().nullable(),
+  orders: z.array(plannedOrderSchema),
+  cancels: z.array(z.object({ strategyId: z.string(), clientOrderId: z.string(), purpose: z.enum(['ENTRY', 'CLOSE', 'ADJUST', 'UNWIND']) })),
+  notes: z.array(z.string()),
+});
+
+/**
+ * `GET /api/strategies/:id/preview` and `GET /api/system/halt/preview`: what an override would send now, per strategy
+ * (orders with their legs and limit prices from the chain; cancels by client order id), computed by the code that
+ * sends it, from the stored snapshots and the latest bar; `fingerprint` goes back with the confirmation.
+ */
+export const overridePreviewSchema = z.object({
+  action: z.enum(OVERRIDE_ACTIONS),
+  barTime: z.string(),
+  strategies: z.array(strategyPlanSchema),
+  notes: z.array(z.string()),
+  fingerprint: previewFingerprintSchema,
+});
+export type OverridePreview = z.infer<typeof overridePreviewSchema>;
+export type PlannedOrderView = z.infer<typeof plannedOrderSchema>;
 
 export const commandResponseSchema = z.object({ command: commandSchema });
 

@@ -308,7 +308,7 @@ describe('the engine, on in-memory stores', () => {
       const again = await engineOnFakes();
       await play(again.engine, () => again.runner().state === 'ACTIVE');
       const stop = await command(again, 'DEFENSIVE_EXIT', ZERO_DTE, 'erin', 'vol spike', '0123456789abcdef');
-      expect(stop).toMatchObject({ status: 'done', outcome: expect.stringContaining('differs from the preview') });
+      expect(stop).toMatchObject({ status: 'done', outcome: expect.stringContaining('this differs from the preview') });
       expect(again.runner().state).toBe('COMPLETE');
     });
 
@@ -339,6 +339,7 @@ describe('the engine, on in-memory stores', () => {
       setup.broker.behaviour = 'reject';
       await play(setup.engine, () => setup.runner().state === 'ERROR');
       const shown = singleStrategyPlan('recover', setup.runner().planSubject, setup.engine.clock.currentBar);
+      // Another order than the one shown (the first 8 digits): refused. Prices alone would not be.
       const changed = shown.fingerprint.replace(/^./, (digit) => (digit === '0' ? '1' : '0'));
 
       const refused = await command(setup, 'RECOVER', ZERO_DTE, 'dana', 'venue fixed', changed);
@@ -347,8 +348,10 @@ describe('the engine, on in-memory stores', () => {
       expect(setup.broker.cancelled).toEqual([]);
 
       setup.broker.behaviour = 'fill';
-      const recovered = await command(setup, 'RECOVER', ZERO_DTE, 'dana', 'venue fixed', shown.fingerprint);
-      expect(recovered).toMatchObject({ status: 'done', outcome: expect.stringContaining('as previewed') });
+      // The same orders at other prices (the last 8 digits): it goes, and says the prices moved.
+      const movedPrices = `${shown.fingerprint.slice(0, 8)}${shown.fingerprint.endsWith('00000000') ? '11111111' : '00000000'}`;
+      const recovered = await command(setup, 'RECOVER', ZERO_DTE, 'dana', 'venue fixed', movedPrices);
+      expect(recovered).toMatchObject({ status: 'done', outcome: expect.stringContaining('prices moved since the preview') });
       expect(setup.broker.cancelled).toEqual([shown.strategies[0]!.cancels[0]!.clientOrderId]);
     });
 

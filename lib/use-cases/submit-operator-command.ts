@@ -17,6 +17,8 @@ export interface OperatorCommandRequest {
   readonly reason: string;
   /** The client's key for this one action: sent again, it is the same command and the same answer. */
   readonly idempotencyKey: string;
+  /** The fingerprint of the override preview the operator confirmed, when one was shown. */
+  readonly previewFingerprint?: string;
 }
 
 export interface SubmitOptions {
@@ -93,5 +95,6 @@ export function commandView(command: CommandRecord): Command {
     reason: command.reason,
     status: command.status,
     outcome: command.outcome,
+    outcomeCode: command.outcomeCode,
   };
 }

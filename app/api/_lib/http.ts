@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   STALE_VERSION: 409,
   FENCED: 409,
   COMMAND_REJECTED: 409,
+  PREVIEW_CHANGED: 409,
   COMMAND_FAILED: 500,
   ENGINE_UNAVAILABLE: 503,
 };
@@ -108,6 +109,7 @@ export async function parseBody<T extends z.ZodType>(request: Request, schema: T
  * `extra`: what the command's own answer adds beside it (a halt's unconfirmed cancels).
  */
 export function commandResponse(command: Command, extra: Record<string, unknown> = {}): NextResponse {
+  if (command.status === 'rejected' && command.outcomeCode === 'PREVIEW_CHANGED') return errorResponse('PREVIEW_CHANGED', command.outcome ?? 'the preview changed', 409);
   if (command.status === 'rejected') return errorResponse('COMMAND_REJECTED', command.outcome ?? 'rejected', 409);
   if (command.status === 'failed') return errorResponse('COMMAND_FAILED', command.outcome ?? 'failed', 500);
   return NextResponse.json({ command, ...extra }, { status: command.status === 'done' ? 200 : 202 });

@@ -8,9 +8,9 @@ import { strategyIdFrom } from './strategy-id';
 export function systemCommandRoute(type: CommandType) {
   return authorized('operator', async (request, { operator }) => {
     const idempotencyKey = idempotencyKeyOf(request);
-    const { reason } = await parseBody(request, operatorActionBody);
+    const { reason, previewFingerprint } = await parseBody(request, operatorActionBody);
     return commandResponse(
-      await submitOperatorCommand({ type, strategyId: null, actor: operator.name, actorId: operator.userId, reason, idempotencyKey }),
+      await submitOperatorCommand({ type, strategyId: null, actor: operator.name, actorId: operator.userId, reason, idempotencyKey, previewFingerprint }),
     );
   });
 }
@@ -20,7 +20,9 @@ export function strategyCommandRoute(type: CommandType) {
   return authorized<{ id: string }>('operator', async (request, { operator, params }) => {
     const strategyId = strategyIdFrom(params);
     const idempotencyKey = idempotencyKeyOf(request);
-    const { reason } = await parseBody(request, operatorActionBody);
-    return commandResponse(await submitOperatorCommand({ type, strategyId, actor: operator.name, actorId: operator.userId, reason, idempotencyKey }));
+    const { reason, previewFingerprint } = await parseBody(request, operatorActionBody);
+    return commandResponse(
+      await submitOperatorCommand({ type, strategyId, actor: operator.name, actorId: operator.userId, reason, idempotencyKey, previewFingerprint }),
+    );
   });
 }

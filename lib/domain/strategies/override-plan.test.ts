@@ -6,7 +6,7 @@ import { clientOrderId } from './lifecycle/order-ids';
 import type { StoredSnapshot } from './lifecycle/stored-snapshot';
 import { contextOf } from './lifecycle/strategy-snapshot';
 import type { PendingOrder, StrategyContext } from './lifecycle/types';
-import { describePlan, emergencyHaltPlan, fingerprintOf, overrideEvent, singleStrategyPlan, type PlanSubject } from './override-plan';
+import { describePlan, emergencyHaltPlan, fnv1a, overrideEvent, previewDifference, singleStrategyPlan, type PlanSubject } from './override-plan';
 import type { Position } from './position';
 import { pureTransition } from './pure-transition';
 import { strategyDefinition } from './registry';
@@ -138,26 +138,28 @@ describe('an emergency halt', () => {
 describe('the fingerprint of a plan', () => {
   const held = subject('s', 'ACTIVE', { position: CONDOR });
   const inError = subject('s', 'ERROR', { position: CONDOR, order: entryOrder('CLOSE', 1) });
+  const exitOn = (market: MarketBar, who = held) => singleStrategyPlan('defensive-exit', who, market);
 
-  it('is the same for the same orders, and changes with a limit price of an order sent now', () => {
-    expect(singleStrategyPlan('defensive-exit', held, bar()).fingerprint).toBe(singleStrategyPlan('defensive-exit', held, bar()).fingerprint);
-    expect(singleStrategyPlan('defensive-exit', held, bar(592)).fingerprint).not.toBe(singleStrategyPlan('defensive-exit', held, bar()).fingerprint);
+  it('is the same for the same orders at the same prices', () => {
+    expect(exitOn(bar()).fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(previewDifference(exitOn(bar()).fingerprint, exitOn(bar()))).toBe('same');
   });
 
-  it('of a recovery, ignores the price of the close sent after settling (priced when it goes), not the order it settles', () => {
-    const now = singleStrategyPlan('recover', inError, bar()).fingerprint;
-    expect(singleStrategyPlan('recover', inError, bar(592)).fingerprint).toBe(now);
-    const otherInDoubt = subject('s', 'ERROR', { position: CONDOR, order: entryOrder('CLOSE', 2), orderAttempts: 2 });
-    expect(singleStrategyPlan('recover', otherInDoubt, bar()).fingerprint).not.toBe(now);
-  });
-
-  it('changes when what is held changes', () => {
+  it('tells limit prices that moved from orders that changed', () => {
+    expect(previewDifference(exitOn(bar()).fingerprint, exitOn(bar(592)))).toBe('prices');
     const smaller = subject('s', 'ACTIVE', { position: { ...CONDOR, legs: CONDOR.legs.slice(0, 2) } });
-    expect(singleStrategyPlan('defensive-exit', smaller, bar()).fingerprint).not.toBe(singleStrategyPlan('defensive-exit', held, bar()).fingerprint);
+    expect(previewDifference(exitOn(bar()).fingerprint, exitOn(bar(), smaller))).toBe('orders');
   });
 
-  it('is 16 hex digits of FNV-1a', () => {
-    expect(fingerprintOf('')).toBe('cbf29ce484222325');
-    expect(fingerprintOf('a')).toBe('af63dc4c8601ec8c');
+  it('of a recovery, changes its orders part when the order it settles is another', () => {
+    const shown = singleStrategyPlan('recover', inError, bar()).fingerprint;
+    expect(previewDifference(shown, singleStrategyPlan('recover', inError, bar(592)))).toBe('prices');
+    const otherInDoubt = subject('s', 'ERROR', { position: CONDOR, order: entryOrder('CLOSE', 2), orderAttempts: 2 });
+    expect(previewDifference(shown, singleStrategyPlan('recover', otherInDoubt, bar()))).toBe('orders');
+  });
+
+  it('is FNV-1a in 8 hex digits per part', () => {
+    expect(fnv1a('')).toBe('811c9dc5');
+    expect(fnv1a('a')).toBe('e40c292c');
   });
 });

@@ -3,6 +3,7 @@ import { comboMid, quoteOption } from '../market/option-pricing';
 import type { EpochMs, MarketBar, OptionRight, OrderLeg, Side, Underlying } from '../market/types';
 import type { SystemMode } from '../system-mode';
 import { marketDataProblems } from './lifecycle/market-data';
+import type { OverrideAction } from './override-actions';
 import { haltCancelOf, isHaltExit, orderEffect } from './lifecycle/override-orders';
 import { contextOf, stateOf } from './lifecycle/strategy-snapshot';
 import type { OrderPurpose, PendingOrder, StrategyEvent } from './lifecycle/types';
@@ -10,9 +11,7 @@ import { refusalReason } from './machine-graph';
 import { isFlat } from './position';
 import type { PureTransition } from './pure-transition';
 
-/** The overrides whose orders are shown before the operator confirms. */
-export const OVERRIDE_ACTIONS = ['defensive-exit', 'recover', 'emergency-halt'] as const;
-export type OverrideAction = (typeof OVERRIDE_ACTIONS)[number];
+export type { OverrideAction };
 
 /** A strategy as a plan is computed from: its machine, the snapshot the override's event would meet, and the machine's transition. */
 export interface PlanSubject {
@@ -170,11 +169,8 @@ function marketNotes(bar: MarketBar): string[] {
   return problems.length > 0 ? [`market data unusable (${problems.join('; ')}): prices shown are not tradable`] : [];
 }
 
-/**
- * What identifies the orders and cancels of a plan: every order's id, purpose, legs, and the limit prices of those
- * sent now (a close sent after settling is priced when it goes); every cancel's id; where each strategy goes.
- */
-function fingerprintText({ action, strategies }: Omit<OverridePlan, 'fingerprint'>): string {
+/** What a plan sends and cancels, prices aside: every order's id, purpose and legs; every cancel's id; where each strategy goes. */
+function ordersText({ action, strategies }: Omit<OverridePlan, 'fingerprint'>): string {
   return JSON.stringify([
     action,
     strategies.map((strategy) => [
@@ -186,28 +182,42 @@ function fingerprintText({ action, strategies }: Omit<OverridePlan, 'fingerprint
         order.clientOrderId,
         order.purpose,
         order.when,
-        order.legs.map((leg) => [leg.underlying, leg.expiry, leg.strike, leg.right, leg.side, leg.quantity, order.when === 'now' ? leg.limitPrice : null]),
+        order.legs.map((leg) => [leg.underlying, leg.expiry, leg.strike, leg.right, leg.side, leg.quantity]),
       ]),
       strategy.cancels.map((cancel) => cancel.clientOrderId),
     ]),
   ]);
 }
 
+/** The limit prices of a plan's orders, in order. */
+const pricesText = ({ strategies }: Omit<OverridePlan, 'fingerprint'>): string =>
+  JSON.stringify(strategies.map((strategy) => strategy.orders.map((order) => order.legs.map((leg) => leg.limitPrice))));
+
 /**
- * FNV-1a, 64 bits, as 16 hex digits: tells a changed plan from the previewed one (a check of what is sent, not a
+ * FNV-1a, 32 bits, as 8 hex digits: tells a changed plan from the previewed one (a check of what is sent, not a
  * security measure; the domain has no Node crypto).
  */
-export function fingerprintOf(text: string): string {
-  let hash = 0xcbf29ce484222325n;
+export function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) {
-    hash ^= BigInt(text.charCodeAt(i));
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash.toString(16).padStart(16, '0');
+  return hash.toString(16).padStart(8, '0');
 }
 
 function withFingerprint(plan: Omit<OverridePlan, 'fingerprint'>): OverridePlan {
-  return { ...plan, fingerprint: fingerprintOf(fingerprintText(plan)) };
+  return { ...plan, fingerprint: `${fnv1a(ordersText(plan))}${fnv1a(pricesText(plan))}` };
+}
+
+/**
+ * How the plan now compares with the one the operator was shown, by fingerprint (16 hex digits: the orders, then
+ * their prices): `same`; `prices`, the same orders and cancels at other limit prices (the market moved); `orders`,
+ * other orders, cancels or destinations.
+ */
+export function previewDifference(shown: string, now: OverridePlan): 'same' | 'prices' | 'orders' {
+  if (shown === now.fingerprint) return 'same';
+  return shown.slice(0, 8) === now.fingerprint.slice(0, 8) ? 'prices' : 'orders';
 }
 
 const price = (value: number): string => value.toFixed(2);

@@ -7,6 +7,7 @@ import type { TradingMode } from '../trading-mode';
 import { TransitionBatch } from '../transition-batch';
 import type { WorkingOrderCancels } from '../working-order-cancels';
 import type { CommandResult } from './command-result';
+import { previewNote } from './operator-event';
 
 export interface EmergencyHaltOptions {
   readonly command: CommandRecord;
@@ -39,13 +40,12 @@ export async function emergencyHalt({ command, mode, runners, strategies, cancel
     return { status: 'done', outcome: `no-op: already in EMERGENCY by ${stored.actor} (${stored.reason ?? 'no reason'}); nothing changed` };
   }
   // Never held back by a changed preview: stopping must always work; the outcome says what differed.
-  const isPreviewed = command.previewFingerprint === null || command.previewFingerprint === emergencyHaltPlan(runners.map((runner) => runner.planSubject), stored.mode, bar).fingerprint;
+  const previewed = previewNote(command, emergencyHaltPlan(runners.map((runner) => runner.planSubject), stored.mode, bar));
   await mode.change('EMERGENCY', { cause: 'operator', actor: command.actor, reason: command.reason, marketTime });
   const [flattened, cancelled] = await Promise.all([flatten({ command, runners, strategies, marketTime, bar, dataProblems }), cancels.cancelWorking(runners)]);
   const cancelNote = cancelled.requested === 0 ? [] : [`${cancelled.requested} orders out cancelled (${cancelled.unanswered} not yet answered by the broker)`];
   const headline = flattened.kind === 'waiting' ? `emergency; ${flattened.note}` : 'emergency: flattening, then HALTED';
-  const previewNote = isPreviewed ? [] : ['this differs from the preview the operator confirmed'];
-  return { status: 'done', outcome: [headline, ...cancelNote, ...(flattened.kind === 'sent' ? flattened.exits : []), ...previewNote].join('; ') };
+  return { status: 'done', outcome: [headline, ...cancelNote, ...(flattened.kind === 'sent' ? flattened.exits : []), ...previewed].join('; ') };
 }
 
 type Flattening = { readonly kind: 'sent'; readonly exits: readonly string[] } | { readonly kind: 'waiting'; readonly note: string };

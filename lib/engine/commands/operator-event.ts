@@ -1,5 +1,5 @@
 import type { MarketBar } from '../../domain/market/types';
-import { describeOrder, describePlan, overrideEvent, overridePlan, type OverridePlan } from '../../domain/strategies/override-plan';
+import { describeOrder, describePlan, overrideEvent, overridePlan, previewDifference, type OverridePlan } from '../../domain/strategies/override-plan';
 import type { CommandRecord } from '../ports';
 import type { SendOutcome, StrategyRunner } from '../strategy-runner';
 import type { CommandResult } from './command-result';
@@ -14,7 +14,8 @@ export interface StrategyCommandOptions {
 
 /**
  * What an override does when what it would send is not what the operator was shown (`command.previewFingerprint`):
- * `report` sends anyway and says what differed (a stop must always work); `refuse` sends nothing (PREVIEW_CHANGED).
+ * `report` sends anyway and says what differed (a stop must always work); `refuse` sends nothing when the orders,
+ * cancels or destination changed (PREVIEW_CHANGED), and goes on, saying so, when only prices moved.
  */
 export type PreviewPolicy = 'report' | 'refuse';
 
@@ -32,24 +33,22 @@ export async function sendOperatorEvent(
   if (!runner) return { status: 'rejected', outcome: `no strategy ${command.strategyId} is running` };
   const event = overrideEvent(action, marketTime, command.actor, command.reason);
   let planned: OverridePlan | null = null;
-  const isPreviewed = (plan: OverridePlan) => command.previewFingerprint === null || command.previewFingerprint === plan.fingerprint;
-  const previewNote = (plan: OverridePlan) => (command.previewFingerprint === null ? null : isPreviewed(plan));
   const { outcome } = await runner.sendOverride(event, { actor: command.actor, reason: command.reason, marketTime }, bar, (strategy) => {
     planned = overridePlan(action, [strategy], bar);
-    return policy === 'report' || isPreviewed(planned);
+    return policy === 'report' || command.previewFingerprint === null || previewDifference(command.previewFingerprint, planned) !== 'orders';
   });
   const plan = planned as OverridePlan | null;
   if (!plan) throw new Error('the override was not planned');
   if (outcome === null) {
-    return { status: 'rejected', code: 'PREVIEW_CHANGED', outcome: `not sent: what ${action} would send changed since the preview; now: ${describePlan(plan)}` };
+    return { status: 'rejected', code: 'PREVIEW_CHANGED', outcome: `not sent: what ${action} would do changed since the preview; now: ${describePlan(plan)}` };
   }
-  return resultOf(runner, outcome, plan, previewNote(plan));
+  return resultOf(runner, outcome, [...sentNotes(plan), ...previewNote(command, plan)]);
 }
 
-function resultOf(runner: StrategyRunner, outcome: SendOutcome, plan: OverridePlan, isPreviewed: boolean | null): CommandResult {
+function resultOf(runner: StrategyRunner, outcome: SendOutcome, notes: readonly string[]): CommandResult {
   switch (outcome.kind) {
     case 'transitioned':
-      return { status: 'done', outcome: [`${runner.name}: ${outcome.from} -> ${outcome.to}; now ${runner.state}`, ...sentNotes(plan, isPreviewed)].join('; ') };
+      return { status: 'done', outcome: [`${runner.name}: ${outcome.from} -> ${outcome.to}; now ${runner.state}`, ...notes].join('; ') };
     case 'refused':
     case 'conflict':
       return { status: 'rejected', outcome: outcome.reason };
@@ -60,10 +59,18 @@ function resultOf(runner: StrategyRunner, outcome: SendOutcome, plan: OverridePl
   }
 }
 
-/** What a plan sent and cancelled, and whether that is what the operator was shown (null: no preview was shown). */
-export function sentNotes(plan: OverridePlan, isPreviewed: boolean | null): string[] {
+/** What a plan sent and settled, order by order. */
+function sentNotes(plan: OverridePlan): string[] {
   const cancels = plan.strategies.flatMap((strategy) => strategy.cancels.map((cancel) => `settles ${cancel.clientOrderId} at the broker`));
   const orders = plan.strategies.flatMap((strategy) => strategy.orders.map((order) => `${order.when === 'now' ? 'sent' : 'then'} ${describeOrder(order)}`));
-  const preview = isPreviewed === null ? [] : [isPreviewed ? 'as previewed' : 'this differs from the preview the operator confirmed'];
-  return [...cancels, ...orders, ...preview];
+  return [...cancels, ...orders];
+}
+
+/** Whether what was sent is what the operator was shown; nothing when no preview was shown. */
+export function previewNote(command: CommandRecord, plan: OverridePlan): string[] {
+  if (command.previewFingerprint === null) return [];
+  const difference = previewDifference(command.previewFingerprint, plan);
+  if (difference === 'same') return ['as previewed'];
+  if (difference === 'prices') return ['as previewed, at the limit prices of the bar it was sent on (prices moved since the preview)'];
+  return ['this differs from the preview the operator confirmed (other orders, cancels or states)'];
 }

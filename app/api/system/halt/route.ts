@@ -12,8 +12,8 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = authorized('operator', async (request, { operator }) => {
   const idempotencyKey = idempotencyKeyOf(request);
-  const { reason } = await parseBody(request, operatorActionBody);
-  const { command, unconfirmedCancels } = await submitEmergencyHalt({ actor: operator.name, actorId: operator.userId, reason, idempotencyKey });
+  const { reason, previewFingerprint } = await parseBody(request, operatorActionBody);
+  const { command, unconfirmedCancels } = await submitEmergencyHalt({ actor: operator.name, actorId: operator.userId, reason, idempotencyKey, previewFingerprint });
   return commandResponse(command, { unconfirmedCancels });
 });
 export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');
