@@ -1,10 +1,12 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { Button, type ButtonVariant } from '@/components/ui/button';
 import { reasonSchema, type Command } from '@/lib/api/contract';
-import { commandQueries, isReauthenticationRequired, newIdempotencyKey, postOperatorAction, strategyQueries } from '@/lib/client/queries';
+import { previewQueries, type PreviewQuery } from '@/lib/client/preview-queries';
+import { ApiError, commandQueries, isReauthenticationRequired, newIdempotencyKey, postOperatorAction, strategyQueries } from '@/lib/client/queries';
+import { OverridePreviewPanel } from '@/components/override-preview';
 import { ReauthenticateForm } from '@/components/reauthenticate-form';
 import { useCanOperate } from '@/components/operator-context';
 
@@ -25,34 +27,75 @@ interface OperatorActionDialogProps {
   variant: ButtonVariant;
   /** Why the action is unavailable right now; when set, the button is disabled and this is shown beside it. */
   disabledReason?: string | null;
+  /**
+   * What the action would send now (lib/client/preview-queries.ts), shown while the dialog is open; its fingerprint
+   * goes with the confirmation. `stop`: the action goes out without a preview too (stopping always works in one
+   * click); `start`: it may put risk back on, so it waits for the preview, and is refused when that changed.
+   */
+  preview?: { readonly query: PreviewQuery; readonly kind: 'stop' | 'start' };
+}
+
+const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Keeps Tab and Shift+Tab inside the dialog: from its last control to its first, and back. */
+function trapTab(event: KeyboardEvent<HTMLDialogElement>) {
+  if (event.key !== 'Tab') return;
+  const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.getClientRects().length > 0);
+  const first = focusable[0];
+  const last = focusable.at(-1);
+  if (!first || !last) return;
+  const active = document.activeElement;
+  const isInside = active instanceof Node && event.currentTarget.contains(active);
+  if (event.shiftKey && (active === first || !isInside)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !isInside)) {
+    event.preventDefault();
+    first.focus();
+  }
 }
 
 /**
- * A button that asks for confirmation and a reason before sending an operator command. A refusal keeps
- * the dialog open with the server's reason; success closes it, and the event stream shows the outcome.
+ * A button that asks for confirmation and a reason before sending an operator command, showing what an override would
+ * send first. A refusal keeps the dialog open with the server's reason (and, when what it would send changed, the new
+ * preview); success closes it and shows the outcome beside the button. The dialog is modal: Tab stays inside it,
+ * Escape closes it, and focus returns to the button that opened it.
  */
 export function OperatorActionDialog(props: OperatorActionDialogProps) {
   // A viewer sees no override buttons; the server refuses their requests anyway (403).
   return useCanOperate() ? <ActionDialog {...props} /> : null;
 }
 
-function ActionDialog({ label, title, explanation, url, send, variant, disabledReason }: OperatorActionDialogProps) {
+function ActionDialog({ label, title, explanation, url, send, variant, disabledReason, preview }: OperatorActionDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
+  const openerRef = useRef<HTMLButtonElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const ids = { title: useId(), reason: useId(), invalid: useId(), hint: useId() };
+  const [isOpen, setIsOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [invalidReason, setInvalidReason] = useState<string | null>(null);
   const [unfinished, setUnfinished] = useState<Command | null>(null);
+  /** The command as it ended, shown beside the button once the dialog has closed: what was actually sent. */
+  const [settled, setSettled] = useState<Command | null>(null);
   const [idempotencyKey, setIdempotencyKey] = useState('');
   const queryClient = useQueryClient();
+  const previewed = useQuery({ ...(preview?.query ?? previewQueries.none()), enabled: preview !== undefined && isOpen });
+  const fingerprint = previewed.data?.fingerprint;
 
   const mutation = useMutation({
-    mutationFn: (validReason: string) => (send ? send(validReason, idempotencyKey) : postOperatorAction(url, validReason, idempotencyKey)),
+    mutationFn: (validReason: string) => (send ? send(validReason, idempotencyKey) : postOperatorAction(url, validReason, idempotencyKey, fingerprint)),
     onSuccess: (command) => {
       // Done (or nothing to follow): close. Still pending or executing: stay open and follow it live until it ends.
       const isOver = command === null || command.status === 'done';
       setUnfinished(isOver ? null : command);
+      setSettled(isOver ? command : null);
       if (isOver) dialogRef.current?.close();
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError && error.code === 'PREVIEW_CHANGED') || !preview) return;
+      // Nothing was sent: show what it would send now; confirming again is a new action, with a new key.
+      setIdempotencyKey(newIdempotencyKey());
+      void queryClient.invalidateQueries({ queryKey: preview.query.queryKey });
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: strategyQueries.all() }),
   });
@@ -63,16 +106,26 @@ function ActionDialog({ label, title, explanation, url, send, variant, disabledR
   useEffect(() => {
     if (isFollowedDone) dialogRef.current?.close();
   }, [isFollowedDone]);
+  const shownOutcome = followed ?? settled;
 
   const open = () => {
     setUnfinished(null);
+    setSettled(null);
     // One key per opening of the dialog: a double click or a retry of this action cannot act twice.
     setIdempotencyKey(newIdempotencyKey());
     setReason('');
     setInvalidReason(null);
     mutation.reset();
     dialogRef.current?.showModal();
+    setIsOpen(true);
   };
+
+  // Escape, Cancel and a finished command all close the dialog: focus goes back to the button that opened it.
+  const onClose = () => {
+    setIsOpen(false);
+    openerRef.current?.focus();
+  };
+  const isWaitingForPreview = preview?.kind === 'start' && !fingerprint;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -90,7 +143,7 @@ function ActionDialog({ label, title, explanation, url, send, variant, disabledR
 
   return (
     <div className="flex flex-col items-end gap-1">
-      <Button variant={variant} onClick={open} disabled={isDisabled} aria-describedby={isDisabled ? ids.hint : undefined}>
+      <Button ref={openerRef} variant={variant} onClick={open} disabled={isDisabled} aria-describedby={isDisabled ? ids.hint : undefined} aria-haspopup="dialog">
         {label}
       </Button>
       {isDisabled && (
@@ -98,23 +151,34 @@ function ActionDialog({ label, title, explanation, url, send, variant, disabledR
           {disabledReason}
         </p>
       )}
-      {followed && !isDisabled && (
-        <p role="status" className="text-xs text-slate-300">
-          {label}: <span data-testid="command-status">{followed.status}</span>
-          {followed.outcome ? ` (${followed.outcome})` : ''}
+      {shownOutcome && (
+        <p role="status" className="max-w-md text-right text-xs text-slate-300">
+          {label}: <span data-testid="command-status">{shownOutcome.status}</span>
+          {shownOutcome.outcome ? ` (${shownOutcome.outcome})` : ''}
         </p>
       )}
 
       <dialog
         ref={dialogRef}
         aria-labelledby={ids.title}
-        className="m-auto w-full max-w-md rounded-lg border border-slate-700 bg-slate-900 p-0 text-slate-100 shadow-xl"
+        aria-modal="true"
+        onClose={onClose}
+        onKeyDown={trapTab}
+        className={`m-auto w-full ${preview ? 'max-w-2xl' : 'max-w-md'} rounded-lg border border-slate-700 bg-slate-900 p-0 text-slate-100 shadow-xl`}
       >
         <form onSubmit={submit} noValidate className="space-y-4 p-5">
           <h2 id={ids.title} className="text-lg font-semibold">
             {title}
           </h2>
           {explanation && <div className="space-y-2 text-sm text-slate-300">{explanation}</div>}
+          {preview && (
+            <OverridePreviewPanel
+              preview={previewed.data}
+              isLoading={previewed.isLoading}
+              error={previewed.error}
+              withoutPreview={preview.kind === 'stop' ? 'Confirming still sends it, and the outcome says what was sent.' : 'It can be confirmed once the preview is back.'}
+            />
+          )}
           <div className="space-y-1">
             <label htmlFor={ids.reason} className="block text-sm font-medium">
               Reason
@@ -157,7 +221,7 @@ function ActionDialog({ label, title, explanation, url, send, variant, disabledR
               </span>
             )}
             <Button onClick={() => dialogRef.current?.close()}>Cancel</Button>
-            <Button type="submit" variant={variant} disabled={mutation.isPending} aria-busy={mutation.isPending}>
+            <Button type="submit" variant={variant} disabled={mutation.isPending || isWaitingForPreview} aria-busy={mutation.isPending}>
               Confirm
             </Button>
           </div>

@@ -16,6 +16,7 @@ import { Notice } from '@/components/ui/notice';
 import { StateBadge } from '@/components/ui/state-badge';
 import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
 import type { Overview as OverviewData, StrategySummary } from '@/lib/api/contract';
+import { previewQueries } from '@/lib/client/preview-queries';
 import { postResumeRequest, strategyQueries } from '@/lib/client/queries';
 import { isStricter, type SystemMode } from '@/lib/domain/system-mode';
 
@@ -62,6 +63,7 @@ function SystemActions({ system }: { system: OverviewData['system'] }) {
           title={stop.title}
           variant="danger"
           url={stop.url}
+          preview={stop.mode === 'EMERGENCY' ? { query: previewQueries.halt(), kind: 'stop' } : undefined}
           explanation={
             <>
               {stop.explanation.map((line) => (

@@ -15,6 +15,7 @@ import { Notice } from '@/components/ui/notice';
 import { StateBadge } from '@/components/ui/state-badge';
 import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
 import type { ErrorRow, RefusalRow, StrategySummary, TransitionRow } from '@/lib/api/contract';
+import { previewQueries } from '@/lib/client/preview-queries';
 import { ApiError, strategyQueries } from '@/lib/client/queries';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -222,6 +223,7 @@ export function StrategyDetail({ id }: { id: string }) {
                 title={`Recover: ${strategy.name}`}
                 variant="primary"
                 url={`/api/strategies/${encodeURIComponent(strategy.id)}/recover`}
+                preview={{ query: previewQueries.strategy(strategy.id, 'recover'), kind: 'start' }}
                 explanation={
                   <p>
                     Clears the circuit breaker. RECOVERY settles any order still in doubt at the broker, then the strategy
@@ -236,6 +238,7 @@ export function StrategyDetail({ id }: { id: string }) {
               title={`Defensive exit: ${strategy.name}`}
               variant="warning"
               url={`/api/strategies/${encodeURIComponent(strategy.id)}/defensive-exit`}
+              preview={{ query: previewQueries.strategy(strategy.id, 'defensive-exit'), kind: 'stop' }}
               disabledReason={strategy.position ? null : 'No open position: nothing to exit.'}
               explanation={
                 <>

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from 'react';
+import type { ComponentProps } from 'react';
 
 const VARIANTS = {
   primary: 'bg-sky-600 text-white hover:bg-sky-500 focus-visible:outline-sky-400',
@@ -9,7 +9,8 @@ const VARIANTS = {
 
 export type ButtonVariant = keyof typeof VARIANTS;
 
-interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+/** A button's own props, `ref` included (React 19 passes it as a prop): a dialog returns focus to its opener. */
+interface ButtonProps extends ComponentProps<'button'> {
   variant?: ButtonVariant;
 }
 

@@ -144,11 +144,12 @@ export function putRiskLimits(body: RiskLimitsChangeBody, idempotencyKey: string
  * has accepted it (status `done`, or `pending`/`executing` when the engine has not finished yet); throws
  * an `ApiError` carrying the server's reason when it was refused.
  */
-export async function postOperatorAction(url: string, reason: string, idempotencyKey: string): Promise<Command> {
+export async function postOperatorAction(url: string, reason: string, idempotencyKey: string, previewFingerprint?: string): Promise<Command> {
   const { command } = await fetchParsed(url, commandResponseSchema, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-    body: JSON.stringify({ reason }),
+    // With the preview the operator confirmed, when one was shown: the engine compares it with what it would send.
+    body: JSON.stringify({ reason, previewFingerprint }),
   });
   if (command.status === 'rejected' || command.status === 'failed') {
     throw new ApiError(command.outcome ?? `The command was ${command.status}`, 409, command.status.toUpperCase());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { MAX_BODY_BYTES, parseBody } from './http';
+import { commandResponse, MAX_BODY_BYTES, parseBody } from './http';
 
 const schema = z.strictObject({ reason: z.string() });
 const post = (body: BodyInit | null, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
@@ -50,5 +50,23 @@ describe('a JSON request body', () => {
     await expect(parseBody(post('{"reason":'), schema)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: 'the request body is not valid JSON' });
     await expect(parseBody(post(new Uint8Array([0x7b, 0xff, 0x7d])), schema)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(parseBody(post('{"reason":"x","force":true}'), schema)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('force') });
+  });
+});
+
+describe('a command as the answer', () => {
+  const command = { id: '7', type: 'RECOVER', strategyId: 'lt112', actor: 'carol', reason: 'venue fixed', outcomeCode: null };
+
+  it('rejected because its preview changed is a 409 PREVIEW_CHANGED with what it would do now, other refusals COMMAND_REJECTED', async () => {
+    const changed = commandResponse({ ...command, status: 'rejected', outcome: 'not sent: now: cancel x', outcomeCode: 'PREVIEW_CHANGED' });
+    expect(changed.status).toBe(409);
+    expect(await changed.json()).toEqual({ error: { code: 'PREVIEW_CHANGED', message: 'not sent: now: cancel x' } });
+    const refused = commandResponse({ ...command, status: 'rejected', outcome: 'WAITING does not accept operator.recover' });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { code: 'COMMAND_REJECTED' } });
+  });
+
+  it('done is a 200, still pending a 202', () => {
+    expect(commandResponse({ ...command, status: 'done', outcome: 'ok' }).status).toBe(200);
+    expect(commandResponse({ ...command, status: 'pending', outcome: null }).status).toBe(202);
   });
 });
