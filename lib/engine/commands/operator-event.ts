@@ -1,5 +1,5 @@
 import type { MarketBar } from '../../domain/market/types';
-import { describeOrder, describePlan, overrideEvent, overridePlan, previewDifference, type OverridePlan } from '../../domain/strategies/override-plan';
+import { describeOrder, describePlan, overrideEvent, overridePlan, previewDifference, type OverridePlan, type StrategyPlan } from '../../domain/strategies/override-plan';
 import type { CommandRecord } from '../ports';
 import type { SendOutcome, StrategyRunner } from '../strategy-runner';
 import type { CommandResult } from './command-result';
@@ -32,13 +32,12 @@ export async function sendOperatorEvent(
 ): Promise<CommandResult> {
   if (!runner) return { status: 'rejected', outcome: `no strategy ${command.strategyId} is running` };
   const event = overrideEvent(action, marketTime, command.actor, command.reason);
-  let planned: OverridePlan | null = null;
-  const { outcome } = await runner.sendOverride(event, { actor: command.actor, reason: command.reason, marketTime }, bar, (strategy) => {
-    planned = overridePlan(action, [strategy], bar);
-    return policy === 'report' || command.previewFingerprint === null || previewDifference(command.previewFingerprint, planned) !== 'orders';
-  });
-  const plan = planned as OverridePlan | null;
-  if (!plan) throw new Error('the override was not planned');
+  const shown = command.previewFingerprint;
+  const shouldSend = (strategy: StrategyPlan) =>
+    policy === 'report' || shown === null || previewDifference(shown, overridePlan(action, [strategy], bar)) !== 'orders';
+  const sent = await runner.sendOverride(event, { actor: command.actor, reason: command.reason, marketTime }, bar, shouldSend);
+  const plan = overridePlan(action, [sent.plan], bar);
+  const { outcome } = sent;
   if (outcome === null) {
     return { status: 'rejected', code: 'PREVIEW_CHANGED', outcome: `not sent: what ${action} would do changed since the preview; now: ${describePlan(plan)}` };
   }
