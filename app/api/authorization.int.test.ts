@@ -30,7 +30,8 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
   '/api/strategies/[id]/latest': { GET: READ },
   // Without `?action=` the operator's request is a 400; the preview itself is app/api/override-preview.int.test.ts's.
   '/api/strategies/[id]/preview': { GET: { anonymous: 401, viewer: 403, operator: 400, admin: 400 } },
-  '/api/system/halt/preview': { GET: { anonymous: 401, viewer: 403, operator: 200, admin: 200 } },
+  // The engine is not started here: no bar saved yet, so nothing can be priced (503 ENGINE_UNAVAILABLE) once the gate passes.
+  '/api/system/halt/preview': { GET: { anonymous: 401, viewer: 403, operator: 503, admin: 503 } },
   '/api/strategies/[id]/defensive-exit': { POST: COMMAND },
   '/api/strategies/[id]/recover': { POST: COMMAND },
   '/api/strategies/[id]/pause': { POST: COMMAND },
