@@ -1,6 +1,6 @@
 import type { OverridePreview, PlannedOrderView } from '@/lib/api/contract';
 import { formatMarketTime, formatStrike } from '@/components/format';
-import { Table, Td, Th } from '@/components/ui/table';
+import { Td, Th } from '@/components/ui/table';
 
 interface OverridePreviewPanelProps {
   readonly preview: OverridePreview | undefined;
@@ -19,7 +19,8 @@ const net = (value: number): string => `${value < 0 ? 'debit' : 'credit'} ${pric
  */
 export function OverridePreviewPanel({ preview, isLoading, error, withoutPreview }: OverridePreviewPanelProps) {
   return (
-    <section aria-label="What this sends" className="space-y-2 rounded-md border border-slate-700 p-3 text-sm">
+    // Scrolls on its own (and so takes the focus, for the keyboard), so that the reason and Confirm stay in view.
+    <section aria-label="What this sends" tabIndex={0} className="max-h-[45vh] space-y-2 overflow-y-auto rounded-md border border-slate-700 p-3 text-sm focus-visible:outline-2 focus-visible:outline-sky-400">
       <h3 className="font-semibold">What this sends now</h3>
       {!preview && isLoading && <p role="status">Working out the orders…</p>}
       {!preview && error && (
@@ -74,10 +75,17 @@ function PreviewBody({ preview }: { preview: OverridePreview }) {
   );
 }
 
+/** One order: its legs in a table named by the order's purpose and client order id (kept in its own case: ids are exact). */
 function OrderTable({ order }: { order: PlannedOrderView }) {
   const when = order.when === 'now' ? 'sent now' : 'sent once the order in doubt is settled, if nothing more filled; priced then';
   return (
-    <Table caption={`${order.purpose} order ${order.clientOrderId}`} note={`${when}; net ${net(order.netPrice)} a unit`}>
+    <table className="w-full border-collapse text-left text-sm">
+      <caption className="pb-1 text-left caption-top">
+        <span className="block font-semibold">
+          {order.purpose} order <span className="font-mono font-normal">{order.clientOrderId}</span>
+        </span>
+        <span className="block text-xs text-slate-400">{`${when}; net ${net(order.netPrice)} a unit`}</span>
+      </caption>
       <thead>
         <tr>
           <Th>Leg</Th>
@@ -96,6 +104,6 @@ function OrderTable({ order }: { order: PlannedOrderView }) {
           </tr>
         ))}
       </tbody>
-    </Table>
+    </table>
   );
 }
