@@ -166,6 +166,26 @@ describe('the preview of an override, read from the database, against what the e
     expect(await repositories.audit.verify()).toMatchObject({ brokenId: null, problem: null });
   });
 
+  it('while the venue quotes stale, an Emergency Halt previews no exit now, as the engine then sends none', async () => {
+    const engine = await startEngine();
+    const runner = engine.runner(ZERO_DTE)!;
+    await playUntil(engine, () => runner.state === 'ACTIVE');
+    await playUntilClockSaved(engine);
+    // Started, the engine follows the stored faults (its clock, at this speed, plays no bar of its own).
+    await engine.start();
+    faults = { ...NO_FAULTS, staleQuotes: true };
+    await repositories.brokerSettings.setFaults({ staleQuotes: true });
+    await expect.poll(async () => (await readHaltPreview({ repositories })).strategies[0]?.to ?? null).toBeNull();
+    await playUntilClockSaved(engine);
+
+    const preview = await readHaltPreview({ repositories });
+    expect(preview.strategies).toMatchObject([{ strategyId: ZERO_DTE, to: null, orders: [], notes: [expect.stringContaining('first usable bar')] }]);
+    const command = await confirm(engine, 'EMERGENCY_HALT', preview.fingerprint);
+    expect(command.outcome).toContain('flatten on the first usable bar');
+    expect(command.outcome).not.toContain('differs from the preview');
+    expect(runner.state).toBe('ACTIVE');
+  });
+
   it('reads any strategy by its stored snapshot, with no engine running: a refusal where its state does not allow the override', async () => {
     const engine = await startEngine();
     await playUntil(engine, () => engine.runner(ZERO_DTE)!.state === 'WAITING');

@@ -18,20 +18,22 @@ type Context = Pick<ServerContext, 'repositories'>;
  * engine runs before it sends (`lib/domain/strategies/override-plan.ts`).
  */
 export async function readStrategyPreview(id: string, action: 'defensive-exit' | 'recover', { repositories }: Context = serverContext()): Promise<OverridePreview> {
-  const [record, bar] = await Promise.all([repositories.strategies.find(id), latestBar(repositories)]);
+  const [record, bar] = await Promise.all([repositories.strategies.find(id), tradedBar(repositories)]);
   if (!record) throw new AppError('NOT_FOUND', `no strategy ${id}`);
-  return previewView(singleStrategyPlan(action, subjectOf(record), requireBar(bar)));
+  return previewView(singleStrategyPlan(action, subjectOf(record), bar));
 }
 
 /** What an Emergency Halt would send and cancel now, for every strategy, as `readStrategyPreview` computes it. */
 export async function readHaltPreview({ repositories }: Context = serverContext()): Promise<OverridePreview> {
-  const [records, system, bar] = await Promise.all([repositories.strategies.list(), repositories.system.current(), latestBar(repositories)]);
-  return previewView(emergencyHaltPlan(records.map(subjectOf), system.mode, requireBar(bar)));
+  const [records, system, bar] = await Promise.all([repositories.strategies.list(), repositories.system.current(), tradedBar(repositories)]);
+  return previewView(emergencyHaltPlan(records.map(subjectOf), system.mode, bar));
 }
 
-function requireBar(bar: MarketBar | null): MarketBar {
+/** The latest bar the clock saved, as the engine trades on it: stale while the paper venue's quotes are (as `Engine.currentBar`). */
+async function tradedBar(repositories: Context['repositories']): Promise<MarketBar> {
+  const [bar, faults] = await Promise.all([latestBar(repositories), repositories.brokerSettings.getFaults()]);
   if (!bar) throw new AppError('ENGINE_UNAVAILABLE', 'no market bar yet: the engine has not started; nothing can be priced');
-  return bar;
+  return faults.staleQuotes && !bar.isStale ? { ...bar, isStale: true } : bar;
 }
 
 /** A stored strategy as its runner holds it: its machine, the snapshot restored, and the machine's pure transition. */
