@@ -258,8 +258,7 @@ describe('several servers on one database', () => {
     await db.$executeRaw`UPDATE lease SET expires_at = now() WHERE name = ${strategyLease(ZERO_DTE)}`;
     expect(await leases.acquire('x', [strategyLease(ZERO_DTE)], 200)).toHaveLength(1);
     reconnect();
-    await until(() => engine.runner(ZERO_DTE) !== undefined && engine.runner(ZERO_DTE) !== first && engine.runner(ZERO_DTE)!.state === 'WAITING');
-    expect(playedDuringTakeover).toBe(true);
+    await until(() => playedDuringTakeover && engine.runner(ZERO_DTE) !== undefined && engine.runner(ZERO_DTE) !== first && engine.runner(ZERO_DTE)!.state === 'WAITING', 20_000);
 
     expect(await atVenue()).toEqual({ status: 'CANCELLED', submissions: 1 });
     const states = (await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'asc' }, select: { toState: true, eventType: true } })).slice(-3);
