@@ -4,14 +4,15 @@ import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
 import { apiAs, signIn } from './support/auth';
 
-// A fresh simulated Friday from 10:00 ET at the default speed: the entry window opens about ten seconds in.
+// A fresh simulated Friday from 09:30 ET at the default speed: 0DTE's entry window (10:30) opens about eighteen
+// seconds in, time enough to boot, sign in and see it WAITING even on a loaded machine.
 let server: RunningServer;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   await resetDatabase();
-  server = await startServer({ port: 3101, simStart: '2026-11-20T10:00:00-05:00', simSpeed: 195 });
+  server = await startServer({ port: 3101, simStart: '2026-11-20T09:30:00-05:00', simSpeed: 195 });
 });
 
 test.afterAll(async () => {

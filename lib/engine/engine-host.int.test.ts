@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PaperBroker } from '../broker/paper-broker';
+import { NO_FAULTS } from '../domain/venue-faults';
 import type { Db } from '../db/client';
 import { LeaseRepository } from '../db/lease-repository';
 import { NotificationHub } from '../db/notifications';
@@ -10,7 +11,7 @@ import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
 import { refusal } from '../../test/refusal';
 import type { SimulationSettings } from './engine';
 import { EngineHost } from './engine-host';
-import { CLOCK_LEASE, strategyLease, type EngineSignal, type Lease, type LeaseStore } from './ports';
+import { CLOCK_LEASE, strategyLease, type CommandClaimer, type CommandStore, type EngineSignal, type EngineStores, type Lease, type LeaseStore } from './ports';
 
 const db: Db = testDb();
 const repositories = repositoriesFor(db);
@@ -41,17 +42,44 @@ class Partitionable implements LeaseStore {
   }
 }
 
+/**
+ * The command store, with a hook run when a takeover fails the commands its previous holder left executing: the
+ * moment a takeover has adopted the strategies it took and not yet settled their orders in flight. The engine's
+ * clock goes on meanwhile, so a bar may come then; the hook plays one.
+ */
+class CommandsWithTakeoverHook implements CommandStore {
+  onFailInterrupted: (() => Promise<void>) | null = null;
+  constructor(private readonly store: CommandStore) {}
+  claimNext(claimer: CommandClaimer) {
+    return this.store.claimNext(claimer);
+  }
+  complete(id: bigint, executor: string, status: 'done' | 'rejected' | 'failed', outcome: string) {
+    return this.store.complete(id, executor, status, outcome);
+  }
+  async failInterrupted(claimer: CommandClaimer) {
+    const hook = this.onFailInterrupted;
+    this.onFailInterrupted = null;
+    await hook?.();
+    return this.store.failInterrupted(claimer);
+  }
+}
+
 const hosts: EngineHost[] = [];
 /** Ends every partition a test left in place, so its servers can stop. */
 const reconnects: (() => void)[] = [];
-function server(holder: string, store: LeaseStore = leases, signals: EngineSignal[] = []): EngineHost {
+function server(
+  holder: string,
+  store: LeaseStore = leases,
+  signals: EngineSignal[] = [],
+  { stores = repositories, broker = new PaperBroker(db) }: { stores?: EngineStores; broker?: PaperBroker } = {},
+): EngineHost {
   const host = new EngineHost({
     holder,
     leases: store,
     leaseTtlMs: TTL_MS,
-    stores: repositories,
+    stores,
     changes: hub,
-    broker: new PaperBroker(db),
+    broker,
     log,
     simulation,
     initialStrategies: [{ id: ZERO_DTE, kind: 'ZERO_DTE' }],
@@ -194,6 +222,51 @@ describe('several servers on one database', () => {
     reconnect();
     await until(() => a.current === null);
     expect(b.current).not.toBeNull();
+  });
+
+  it('retakes a strategy whose lease it lost with its entry working at the venue: a bar during the takeover sends that entry nothing more, it is settled by its id', async () => {
+    const commands = new CommandsWithTakeoverHook(repositories.commands);
+    // The venue works each order for 30 bars before it fills: the entry stays in flight.
+    const broker = new PaperBroker(db, { faults: () => ({ ...NO_FAULTS, latencyBars: 30 }) });
+    const renewals = new Partitionable(leases);
+    const a = server('a', renewals, [], { stores: { ...repositories, commands }, broker });
+    await a.start();
+    const engine = a.current!;
+    const first = engine.runner(ZERO_DTE)!;
+    // A bar is played only while the clock's lease is trusted here (a loaded machine may renew late): none is skipped.
+    const playOne = async () => {
+      while (!engine.ownership.isCurrent(CLOCK_LEASE)) await sleep(20);
+      await engine.playBar(engine.clock.advance());
+    };
+    for (let bar = 0; bar < 200 && first.state !== 'ENTERING'; bar += 1) await playOne();
+    expect(first.state).toBe('ENTERING');
+    const entry = first.context.order!.clientOrderId;
+    const atVenue = () => db.paperOrder.findUniqueOrThrow({ where: { clientOrderId: entry }, select: { status: true, submissions: true } });
+    expect(await atVenue()).toEqual({ status: 'WORKING', submissions: 1 });
+
+    // The strategy's lease lapsed unrenewed and went to a server that died at once ('x'): this one loses the
+    // strategy at its next renewal, and takes it back once x's grant lapses, building a new runner from what is stored.
+    let playedDuringTakeover = false;
+    commands.onFailInterrupted = async () => {
+      await playOne();
+      playedDuringTakeover = true;
+    };
+    let reconnect!: () => void;
+    renewals.cutOff = new Promise((resolve) => (reconnect = resolve));
+    reconnects.push(() => reconnect());
+    await sleep(200); // a renewal already past the cut goes through first
+    await db.$executeRaw`UPDATE lease SET expires_at = now() WHERE name = ${strategyLease(ZERO_DTE)}`;
+    expect(await leases.acquire('x', [strategyLease(ZERO_DTE)], 200)).toHaveLength(1);
+    reconnect();
+    await until(() => playedDuringTakeover && engine.runner(ZERO_DTE) !== undefined && engine.runner(ZERO_DTE) !== first && engine.runner(ZERO_DTE)!.state === 'WAITING', 20_000);
+
+    expect(await atVenue()).toEqual({ status: 'CANCELLED', submissions: 1 });
+    const states = (await db.transition.findMany({ where: { strategyId: ZERO_DTE }, orderBy: { seq: 'asc' }, select: { toState: true, eventType: true } })).slice(-3);
+    expect(states).toEqual([
+      { toState: 'ENTERING', eventType: 'market.tick' },
+      { toState: 'RECOVERY', eventType: 'system.restored' },
+      { toState: 'WAITING', eventType: 'recovery.checked' },
+    ]);
   });
 
   it("executes an operator's command on the server that runs the strategy, whichever server stored it", async () => {

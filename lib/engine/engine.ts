@@ -403,13 +403,10 @@ export class Engine {
     }
   }
 
+  /** Settles at the broker, by client order id, every order in flight in the strategies just adopted: never sent again. */
   private async recoverInFlightOrders(runners: readonly StrategyRunner[]): Promise<void> {
     const time = this.clock.currentBar.time;
-    await Promise.all(
-      runners
-        .filter((runner) => runner.context.order !== null)
-        .map((runner) => runner.send({ type: 'system.restored', time }, { actor: SYSTEM_ACTOR, marketTime: time })),
-    );
+    await Promise.all(runners.map((runner) => runner.restore(time)));
   }
 
   /**
@@ -646,6 +643,9 @@ export class Engine {
     const started = performance.now();
     const grants = await this.ownership.acquire(records.map((record) => strategyLease(record.id)));
     const granted = new Set(grants.map((grant) => grant.name));
+    // Read again once the leases are granted: until then their previous holder may still have written (an order
+    // decided, and sent), and a runner built from the older row would not know that order is in flight.
+    if (grants.length > 0) records = await strategies.list();
     for (const record of records) {
       if (granted.has(strategyLease(record.id))) this.adopt(record);
       else this.unowned.add(record.id);

