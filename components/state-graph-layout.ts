@@ -2,21 +2,23 @@ import ELK, { type ElkExtendedEdge, type ElkNode, type LayoutOptions } from 'elk
 import type { GraphPlan, PlannedEdge, StateGroup } from '@/lib/domain/strategies/graph-plan';
 
 /** Every state gets the same box, so the current one can grow inside it without moving anything. */
-export const STATE_WIDTH = 150;
-export const STATE_HEIGHT = 58;
-const GROUP_WIDTH = 176;
-const GROUP_TITLE_HEIGHT = 22;
+export const STATE_WIDTH = 144;
+export const STATE_HEIGHT = 54;
+const GROUP_WIDTH = 204;
+const GROUP_TITLE_HEIGHT = 20;
 const GROUP_LINE_HEIGHT = 16;
-const GROUP_PADDING = 10;
+const GROUP_PADDING = 12;
 
 /**
  * Edge labels are monospace, one event a line, sized here because ELK places them before they are drawn. A monospace
  * character is 0.6em wide; a little more leaves room for font differences.
  */
 export const MIN_LABEL_FONT_PX = 11;
-const CHAR_WIDTH_EM = 0.63;
+const CHAR_WIDTH_EM = 0.62;
 export const LINE_HEIGHT_EM = 1.35;
-const LABEL_PADDING_X = 8;
+const LABEL_PADDING_X = 6;
+/** Longer events break after their namespace (`operator.` / `defensiveExit`), keeping labels narrow. */
+const MAX_LABEL_LINE_CHARS = 16;
 
 export interface Point {
   x: number;
@@ -49,7 +51,11 @@ export interface GraphLayout {
 
 /** What an edge's label says: its events, once each, one a line (the guards are in its tooltip). */
 export function edgeLabelLines(edge: PlannedEdge): string[] {
-  return [...new Set(edge.triggers.map((t) => t.event))];
+  const events = [...new Set(edge.triggers.map((t) => t.event))];
+  return events.flatMap((event) => {
+    const dot = event.indexOf('.');
+    return event.length > MAX_LABEL_LINE_CHARS && dot > 0 ? [event.slice(0, dot + 1), `  ${event.slice(dot + 1)}`] : [event];
+  });
 }
 
 export function groupHeight(group: StateGroup): number {
@@ -69,14 +75,14 @@ const LAYOUT_OPTIONS: LayoutOptions = {
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
   'elk.edgeLabels.placement': 'CENTER',
   'elk.layered.edgeLabels.sideSelection': 'SMART_DOWN',
-  'elk.spacing.nodeNode': '18',
+  'elk.spacing.nodeNode': '14',
   'elk.spacing.edgeEdge': '7',
-  'elk.spacing.edgeNode': '10',
+  'elk.spacing.edgeNode': '8',
   'elk.spacing.edgeLabel': '4',
   'elk.spacing.labelLabel': '6',
   'elk.spacing.labelNode': '6',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '28',
-  'elk.layered.spacing.edgeNodeBetweenLayers': '14',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '20',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '10',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
   // Edges into the same state share one entry: ERROR's and RECOVERY's many arrivals read as one bus.
   'elk.layered.mergeEdges': 'true',

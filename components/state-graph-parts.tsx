@@ -1,6 +1,6 @@
 'use client';
 
-import { BaseEdge, EdgeLabelRenderer, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, Handle, Position, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import { useEffect, useId, useState } from 'react';
 import { formatElapsed } from '@/components/format';
 import { currentStateNodeClasses } from '@/components/ui/state-badge';
@@ -28,7 +28,7 @@ export interface GroupNodeData extends Record<string, unknown> {
   group: StateGroup;
   hasCurrent: boolean;
 }
-export type GroupNode = Node<GroupNodeData, 'group'>;
+export type GroupNode = Node<GroupNodeData, 'stateGroup'>;
 
 export type EdgeTone = 'last' | 'next' | 'spine' | 'plain';
 
@@ -77,6 +77,16 @@ function nodeLook(data: StateNodeData): string {
   return `${fill} ${ring} h-[44px] w-[calc(100%-12px)] text-[13px] font-semibold`;
 }
 
+/** React Flow attaches edges to handles; the edges here follow ELK's own points, so the handles are invisible. */
+function HiddenHandles() {
+  return (
+    <>
+      <Handle type="target" position={Position.Top} isConnectable={false} style={{ opacity: 0 }} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} style={{ opacity: 0 }} />
+    </>
+  );
+}
+
 /** A state: the current one filled, larger and labelled, visited ones ticked, possible next ones outlined in blue. */
 export function StateNodeView({ data }: NodeProps<StateNode>) {
   const { state, isCurrent, isVisited, isNext, isSelected } = data;
@@ -85,6 +95,7 @@ export function StateNodeView({ data }: NodeProps<StateNode>) {
   const title = [data.description, loops.length ? `Stays in ${state} on: ${loops.join(', ')}` : null].filter(Boolean).join('\n');
   return (
     <div className="flex h-full w-full items-center justify-center">
+      <HiddenHandles />
       <button
         type="button"
         data-testid={`graph-node-${state}`}
@@ -96,7 +107,7 @@ export function StateNodeView({ data }: NodeProps<StateNode>) {
         aria-label={`${state}${words.length ? `, ${words.join(', ')}` : ''}. Show its transitions in the history.`}
         title={title || undefined}
         onClick={() => data.onSelect(state)}
-        className={`nodrag nopan flex cursor-pointer flex-col items-center justify-center rounded-md px-1 font-mono leading-tight ${nodeLook(data)} ${
+        className={`nodrag nopan pointer-events-auto flex cursor-pointer flex-col items-center justify-center rounded-md px-1 font-mono leading-tight ${nodeLook(data)} ${
           isSelected ? 'outline-2 outline-offset-2 outline-yellow-300' : ''
         } focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white`}
       >
@@ -106,8 +117,12 @@ export function StateNodeView({ data }: NodeProps<StateNode>) {
         <span className="flex items-center gap-1">
           {isVisited && !isCurrent && <span aria-hidden="true" className="text-emerald-400">✓</span>}
           {state}
-          {isNext && <span aria-hidden="true" className="text-[10px] font-bold text-sky-300 uppercase">next</span>}
         </span>
+        {isNext && (
+          <span aria-hidden="true" className="text-[10px] font-bold tracking-wider text-sky-300 uppercase">
+            can go next
+          </span>
+        )}
         {isCurrent && data.clock && <CurrentClock clock={data.clock} />}
       </button>
     </div>
@@ -126,7 +141,8 @@ export function GroupNodeView({ data }: NodeProps<GroupNode>) {
         hasCurrent ? 'border-sky-400 bg-sky-950/60' : 'border-slate-500 bg-slate-900/80'
       }`}
     >
-      <div className="text-[11px] font-semibold text-slate-300">{group.name}</div>
+      <HiddenHandles />
+      <div className="text-[11px] leading-5 font-semibold whitespace-nowrap text-slate-300">{group.name}</div>
       <ul className="text-[12px] leading-4 text-slate-400">
         {group.members.map((member) => (
           <li key={member}>{member}</li>

@@ -1,7 +1,7 @@
 'use client';
 
 import '@xyflow/react/dist/style.css';
-import { MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, type EdgeTypes, type NodeTypes } from '@xyflow/react';
+import { MarkerType, Position, ReactFlow, ReactFlowProvider, useReactFlow, type EdgeTypes, type NodeTypes } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { nextStates, planGraph, type GraphPlan } from '@/lib/domain/strategies/graph-plan';
 import type { StrategyGraph } from '@/lib/api/contract';
@@ -23,9 +23,11 @@ const FRAME_PADDING = 12;
 const FRAME_BORDER = 2;
 /** How long a new transition's edge is animated. */
 const FRESH_TRANSITION_MS = 4000;
-const MAX_LABEL_FONT_PX = 18;
+/** Past this, larger labels only shrink the states: on a narrow screen the graph is read smaller, or zoomed. */
+const MAX_LABEL_FONT_PX = 14;
 
-const NODE_TYPES: NodeTypes = { state: StateNodeView, group: GroupNodeView };
+// Not `group`: React Flow styles its own group nodes.
+const NODE_TYPES: NodeTypes = { state: StateNodeView, stateGroup: GroupNodeView };
 const EDGE_TYPES: EdgeTypes = { transition: TransitionEdgeView };
 
 export interface LastTransition {
@@ -143,10 +145,22 @@ export function StateGraph(props: StateGraphProps) {
   const nodes = useMemo((): (StateNode | GroupNode)[] => {
     if (!layout) return [];
     return layout.nodes.flatMap((box): (StateNode | GroupNode)[] => {
-      const common = { id: box.id, position: { x: box.x, y: box.y }, width: box.width, height: box.height, draggable: false, selectable: false };
+      const common = {
+        id: box.id,
+        position: { x: box.x, y: box.y },
+        width: box.width,
+        height: box.height,
+        // Known up front, so edges draw before the browser has measured the nodes.
+        handles: [
+          { type: 'target' as const, position: Position.Top, x: box.width / 2, y: 0, width: 1, height: 1 },
+          { type: 'source' as const, position: Position.Bottom, x: box.width / 2, y: box.height, width: 1, height: 1 },
+        ],
+        draggable: false,
+        selectable: false,
+      };
       if (box.kind === 'group') {
         const group = plan.groups.find((g) => g.id === box.id);
-        return group ? [{ ...common, type: 'group', data: { group, hasCurrent: currentGroups.has(group.id) } }] : [];
+        return group ? [{ ...common, type: 'stateGroup', data: { group, hasCurrent: currentGroups.has(group.id) } }] : [];
       }
       const state = plan.states.find((s) => s.id === box.id);
       if (!state) return [];

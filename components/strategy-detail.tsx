@@ -197,7 +197,11 @@ export function StrategyDetail({ id }: { id: string }) {
   const toggleHistoryState = useCallback((state: string) => setHistoryState((held) => (held === state ? null : state)), []);
   const timeline = useMemo(() => (data ? cycleTimeline(data.transitions, data.errors, data.market?.time ?? null) : null), [data]);
   const visited = useMemo(() => timeline?.visited ?? [], [timeline]);
-  const newest = useMemo(() => data?.transitions.reduce<TransitionRow | null>((top, row) => (top && top.seq > row.seq ? top : row), null) ?? null, [data]);
+  // The newest change of state: transitions that only update the context (fills, marks) stay in their state.
+  const newest = useMemo(
+    () => data?.transitions.filter((row) => row.fromState !== row.toState).reduce<TransitionRow | null>((top, row) => (top && top.seq > row.seq ? top : row), null) ?? null,
+    [data],
+  );
   const lastTransition = useMemo(() => (newest ? { seq: newest.seq, from: newest.fromState, to: newest.toState } : null), [newest]);
 
   if (isPending) return <Notice>Loading strategy…</Notice>;
@@ -309,7 +313,8 @@ export function StrategyDetail({ id }: { id: string }) {
       <Card title="Position">
         {strategy.position ? <PositionLegs position={strategy.position} /> : <p className="text-sm text-slate-400">Flat: no open position.</p>}
       </Card>
-      <Card>
+      {/* The graph is the page's widest content: on a screen wider than the page it takes the screen's width. */}
+      <Card className="mr-[min(0px,calc(50%_-_50vw_+_2rem))] ml-[min(0px,calc(50%_-_50vw_+_1rem))]">
         <StateGraph
           graph={data.graph}
           currentState={strategy.state}
