@@ -84,7 +84,7 @@ export function CycleTimeline({ timeline }: { timeline: Timeline | null }) {
   const { startMs, endMs, bars, marks } = timeline;
   const span = Math.max(1, endMs - startMs);
   const shown = bars.slice(-MAX_BARS);
-  const marksIn = (bar: TimelineBar) => marks.filter((mark) => mark.atMs >= bar.startMs && (mark.atMs < bar.endMs || (bar.isCurrent && mark.atMs <= bar.endMs)));
+  const marksIn = (bar: TimelineBar) => marks.filter((mark) => mark.barSeq === bar.seq);
   const operatorCount = marks.filter((mark) => mark.kind === 'operator').length;
   const errorCount = marks.length - operatorCount;
   return (

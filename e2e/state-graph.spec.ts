@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
-import { signIn } from './support/auth';
+import { apiAs, signIn } from './support/auth';
 import { TRANSITION_HISTORY_LIMIT } from '../lib/api/contract';
 
 // A calm Wednesday from 09:45 ET, a market minute a real second: the page is open well before LT112 enters at 10:00;
@@ -171,4 +172,29 @@ test('clicking a state (or Enter on it) filters the history to its transitions, 
   await page.getByRole('button', { name: 'Clear' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Showing transitions of' })).toHaveCount(0);
   expect(await rows.count()).toBeGreaterThanOrEqual(all);
+});
+
+test("an operator's Defensive Exit shows live: on the timeline as the operator's mark, in the graph as the last transition", async ({ page, playwright }) => {
+  await page.goto(`${server.url}/strategies/lt112`);
+  const graph = graphOf(page);
+  await expect(graph.getByTestId('graph-node-ACTIVE')).toHaveAttribute('aria-current', 'step');
+  const timeline = page.getByRole('region', { name: 'Cycle timeline' });
+  await expect(timeline.getByTestId('timeline-mark-operator')).toHaveCount(0);
+
+  const api = await apiAs(playwright, server, 'operator');
+  const response = await api.post('/api/strategies/lt112/defensive-exit', {
+    data: { reason: 'Graph spec: headline risk' },
+    headers: { 'idempotency-key': randomUUID() },
+  });
+  expect(response.status(), await response.text()).toBeLessThan(300);
+
+  await expect(graph.getByTestId('graph-node-COMPLETE')).toHaveAttribute('aria-current', 'step');
+  await expect(graph.locator('[data-testid="graph-edge-label"][data-tone="last"]')).toHaveAttribute('data-edge', 'DEFENSIVE_EXIT->COMPLETE');
+  await expect(graph.getByTestId('graph-node-DEFENSIVE_EXIT')).toHaveAttribute('data-visited', 'true');
+  const mark = timeline.getByTestId('timeline-mark-operator');
+  await expect(mark).toHaveCount(1);
+  await expect(mark).toContainText('operator.defensiveExit by operator@wheelhouse.demo: Graph spec: headline risk');
+  await expect(timeline.getByTestId('timeline-bar').filter({ has: page.getByTestId('timeline-mark-operator') })).toHaveAttribute('data-state', 'DEFENSIVE_EXIT');
+  await expect(timeline.getByTestId('timeline-bar').last()).toHaveAttribute('data-state', 'COMPLETE');
+  await page.screenshot({ path: '/tmp/graph-after-lt112-defensive-exit.png', fullPage: true });
 });

@@ -63,8 +63,24 @@ describe('the cycle timeline', () => {
       { kind: 'error', atMs: ms(7), state: 'DEFENSIVE_EXIT', text: 'ORDER_REJECTED: no' },
     ]);
 
+    const barOf = (state: string) => timeline?.bars.find((bar) => bar.state === state)?.seq;
+    expect(timeline?.marks.map((mark) => mark.barSeq)).toEqual([barOf('ENTERING'), barOf('DEFENSIVE_EXIT'), barOf('DEFENSIVE_EXIT')]);
+
     const later = cycleTimeline([...history, row('ERROR', 'COMPLETE', 9), row('COMPLETE', 'WAITING', 10)], [error('DEFENSIVE_EXIT', 7)], at(12));
     expect(later?.marks).toEqual([]);
+  });
+
+  it('puts a mark on the stay it happened in, even one that lasted no time', () => {
+    const history = [
+      row('INITIALIZING', 'WAITING', 0),
+      row('WAITING', 'ACTIVE', 1),
+      row('ACTIVE', 'DEFENSIVE_EXIT', 4, { eventType: 'operator.defensiveExit', actor: 'op@desk' }),
+      row('DEFENSIVE_EXIT', 'COMPLETE', 4, { eventType: 'order.updated' }),
+    ];
+    const timeline = cycleTimeline(history, [error('DEFENSIVE_EXIT', 4)], at(6));
+    const exit = timeline?.bars.find((bar) => bar.state === 'DEFENSIVE_EXIT');
+    expect(exit).toMatchObject({ startMs: ms(4), endMs: ms(4) });
+    expect(timeline?.marks.map((mark) => mark.barSeq)).toEqual([exit?.seq, exit?.seq]);
   });
 
   it('has nothing to draw without transitions', () => {

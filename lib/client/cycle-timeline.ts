@@ -25,6 +25,8 @@ export interface TimelineMark {
   /** What happened, in a few words: the operator's event and reason, or the error's type and message. */
   readonly text: string;
   readonly key: string;
+  /** The bar it is drawn on (its `seq`): the stay it happened in, even a stay that lasted no time at all. */
+  readonly barSeq: number;
 }
 
 export interface CycleTimeline {
@@ -66,6 +68,13 @@ export function cycleTimeline(transitions: readonly TransitionRow[], errors: rea
     };
   });
 
+  /** The latest stay begun by `at`, in `state` when there is one (an error is recorded in the state it hit). */
+  const barAt = (at: number, state: string) => {
+    const begun = bars.filter((bar) => bar.startMs <= at);
+    return (begun.findLast((bar) => bar.state === state) ?? begun.at(-1) ?? bars[0]!).seq;
+  };
+  const barEnteredBy = (row: TransitionRow) => bars.findLast((bar) => bar.seq <= row.seq)!.seq;
+
   const operatorMarks = cycle.filter(isOperatorAction).map(
     (row): TimelineMark => ({
       kind: 'operator',
@@ -73,11 +82,22 @@ export function cycleTimeline(transitions: readonly TransitionRow[], errors: rea
       state: row.toState,
       text: `${row.eventType} by ${row.actor}${row.reason ? `: ${row.reason}` : ''}`,
       key: `transition-${row.seq}`,
+      barSeq: barEnteredBy(row),
     }),
   );
   const errorMarks = errors
-    .map((row): TimelineMark => ({ kind: 'error', atMs: Date.parse(row.marketTime), state: row.state, text: `${row.type}: ${row.message}`, key: `error-${row.id}` }))
-    .filter((mark) => mark.atMs >= startMs && mark.atMs <= endMs);
+    .map((row) => ({ row, atMs: Date.parse(row.marketTime) }))
+    .filter(({ atMs }) => atMs >= startMs && atMs <= endMs)
+    .map(
+      ({ row, atMs }): TimelineMark => ({
+        kind: 'error',
+        atMs,
+        state: row.state,
+        text: `${row.type}: ${row.message}`,
+        key: `error-${row.id}`,
+        barSeq: barAt(atMs, row.state),
+      }),
+    );
 
   return {
     startMs,
