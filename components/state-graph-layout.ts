@@ -1,4 +1,4 @@
-import ELK, { type ElkExtendedEdge, type ElkNode, type LayoutOptions } from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk.bundled.js';
 import type { GraphPlan, PlannedEdge, StateGroup } from '@/lib/domain/strategies/graph-plan';
 
 /** Every state gets the same box, so the current one can grow inside it without moving anything. */
@@ -132,6 +132,8 @@ function elkGraph(plan: GraphPlan, labelFontPx: number): { graph: ElkNode; rever
 
 /** Lays the plan out with ELK's layered algorithm: orthogonal edges, labels placed where nothing else is. */
 export async function layoutPlan(plan: GraphPlan, labelFontPx = MIN_LABEL_FONT_PX): Promise<GraphLayout> {
+  // ELK is 1.6 MB of JavaScript: loaded when a graph is first laid out, not with the page.
+  const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
   const elk = new ELK();
   const { graph, reversed } = elkGraph(plan, labelFontPx);
   const laidOut = await elk.layout(graph);
