@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatMarketTime, formatMoney, formatPosition, formatTimeInState } from '@/components/format';
+import { formatDuration, formatElapsed, formatMarketTime, formatMoney, formatPosition, formatTimeInState } from '@/components/format';
 import type { StrategySummary } from '@/lib/api/contract';
 import { MINUTE_MS } from '@/lib/domain/market/time';
 
@@ -24,6 +24,16 @@ describe('formatDuration', () => {
 
   it('never shows a negative time', () => {
     expect(formatDuration(-5_000)).toBe('0m');
+  });
+});
+
+describe('formatElapsed', () => {
+  it('counts seconds, then minutes and seconds, then hours too; days drop the seconds', () => {
+    expect(formatElapsed(7_400)).toBe('7s');
+    expect(formatElapsed(3 * MINUTE_MS + 12_000)).toBe('3m 12s');
+    expect(formatElapsed(65 * MINUTE_MS + 2_000)).toBe('1h 05m 02s');
+    expect(formatElapsed((3 * 24 + 4) * 3_600_000 + 5_000)).toBe('3d 04h');
+    expect(formatElapsed(-1)).toBe('0s');
   });
 });
 

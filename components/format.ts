@@ -51,6 +51,14 @@ export function formatDuration(ms: number): string {
   return `${minutes}m`;
 }
 
+/** A running clock: "45s", "3m 12s", "1h 05m 12s", "3d 04h"; for the live "in state for" clock. */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.floor(Math.max(0, ms) / 1000) % 60;
+  if (ms >= DAY_MS) return formatDuration(ms);
+  const withSeconds = `${String(seconds).padStart(ms >= MINUTE_MS ? 2 : 1, '0')}s`;
+  return ms < MINUTE_MS ? withSeconds : `${formatDuration(ms)} ${withSeconds}`;
+}
+
 /** Time spent in the current state, measured on the market clock (not the wall clock); null without a clock. */
 export function formatTimeInState(stateSince: string, marketTime: string | null | undefined): string | null {
   if (!marketTime) return null;

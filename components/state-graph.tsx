@@ -1,281 +1,267 @@
 'use client';
 
 import '@xyflow/react/dist/style.css';
-import { Graph, layout, type EdgeLabel, type GraphLabel, type NodeLabel, type Point } from '@dagrejs/dagre';
-import {
-  BaseEdge,
-  Controls,
-  EdgeLabelRenderer,
-  Handle,
-  MarkerType,
-  Position,
-  ReactFlow,
-  type Edge,
-  type EdgeProps,
-  type EdgeTypes,
-  type Node,
-  type NodeProps,
-  type NodeTypes,
-} from '@xyflow/react';
-import { useMemo } from 'react';
-import { currentStateNodeClasses } from '@/components/ui/state-badge';
+import { MarkerType, Position, ReactFlow, ReactFlowProvider, useReactFlow, type EdgeTypes, type NodeTypes } from '@xyflow/react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { nextStates, planGraph, type GraphPlan } from '@/lib/domain/strategies/graph-plan';
 import type { StrategyGraph } from '@/lib/api/contract';
+import {
+  GroupNodeView,
+  StateNodeView,
+  TransitionEdgeView,
+  edgeColor,
+  type EdgeTone,
+  type GroupNode,
+  type StateNode,
+  type TransitionEdge,
+} from './state-graph-parts';
+import { MIN_LABEL_FONT_PX, STATE_HEIGHT, STATE_WIDTH, layoutPlan, type GraphLayout } from './state-graph-layout';
 
-const NODE_WIDTH = 176;
-const NODE_HEIGHT = 40;
-/** Edge labels are laid out by dagre too, so they need a size before they are drawn: 11px monospace. */
-const LABEL_CHAR_WIDTH = 6.8;
-const LABEL_LINE_HEIGHT = 15;
-const LABEL_PADDING = 8;
+/** Room between the frame's border and the drawing. */
+const FRAME_PADDING = 12;
+/** The frame's top and bottom border together: its height is set border included. */
+const FRAME_BORDER = 2;
+/** How long a new transition's edge is animated. */
+const FRESH_TRANSITION_MS = 4000;
+/** Past this, larger labels only shrink the states: on a narrow screen the graph is read smaller, or zoomed. */
+const MAX_LABEL_FONT_PX = 14;
 
-const COLOR_NEXT = '#38bdf8';
-const COLOR_OTHER = '#64748b';
-
-type StateNodeData = { state: string; description: string | null; isCurrent: boolean };
-type StateNode = Node<StateNodeData, 'state'>;
-
-type TransitionEdgeData = { events: string[]; path: string; label: Point; isFromCurrent: boolean };
-type TransitionEdge = Edge<TransitionEdgeData, 'transition'>;
-
-/** How far a self-transition's loop reaches out of the right side of its state. */
-const LOOP_REACH = 28;
-
-interface MergedTransition {
-  from: string;
-  to: string;
-  events: string[];
-}
-
-interface Layout {
-  states: { id: string; description: string | null; center: Point }[];
-  transitions: (MergedTransition & { path: string; label: Point })[];
-}
-
-/** Parallel transitions (same from and to) become one edge listing every event, so labels do not pile up. */
-function mergeParallel(transitions: StrategyGraph['transitions']): MergedTransition[] {
-  const merged = new Map<string, MergedTransition>();
-  for (const { from, to, event } of transitions) {
-    const key = JSON.stringify([from, to]);
-    const edge = merged.get(key) ?? { from, to, events: [] };
-    if (!edge.events.includes(event)) edge.events.push(event);
-    merged.set(key, edge);
-  }
-  return [...merged.values()];
-}
-
-function labelSize(events: string[]): { width: number; height: number } {
-  const longest = Math.max(0, ...events.map((event) => event.length));
-  return { width: longest * LABEL_CHAR_WIDTH + LABEL_PADDING, height: events.length * LABEL_LINE_HEIGHT + LABEL_PADDING };
-}
-
-/** Where the line from a state's center towards `toward` leaves the state's drawn box. */
-function boxExit(center: Point, toward: Point): Point {
-  const dx = toward.x - center.x;
-  const dy = toward.y - center.y;
-  if (dx === 0 && dy === 0) return center;
-  const halfWidth = NODE_WIDTH / 2;
-  const halfHeight = NODE_HEIGHT / 2;
-  if (Math.abs(dy) * halfWidth > Math.abs(dx) * halfHeight) {
-    const y = Math.sign(dy) * halfHeight;
-    return { x: center.x + (y * dx) / dy, y: center.y + y };
-  }
-  const x = Math.sign(dx) * halfWidth;
-  return { x: center.x + x, y: center.y + (x * dy) / dx };
-}
-
-/** A smooth path through bend points: curves between midpoints, ending exactly on the last point. */
-function pathThrough(points: Point[]): string {
-  const [first, ...rest] = points;
-  if (!first) return '';
-  const last = rest.pop();
-  if (!last) return `M ${first.x},${first.y}`;
-  let path = `M ${first.x},${first.y}`;
-  let previous: Point | null = null;
-  for (const point of rest) {
-    if (previous) path += ` Q ${previous.x},${previous.y} ${(previous.x + point.x) / 2},${(previous.y + point.y) / 2}`;
-    previous = point;
-  }
-  return previous ? `${path} Q ${previous.x},${previous.y} ${last.x},${last.y}` : `${path} L ${last.x},${last.y}`;
-}
-
-/** A loop out of the right side of a state and back, for a transition that stays in it. */
-function selfLoop(center: Point): string {
-  const right = center.x + NODE_WIDTH / 2;
-  const out = right + LOOP_REACH;
-  return `M ${right},${center.y - 8} C ${out},${center.y - 24} ${out},${center.y + 24} ${right},${center.y + 8}`;
-}
-
-/**
- * Positions states top to bottom with dagre, and routes each edge (its path and label) around them.
- * Dagre 3 routes self-loops through their own node, so those are drawn here instead: dagre is only told to
- * leave room for them by widening the state's box on both sides (keeping its center where edges aim).
- */
-function layoutGraph(graph: StrategyGraph): Layout {
-  const transitions = mergeParallel(graph.transitions);
-  const descriptions = new Map(graph.states.map((s) => [s.id, s.description]));
-  // A transition naming a state the graph did not list still needs a node to attach to.
-  for (const { from, to } of transitions) {
-    for (const id of [from, to]) if (!descriptions.has(id)) descriptions.set(id, null);
-  }
-  const loops = new Map(transitions.filter((t) => t.from === t.to).map((t) => [t.from, t]));
-
-  const g = new Graph<GraphLabel, NodeLabel, EdgeLabel>();
-  g.setGraph({ rankdir: 'TB', nodesep: 36, ranksep: 56, edgesep: 16, marginx: 8, marginy: 8 });
-  for (const id of descriptions.keys()) {
-    const loop = loops.get(id);
-    const label = loop ? labelSize(loop.events) : { width: 0, height: 0 };
-    const reserve = loop ? LOOP_REACH + 4 + label.width : 0;
-    g.setNode(id, { width: NODE_WIDTH + 2 * reserve, height: Math.max(NODE_HEIGHT, label.height) });
-  }
-  for (const { from, to, events } of transitions) {
-    if (from !== to) g.setEdge(from, to, { ...labelSize(events), labelpos: 'c' });
-  }
-  layout(g);
-
-  const centers = new Map([...descriptions.keys()].map((id) => {
-    const { x = 0, y = 0 } = g.node(id);
-    return [id, { x, y }];
-  }));
-  const centerOf = (id: string): Point => centers.get(id) ?? { x: 0, y: 0 };
-
-  return {
-    states: [...descriptions].map(([id, description]) => ({ id, description, center: centerOf(id) })),
-    transitions: transitions.map((t) => {
-      const source = centerOf(t.from);
-      if (t.from === t.to) {
-        const labelX = source.x + NODE_WIDTH / 2 + LOOP_REACH + 4 + labelSize(t.events).width / 2;
-        return { ...t, path: selfLoop(source), label: { x: labelX, y: source.y } };
-      }
-      const target = centerOf(t.to);
-      const { points = [], x = 0, y = 0 } = g.edge(t.from, t.to);
-      const bends = points.slice(1, -1);
-      // Dagre ends edges on the (possibly widened) box; end them on the drawn state instead.
-      const start = boxExit(source, bends[0] ?? target);
-      const end = boxExit(target, bends.at(-1) ?? source);
-      return { ...t, path: pathThrough([start, ...bends, end]), label: { x, y } };
-    }),
-  };
-}
-
-function StateNodeView({ data }: NodeProps<StateNode>) {
-  const look = data.isCurrent
-    ? `${currentStateNodeClasses(data.state)} font-bold ring-4`
-    : 'bg-slate-800 text-slate-200 ring-1 ring-slate-600';
-  return (
-    <>
-      <Handle type="target" position={Position.Top} isConnectable={false} style={{ opacity: 0 }} />
-      <div
-        data-testid={`graph-node-${data.state}`}
-        data-current={data.isCurrent ? 'true' : 'false'}
-        title={data.description ?? undefined}
-        style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
-        className={`flex items-center justify-center rounded-md font-mono text-xs ${look}`}
-      >
-        {data.state}
-      </div>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} style={{ opacity: 0 }} />
-    </>
-  );
-}
-
-function TransitionEdgeView({ id, data, markerEnd, style }: EdgeProps<TransitionEdge>) {
-  if (!data) return null;
-  return (
-    <>
-      <BaseEdge id={id} path={data.path} markerEnd={markerEnd} style={style} />
-      <EdgeLabelRenderer>
-        <div
-          style={{ transform: `translate(-50%, -50%) translate(${data.label.x}px, ${data.label.y}px)` }}
-          className={`absolute rounded bg-slate-950/90 px-1 font-mono text-[11px] leading-[15px] ${
-            data.isFromCurrent ? 'text-sky-300' : 'text-slate-400'
-          }`}
-        >
-          {data.events.map((event) => (
-            <div key={event}>{event}</div>
-          ))}
-        </div>
-      </EdgeLabelRenderer>
-    </>
-  );
-}
-
-const NODE_TYPES: NodeTypes = { state: StateNodeView };
+// Not `group`: React Flow styles its own group nodes.
+const NODE_TYPES: NodeTypes = { state: StateNodeView, stateGroup: GroupNodeView };
 const EDGE_TYPES: EdgeTypes = { transition: TransitionEdgeView };
+
+export interface LastTransition {
+  seq: number;
+  from: string | null;
+  to: string;
+}
 
 interface StateGraphProps {
   graph: StrategyGraph;
   currentState: string;
+  stateSince: string;
+  marketTime: string | null;
+  isMarketOpen: boolean;
+  /** States entered in the current cycle. */
+  visited: readonly string[];
+  lastTransition: LastTransition | null;
+  /** The state whose transitions the history shows, if any. */
+  selectedState: string | null;
+  onSelectState: (state: string) => void;
 }
 
-/** The strategy's machine: every state and transition, the current state highlighted, its way out in blue. */
-export function StateGraph({ graph, currentState }: StateGraphProps) {
-  const laidOut = useMemo(() => layoutGraph(graph), [graph]);
+/** The plan's edge that a transition from -> to was drawn on: its own, or its group's. */
+function edgeIdOf(plan: GraphPlan, from: string | null, to: string): string | null {
+  if (!from || from === to) return null;
+  const groups = plan.states.find((s) => s.id === from)?.groups ?? [];
+  return plan.edges.find((e) => e.to === to && (e.from === from || groups.includes(e.from)))?.id ?? null;
+}
 
-  const nodes = useMemo(
-    (): StateNode[] =>
-      laidOut.states.map(({ id, description, center }) => {
-        const isCurrent = id === currentState;
-        return {
-          id,
+/** The frame's width, kept up to date by a ResizeObserver. */
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(entry?.contentRect.width ?? 0));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
+/** How far the drawing must shrink to fit `width`; never enlarged. */
+const fitScale = (layout: GraphLayout, width: number) => Math.min(1, Math.max(0.1, (width - 2 * FRAME_PADDING) / layout.width));
+
+/** The label size that reads at least MIN_LABEL_FONT_PX at the scale `layout` is fitted to `width` with. */
+function labelFontFor(layout: GraphLayout, width: number): number {
+  const needed = Math.min(MAX_LABEL_FONT_PX, Math.max(MIN_LABEL_FONT_PX, Math.ceil(MIN_LABEL_FONT_PX / fitScale(layout, width))));
+  // Grow at once; shrink only by more than a pixel, so two sizes cannot take turns.
+  return needed > layout.labelFontPx || needed < layout.labelFontPx - 1 ? needed : layout.labelFontPx;
+}
+
+/**
+ * ELK's layout of the plan, with labels set large enough to read at least MIN_LABEL_FONT_PX once the drawing is shrunk
+ * to the frame's width (a larger font widens the drawing a little, so this may take a second pass).
+ */
+function useLayout(plan: GraphPlan, frameWidth: number): GraphLayout | null {
+  const [layout, setLayout] = useState<{ plan: GraphPlan; result: GraphLayout } | null>(null);
+  const current = layout?.plan === plan ? layout.result : null;
+  const fontPx = current && frameWidth > 0 ? labelFontFor(current, frameWidth) : (current?.labelFontPx ?? MIN_LABEL_FONT_PX);
+  useEffect(() => {
+    if (current?.labelFontPx === fontPx) return;
+    let isWanted = true;
+    void layoutPlan(plan, fontPx).then((result) => {
+      if (isWanted) setLayout({ plan, result });
+    });
+    return () => {
+      isWanted = false;
+    };
+  }, [plan, fontPx, current]);
+  return current;
+}
+
+/** Shows the whole drawing (ELK's bounds, labels and bends included) at the fitted scale, on load and on resize. */
+function FitToFrame({ layout, width, height }: { layout: GraphLayout; width: number; height: number }) {
+  const { setViewport } = useReactFlow();
+  useEffect(() => {
+    const zoom = fitScale(layout, width);
+    void setViewport({ x: (width - layout.width * zoom) / 2, y: (height - layout.height * zoom) / 2, zoom });
+  }, [layout, width, height, setViewport]);
+  return null;
+}
+
+function useFreshTransition(last: LastTransition | null): number | null {
+  const firstSeq = useRef(last?.seq ?? null);
+  const [fresh, setFresh] = useState<number | null>(null);
+  useEffect(() => {
+    if (!last || last.seq === firstSeq.current) return;
+    setFresh(last.seq);
+    const timer = setTimeout(() => setFresh(null), FRESH_TRANSITION_MS);
+    return () => clearTimeout(timer);
+  }, [last]);
+  return fresh;
+}
+
+/**
+ * The strategy's machine drawn for reading: the happy path as a straight spine, its own states beside it, the
+ * exceptions in their own lane, shared transitions drawn once from a group; the current state unmistakable, the
+ * states visited this cycle ticked, the ways out of the current state in blue, the last transition in amber.
+ */
+export function StateGraph(props: StateGraphProps) {
+  const { graph, currentState, visited, lastTransition, selectedState, onSelectState } = props;
+  const plan = useMemo(() => planGraph(graph), [graph]);
+  const frameRef = useRef<HTMLDivElement>(null);
+  const frameWidth = useWidth(frameRef);
+  const layout = useLayout(plan, frameWidth);
+  const [hoveredEdge, setHoveredEdge] = useState<string | null>(null);
+  const freshSeq = useFreshTransition(lastTransition);
+
+  const next = useMemo(() => new Set(nextStates(plan, currentState)), [plan, currentState]);
+  const currentGroups = useMemo(() => new Set(plan.states.find((s) => s.id === currentState)?.groups ?? []), [plan, currentState]);
+  const lastEdge = lastTransition ? edgeIdOf(plan, lastTransition.from, lastTransition.to) : null;
+  const visitedSet = useMemo(() => new Set(visited), [visited]);
+
+  const nodes = useMemo((): (StateNode | GroupNode)[] => {
+    if (!layout) return [];
+    return layout.nodes.flatMap((box): (StateNode | GroupNode)[] => {
+      const common = {
+        id: box.id,
+        position: { x: box.x, y: box.y },
+        width: box.width,
+        height: box.height,
+        // Known up front, so edges draw before the browser has measured the nodes.
+        handles: [
+          { type: 'target' as const, position: Position.Top, x: box.width / 2, y: 0, width: 1, height: 1 },
+          { type: 'source' as const, position: Position.Bottom, x: box.width / 2, y: box.height, width: 1, height: 1 },
+        ],
+        draggable: false,
+        selectable: false,
+      };
+      if (box.kind === 'group') {
+        const group = plan.groups.find((g) => g.id === box.id);
+        return group ? [{ ...common, type: 'stateGroup', data: { group, hasCurrent: currentGroups.has(group.id) } }] : [];
+      }
+      const state = plan.states.find((s) => s.id === box.id);
+      if (!state) return [];
+      const isCurrent = state.id === currentState;
+      return [
+        {
+          ...common,
           type: 'state',
-          position: { x: center.x - NODE_WIDTH / 2, y: center.y - NODE_HEIGHT / 2 },
-          width: NODE_WIDTH,
-          height: NODE_HEIGHT,
-          // Known up front so edges draw before the browser has measured the nodes.
-          handles: [
-            { type: 'target', position: Position.Top, x: NODE_WIDTH / 2, y: 0, width: 1, height: 1 },
-            { type: 'source', position: Position.Bottom, x: NODE_WIDTH / 2, y: NODE_HEIGHT, width: 1, height: 1 },
-          ],
-          ariaLabel: isCurrent ? `${id} (current state)` : id,
-          draggable: false,
-          data: { state: id, description, isCurrent },
-        };
-      }),
-    [laidOut, currentState],
-  );
+          zIndex: isCurrent ? 10 : 1,
+          data: {
+            state: state.id,
+            description: state.description,
+            loops: state.loops,
+            isCurrent,
+            isVisited: visitedSet.has(state.id),
+            isNext: next.has(state.id),
+            isSelected: selectedState === state.id,
+            clock: isCurrent ? { stateSince: props.stateSince, marketTime: props.marketTime, isMarketOpen: props.isMarketOpen } : null,
+            onSelect: onSelectState,
+          },
+        },
+      ];
+    });
+  }, [layout, plan, currentState, currentGroups, visitedSet, next, selectedState, onSelectState, props.stateSince, props.marketTime, props.isMarketOpen]);
 
-  const edges = useMemo(
-    (): TransitionEdge[] =>
-      laidOut.transitions.map(({ from, to, events, path, label }) => {
-        const isFromCurrent = from === currentState;
-        const color = isFromCurrent ? COLOR_NEXT : COLOR_OTHER;
-        return {
-          id: `${from}->${to}`,
-          source: from,
-          target: to,
-          type: 'transition',
-          ariaLabel: `${from} to ${to} on ${events.join(', ')}`,
-          markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
-          style: { stroke: color, strokeWidth: isFromCurrent ? 2 : 1.25 },
-          zIndex: isFromCurrent ? 1 : 0,
-          data: { events, path, label, isFromCurrent },
-        };
-      }),
-    [laidOut, currentState],
-  );
+  const edges = useMemo((): TransitionEdge[] => {
+    if (!layout) return [];
+    return layout.edges.map(({ edge, points, label }) => {
+      const isFromCurrent = edge.from === currentState || currentGroups.has(edge.from);
+      const tone: EdgeTone = edge.id === lastEdge ? 'last' : isFromCurrent ? 'next' : edge.isHappyPath ? 'spine' : 'plain';
+      const color = edgeColor(tone);
+      return {
+        id: edge.id,
+        source: edge.from,
+        target: edge.to,
+        type: 'transition',
+        animated: tone === 'last' && freshSeq !== null,
+        markerEnd: { type: MarkerType.ArrowClosed, color, width: 14, height: 14 },
+        style: { stroke: color, strokeWidth: tone === 'last' ? 3 : tone === 'next' ? 2 : tone === 'spine' ? 2 : 1.25 },
+        zIndex: tone === 'last' ? 3 : tone === 'next' ? 2 : 0,
+        data: {
+          from: plan.groups.find((g) => g.id === edge.from)?.name ?? edge.from,
+          to: edge.to,
+          points,
+          label,
+          labelFontPx: layout.labelFontPx,
+          triggers: edge.triggers,
+          tone,
+          isHovered: hoveredEdge === edge.id,
+        },
+      };
+    });
+  }, [layout, plan, currentState, currentGroups, lastEdge, freshSeq, hoveredEdge]);
+
+  const scale = layout && frameWidth > 0 ? fitScale(layout, frameWidth) : 1;
+  const frameHeight = layout ? Math.ceil(layout.height * scale + 2 * FRAME_PADDING) : STATE_HEIGHT * 10;
 
   return (
-    <section aria-label="State graph" className="space-y-3">
-      <h2 className="text-sm font-semibold tracking-wide text-slate-300 uppercase">State graph</h2>
-      <div className="h-[760px] w-full overflow-hidden rounded-md border border-slate-800">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={NODE_TYPES}
-        edgeTypes={EDGE_TYPES}
-        colorMode="dark"
-        fitView
-        fitViewOptions={{ padding: 0.1 }}
-        minZoom={0.2}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        edgesFocusable={false}
-        zoomOnScroll={false}
-        preventScrolling={false}
+    <section aria-label="State graph" className="space-y-2">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="text-sm font-semibold tracking-wide text-slate-300 uppercase">State graph</h2>
+        <p className="text-xs text-slate-400">
+          <span className="font-semibold text-slate-200">Filled, larger: current</span> · <span className="text-emerald-400">✓ visited this cycle</span> ·{' '}
+          <span className="text-sky-300">dashed blue: can go next</span> · <span className="text-amber-300">amber: last transition</span> · click a state to filter
+          the history
+        </p>
+      </div>
+      <div
+        ref={frameRef}
+        data-testid="state-graph-frame"
+        data-label-font-px={layout?.labelFontPx}
+        style={{ height: frameHeight, minWidth: STATE_WIDTH }}
+        className="w-full overflow-hidden rounded-md border border-slate-800 bg-slate-950"
       >
-        <Controls showInteractive={false} />
-      </ReactFlow>
+        {layout && frameWidth > 0 && (
+          <ReactFlowProvider>
+            <ReactFlow
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={NODE_TYPES}
+              edgeTypes={EDGE_TYPES}
+              colorMode="dark"
+              minZoom={0.1}
+              maxZoom={1}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              nodesFocusable={false}
+              edgesFocusable={false}
+              elementsSelectable={false}
+              panOnDrag={false}
+              zoomOnScroll={false}
+              zoomOnPinch={false}
+              zoomOnDoubleClick={false}
+              preventScrolling={false}
+              onEdgeMouseEnter={(_, edge) => setHoveredEdge(edge.id)}
+              onEdgeMouseLeave={() => setHoveredEdge(null)}
+            >
+              <FitToFrame layout={layout} width={frameWidth} height={frameHeight - FRAME_BORDER} />
+            </ReactFlow>
+          </ReactFlowProvider>
+        )}
       </div>
     </section>
   );

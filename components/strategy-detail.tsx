@@ -2,7 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { CycleTimeline } from '@/components/cycle-timeline';
 import { EntryPermit } from '@/components/entry-permit';
 import { formatMarketTime, formatMoney, formatPosition, formatStrike, formatTimeInState } from '@/components/format';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
@@ -15,6 +16,7 @@ import { Notice } from '@/components/ui/notice';
 import { StateBadge } from '@/components/ui/state-badge';
 import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
 import type { ErrorRow, RefusalRow, StrategySummary, TransitionRow } from '@/lib/api/contract';
+import { cycleTimeline } from '@/lib/client/cycle-timeline';
 import { previewQueries } from '@/lib/client/preview-queries';
 import { ApiError, strategyQueries } from '@/lib/client/queries';
 
@@ -75,8 +77,23 @@ function PositionLegs({ position }: { position: NonNullable<StrategySummary['pos
   );
 }
 
-function TransitionHistory({ transitions }: { transitions: TransitionRow[] }) {
-  const newestFirst = transitions.toSorted((a, b) => b.seq - a.seq);
+function TransitionFilter({ state, onClear }: { state: string; onClear: () => void }) {
+  return (
+    <p role="status" className="mb-2 flex items-center gap-2 text-sm">
+      <span>
+        Showing transitions of <StateBadge state={state} /> (into or out of it)
+      </span>
+      <button type="button" onClick={onClear} className="rounded border border-slate-600 px-2 py-0.5 text-xs text-sky-300 hover:bg-slate-800">
+        Clear
+      </button>
+    </p>
+  );
+}
+
+function TransitionHistory({ transitions, state }: { transitions: TransitionRow[]; state: string | null }) {
+  const newestFirst = transitions
+    .filter((row) => state === null || row.fromState === state || row.toState === state)
+    .toSorted((a, b) => b.seq - a.seq);
   return (
     <Table caption="Transition history">
       <thead>
@@ -90,7 +107,7 @@ function TransitionHistory({ transitions }: { transitions: TransitionRow[] }) {
         </tr>
       </thead>
       <tbody>
-        {newestFirst.length === 0 && <EmptyRow columns={6}>No transitions yet.</EmptyRow>}
+        {newestFirst.length === 0 && <EmptyRow columns={6}>{state ? `No transitions into or out of ${state}.` : 'No transitions yet.'}</EmptyRow>}
         {newestFirst.map((row) => (
           <tr key={row.seq}>
             <Td className="text-right font-mono">{row.seq}</Td>
@@ -177,6 +194,16 @@ function Refusals({ refusals }: { refusals: RefusalRow[] }) {
 /** One strategy: where it is, what it holds, the machine it runs, and everything that happened to it. */
 export function StrategyDetail({ id }: { id: string }) {
   const { data, error, isPending } = useQuery(strategyQueries.detail(id));
+  const [historyState, setHistoryState] = useState<string | null>(null);
+  const toggleHistoryState = useCallback((state: string) => setHistoryState((held) => (held === state ? null : state)), []);
+  const timeline = useMemo(() => (data ? cycleTimeline(data.transitions, data.errors, data.market?.time ?? null) : null), [data]);
+  const visited = useMemo(() => timeline?.visited ?? [], [timeline]);
+  // The newest change of state: transitions that only update the context (fills, marks) stay in their state.
+  const newest = useMemo(
+    () => data?.transitions.filter((row) => row.fromState !== row.toState).reduce<TransitionRow | null>((top, row) => (top && top.seq > row.seq ? top : row), null) ?? null,
+    [data],
+  );
+  const lastTransition = useMemo(() => (newest ? { seq: newest.seq, from: newest.fromState, to: newest.toState } : null), [newest]);
 
   if (isPending) return <Notice>Loading strategy…</Notice>;
   if (!data) {
@@ -289,11 +316,26 @@ export function StrategyDetail({ id }: { id: string }) {
       <Card title="Position">
         {strategy.position ? <PositionLegs position={strategy.position} /> : <p className="text-sm text-slate-400">Flat: no open position.</p>}
       </Card>
-      <Card>
-        <StateGraph graph={data.graph} currentState={strategy.state} />
+      {/* The graph is the page's widest content: on a screen wider than the page it takes the screen's width. */}
+      <Card className="mr-[min(0px,calc(50%_-_50vw_+_2rem))] ml-[min(0px,calc(50%_-_50vw_+_1rem))]">
+        <StateGraph
+          graph={data.graph}
+          currentState={strategy.state}
+          stateSince={strategy.stateSince}
+          marketTime={market?.time ?? null}
+          isMarketOpen={market?.isOpen ?? false}
+          visited={visited}
+          lastTransition={lastTransition}
+          selectedState={historyState}
+          onSelectState={toggleHistoryState}
+        />
       </Card>
       <Card>
-        <TransitionHistory transitions={data.transitions} />
+        <CycleTimeline timeline={timeline} />
+      </Card>
+      <Card>
+        {historyState && <TransitionFilter state={historyState} onClear={() => setHistoryState(null)} />}
+        <TransitionHistory transitions={data.transitions} state={historyState} />
       </Card>
       <Card>
         <Errors errors={data.errors} />

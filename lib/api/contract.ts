@@ -171,7 +171,8 @@ export type Overview = z.infer<typeof overviewSchema>;
 
 export const graphSchema = z.object({
   states: z.array(z.object({ id: z.string(), description: z.string().nullable() })),
-  transitions: z.array(z.object({ from: z.string(), to: z.string(), event: z.string() })),
+  /** `guard`: the named guard that must hold for the transition to be taken, null when it has none. */
+  transitions: z.array(z.object({ from: z.string(), to: z.string(), event: z.string(), guard: z.string().nullable() })),
 });
 export type StrategyGraph = z.infer<typeof graphSchema>;
 

@@ -10,9 +10,6 @@ export async function readStrategyDetail(id: string, context: Pick<ServerContext
   const graph = machineGraph(strategyDefinition(latest.strategy.kind).machine);
   return {
     ...latest,
-    graph: {
-      states: [...graph.states],
-      transitions: graph.transitions.map(({ from, to, event }) => ({ from, to, event })),
-    },
+    graph: { states: [...graph.states], transitions: [...graph.transitions] },
   };
 }
