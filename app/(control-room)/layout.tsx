@@ -22,6 +22,9 @@ export default async function ControlRoomLayout({ children }: { children: ReactN
   return (
     <OperatorProvider operator={{ name: operator.name, role: operator.role }}>
       <Providers>
+        <a href="#main" className="sr-only rounded-md bg-sky-800 px-3 py-2 text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-20">
+          Skip to content
+        </a>
         <header className="border-b border-slate-800 bg-slate-900">
           <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2">
             <Link href="/" className="text-lg font-bold tracking-tight text-slate-50">
@@ -58,7 +61,7 @@ export default async function ControlRoomLayout({ children }: { children: ReactN
             </span>
           </nav>
         </header>
-        <main className="mx-auto max-w-7xl space-y-4 px-4 py-4">
+        <main id="main" tabIndex={-1} className="mx-auto max-w-7xl space-y-4 px-4 py-4 focus:outline-none">
           <TwoFactorEnrolmentGuard mustEnrol={mustEnrolTwoFactor(operator)}>{children}</TwoFactorEnrolmentGuard>
         </main>
       </Providers>
