@@ -82,6 +82,11 @@ test('the paper-broker fault panel starts folded and opens with its toggle', asy
 });
 
 test('no page scrolls sideways on a phone: wide tables scroll inside their own frame', async ({ page }) => {
+  const overflowOf = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto(`${server.url}/sign-in`);
+  await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
+  expect(await overflowOf(), '/sign-in is wider than the screen').toBeLessThanOrEqual(0);
+
   await signIn(page, server, 'admin');
   const [{ id } = { id: '' }] = await query<{ id: string }>("SELECT id FROM strategy WHERE name = 'LT112'");
   const pages = [
@@ -96,7 +101,7 @@ test('no page scrolls sideways on a phone: wide tables scroll inside their own f
   for (const { path, heading } of pages) {
     await page.goto(`${server.url}${path}`);
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeAttached();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await overflowOf();
     expect(overflow, `${path} is ${overflow}px wider than the screen`).toBeLessThanOrEqual(0);
   }
 });
