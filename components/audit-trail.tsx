@@ -9,14 +9,7 @@ import { Card } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { EmptyRow, Table, Td, Th } from '@/components/ui/table';
 import type { AuditRow } from '@/lib/api/contract';
-import { auditQueries, verifyAuditTrail } from '@/lib/client/queries';
-
-/** The filters the page reads from (and writes to) its URL, so a filtered view can be shared or reloaded. */
-const FILTERS = ['strategy', 'actor', 'kind', 'state', 'from', 'to', 'q'] as const;
-type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
-
-const filtersFrom = (params: URLSearchParams): Filters =>
-  Object.fromEntries(FILTERS.flatMap((name) => (params.get(name) ? [[name, params.get(name)!]] : [])));
+import { auditFiltersFrom, auditQueries, verifyAuditTrail, type AuditFilters as Filters } from '@/lib/client/queries';
 
 const queryString = (filters: Filters, extra: Record<string, string> = {}) => new URLSearchParams({ ...filters, ...extra }).toString();
 
@@ -135,7 +128,7 @@ function VerifyChain() {
 export function AuditTrail() {
   const router = useRouter();
   const pathname = usePathname();
-  const filters = filtersFrom(useSearchParams());
+  const filters = auditFiltersFrom(useSearchParams());
   const trail = useInfiniteQuery(auditQueries.page(filters));
   const rows = trail.data?.pages.flatMap((page) => page.rows) ?? [];
   const apply = (next: Filters) => {

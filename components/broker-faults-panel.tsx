@@ -37,7 +37,9 @@ const inputClass =
  * stale quotes, legged fills) so an audience can watch the strategies handle them.
  */
 export function BrokerFaultsPanel() {
-  const ids = { rejectNext: useId(), rejectReason: useId(), latencyBars: useId() };
+  const ids = { rejectNext: useId(), rejectReason: useId(), latencyBars: useId(), controls: useId() };
+  // Folded until asked for: a demo tool, which on a phone would otherwise take half the screen.
+  const [isOpen, setOpen] = useState(false);
   const queryClient = useQueryClient();
   const query = useQuery(brokerFaultQueries.current());
   const [draft, setDraft] = useState<BrokerFaults | null>(null);
@@ -90,11 +92,18 @@ export function BrokerFaultsPanel() {
   };
 
   return (
-    <Card title="Paper broker faults (demo)">
-      <form onSubmit={submit} noValidate className="space-y-3 text-sm">
-        <p role="status" className="text-slate-300">
-          {activeFaults(current)}
-        </p>
+    <Card
+      title="Paper broker faults (demo)"
+      actions={
+        <Button aria-expanded={isOpen} aria-controls={ids.controls} onClick={() => setOpen(!isOpen)} className="px-2 py-1 text-xs">
+          {isOpen ? 'Hide controls' : 'Show controls'}
+        </Button>
+      }
+    >
+      <p role="status" className="text-sm text-slate-300">
+        {activeFaults(current)}
+      </p>
+      <form id={ids.controls} hidden={!isOpen} onSubmit={submit} noValidate aria-label="Paper broker faults" className="mt-3 space-y-3 text-sm">
         <div className="grid grid-cols-[auto_1fr] items-center gap-x-3 gap-y-2">
           <label htmlFor={ids.rejectNext}>Reject next orders</label>
           <input

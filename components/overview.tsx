@@ -10,6 +10,7 @@ import { ModeBanner, MarketClock, TradingModeStatus, UnconfirmedCancels } from '
 import { useCanOperate, useOperator } from '@/components/operator-context';
 import { RecentCommands } from '@/components/recent-commands';
 import { RiskPanel } from '@/components/risk-panel';
+import { StrategyCards } from '@/components/strategy-cards';
 import { Card } from '@/components/ui/card';
 import { Money } from '@/components/ui/money';
 import { Notice } from '@/components/ui/notice';
@@ -165,10 +166,11 @@ export function Overview() {
 
   return (
     <div className="space-y-4">
-      <Card>
-        <div className="flex flex-wrap items-center justify-between gap-4">
+      {/* Sticky: however far down the page, the mode and the stops (Emergency Halt) stay on screen. */}
+      <Card className="sticky top-0 z-10">
+        <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
           <MarketClock market={data.market} />
-          <div className="flex items-start gap-4">
+          <div className="flex flex-wrap items-start gap-x-4 gap-y-2">
             <TradingModeStatus system={data.system} />
             <UnconfirmedCancels system={data.system} />
             <SystemActions system={data.system} />
@@ -177,7 +179,8 @@ export function Overview() {
       </Card>
       <ModeBanner system={data.system} />
       {error && <Notice tone="warning">Showing older data; the last refresh failed: {error.message}</Notice>}
-      <Card>
+      <StrategyCards strategies={data.strategies} marketTime={data.market?.time} className="md:hidden" />
+      <Card className="hidden md:block">
         <Table caption="Strategies">
           <thead>
             <tr>

@@ -18,7 +18,7 @@ export function SignOutButton() {
       type="button"
       onClick={() => void signOut()}
       disabled={isPending}
-      className="text-sm text-slate-300 underline-offset-2 hover:text-slate-50 hover:underline disabled:opacity-50"
+      className="text-sm whitespace-nowrap text-slate-300 underline-offset-2 hover:text-slate-50 hover:underline disabled:opacity-50"
     >
       Sign out
     </button>

@@ -115,8 +115,8 @@ function TransitionHistory({ transitions, state }: { transitions: TransitionRow[
               <MarketTime marketTime={row.marketTime} wallTime={row.wallTime} />
             </Td>
             <Td className="whitespace-nowrap">
-              {row.fromState ? <StateBadge state={row.fromState} /> : <span className="text-slate-500">start</span>}
-              <span className="px-1.5 text-slate-500">→</span>
+              {row.fromState ? <StateBadge state={row.fromState} /> : <span className="text-slate-400">start</span>}
+              <span className="px-1.5 text-slate-400">→</span>
               <StateBadge state={row.toState} />
             </Td>
             <Td className="font-mono text-xs">{row.eventType}</Td>

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
 import { signIn } from './support/auth';
+import { openBrokerFaults } from './support/broker-faults';
 
 // A calm Wednesday from 09:40 ET, one market minute a second: time to inject a fault before the
 // strategies that trade from 10:00 ET send their first orders.
@@ -20,7 +21,7 @@ test.beforeEach(async ({ page }) => signIn(page, server));
 
 test('a rejection injected from the dashboard rolls one entry back, on the record, and the strategy enters later', async ({ page }) => {
   await page.goto(server.url);
-  const panel = page.getByRole('region', { name: 'Paper broker faults (demo)' });
+  const panel = await openBrokerFaults(page);
   await expect(panel).toContainText('No faults injected');
   await panel.getByLabel('Reject next orders').fill('1');
   await panel.getByLabel('Rejection reason').fill('desk limit (demo)');

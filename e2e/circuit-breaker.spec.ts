@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
 import { signIn } from './support/auth';
+import { openBrokerFaults } from './support/broker-faults';
 
 // A calm Wednesday from 09:40 ET, one market minute a second. Every entry attempt of the morning is
 // rejected, so each strategy that trades from 10:00 ET trips its circuit breaker on its third error.
@@ -21,7 +22,7 @@ test.beforeEach(async ({ page }) => signIn(page, server));
 
 test('three errors put a strategy in ERROR until an operator recovers it from its page', async ({ page }) => {
   await page.goto(server.url);
-  const panel = page.getByRole('region', { name: 'Paper broker faults (demo)' });
+  const panel = await openBrokerFaults(page);
   await panel.getByLabel('Reject next orders').fill('40');
   await panel.getByRole('button', { name: 'Apply' }).click();
   await expect(panel).toContainText('rejecting the next 40');

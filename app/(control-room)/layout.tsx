@@ -22,43 +22,50 @@ export default async function ControlRoomLayout({ children }: { children: ReactN
   return (
     <OperatorProvider operator={{ name: operator.name, role: operator.role }}>
       <Providers>
+        <a href="#main" className="sr-only rounded-md bg-sky-800 px-3 py-2 text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-20">
+          Skip to content
+        </a>
         <header className="border-b border-slate-800 bg-slate-900">
+          {/* On a phone: the name, the live dot, who and Sign out on the first line, the pages below it. */}
           <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2">
             <Link href="/" className="text-lg font-bold tracking-tight text-slate-50">
               Wheelhouse
             </Link>
-            <Link href="/" className="text-sm text-slate-300 hover:text-slate-50">
-              Overview
-            </Link>
-            <Link href="/audit" className="text-sm text-slate-300 hover:text-slate-50">
-              Audit
-            </Link>
-            <Link href="/settings/risk" className="text-sm text-slate-300 hover:text-slate-50">
-              Risk limits
-            </Link>
-            {hasRole(operator.role, 'operator') && (
-              <Link href="/settings/alerts" className="text-sm text-slate-300 hover:text-slate-50">
-                Alerts
+            <div className="order-last flex w-full flex-wrap gap-x-4 gap-y-1 sm:order-none sm:w-auto sm:gap-x-6">
+              <Link href="/" className="text-sm text-slate-300 hover:text-slate-50">
+                Overview
               </Link>
-            )}
-            {operator.role === 'admin' && (
-              <Link href="/admin/users" className="text-sm text-slate-300 hover:text-slate-50">
-                Users
+              <Link href="/audit" className="text-sm text-slate-300 hover:text-slate-50">
+                Audit
               </Link>
-            )}
-            <Link href="/account" className="text-sm text-slate-300 hover:text-slate-50">
-              Account
-            </Link>
-            <span className="ml-auto flex items-center gap-4">
+              <Link href="/settings/risk" className="text-sm text-slate-300 hover:text-slate-50">
+                Risk limits
+              </Link>
+              {hasRole(operator.role, 'operator') && (
+                <Link href="/settings/alerts" className="text-sm text-slate-300 hover:text-slate-50">
+                  Alerts
+                </Link>
+              )}
+              {operator.role === 'admin' && (
+                <Link href="/admin/users" className="text-sm text-slate-300 hover:text-slate-50">
+                  Users
+                </Link>
+              )}
+              <Link href="/account" className="text-sm text-slate-300 hover:text-slate-50">
+                Account
+              </Link>
+            </div>
+            <span className="ml-auto flex items-center gap-3 sm:gap-4">
               <LiveIndicator />
               <span className="text-sm text-slate-300">
-                {operator.name} <span className="rounded bg-slate-800 px-1.5 py-0.5 text-xs text-slate-200">{operator.role}</span>
+                <span className="max-sm:sr-only">{operator.name} </span>
+                <span className="rounded bg-slate-800 px-1.5 py-0.5 text-xs text-slate-200">{operator.role}</span>
               </span>
               <SignOutButton />
             </span>
           </nav>
         </header>
-        <main className="mx-auto max-w-7xl space-y-4 px-4 py-4">
+        <main id="main" tabIndex={-1} className="mx-auto max-w-7xl space-y-4 px-4 py-4 focus:outline-none">
           <TwoFactorEnrolmentGuard mustEnrol={mustEnrolTwoFactor(operator)}>{children}</TwoFactorEnrolmentGuard>
         </main>
       </Providers>

@@ -43,8 +43,8 @@ export default async function SignInPage() {
               {DEMO_USERS.map((user) => (
                 <tr key={user.email}>
                   <td className="py-1 font-sans">{user.role}</td>
-                  <td className="py-1">{user.email}</td>
-                  <td className="py-1">{user.password}</td>
+                  <td className="py-1 break-all">{user.email}</td>
+                  <td className="py-1 break-all">{user.password}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,7 @@
 import type { ComponentProps } from 'react';
 
 const VARIANTS = {
-  primary: 'bg-sky-600 text-white hover:bg-sky-500 focus-visible:outline-sky-400',
+  primary: 'bg-sky-700 text-white hover:bg-sky-800 focus-visible:outline-sky-400',
   secondary: 'bg-slate-700 text-slate-100 hover:bg-slate-600 focus-visible:outline-slate-400',
   warning: 'bg-amber-500 text-slate-950 hover:bg-amber-400 focus-visible:outline-amber-300',
   danger: 'bg-red-600 text-white hover:bg-red-500 focus-visible:outline-red-400',

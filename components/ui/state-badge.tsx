@@ -38,15 +38,15 @@ const BADGE_CLASSES: Record<Tone, string> = {
   violet: 'bg-violet-900 text-violet-100 ring-violet-500',
 };
 
-/** Fill and ring for the current state's node in the state graph: brighter than a badge so it stands out. */
+/** Fill and ring for the current state's node in the state graph: brighter than a badge so it stands out, white text at 4.5:1 or more. */
 const CURRENT_NODE_CLASSES: Record<Tone, string> = {
   gray: 'bg-gray-500 text-white ring-gray-200',
   blue: 'bg-blue-600 text-white ring-blue-200',
-  green: 'bg-green-600 text-white ring-green-200',
-  teal: 'bg-teal-600 text-white ring-teal-200',
+  green: 'bg-green-700 text-white ring-green-200',
+  teal: 'bg-teal-700 text-white ring-teal-200',
   amber: 'bg-amber-500 text-slate-950 ring-amber-200',
   slate: 'bg-slate-500 text-white ring-slate-200',
-  red: 'bg-red-600 text-white ring-red-200',
+  red: 'bg-red-700 text-white ring-red-200',
   violet: 'bg-violet-600 text-white ring-violet-200',
 };
 

@@ -8,9 +8,13 @@ interface TableProps {
   children: ReactNode;
 }
 
+/**
+ * A table in a frame of its own that scrolls sideways when the table is wider than the screen (a phone), so the page
+ * does not. The frame takes the keyboard's focus, so its arrow keys scroll it too, and is named after the table.
+ */
 export function Table({ caption, note, children }: TableProps) {
   return (
-    <div className="overflow-x-auto">
+    <div role="region" aria-label={caption} tabIndex={0} className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-sky-400">
       <table className="w-full border-collapse text-left text-sm">
         <caption className="pb-2 text-left caption-top">
           <span className="block text-sm font-semibold tracking-wide text-slate-300 uppercase">{caption}</span>

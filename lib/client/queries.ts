@@ -186,10 +186,21 @@ export async function postResumeRequest(reason: string, idempotencyKey: string):
   return null;
 }
 
+/** The filters the audit page reads from (and writes to) its URL, so a filtered view can be shared or reloaded. */
+export const AUDIT_FILTERS = ['strategy', 'actor', 'kind', 'state', 'from', 'to', 'q'] as const;
+export type AuditFilters = Partial<Record<(typeof AUDIT_FILTERS)[number], string>>;
+
+/**
+ * The audit filters a URL's query names, the ones left empty left out: the page on the server and in the browser
+ * read the same URL into the same filters, hence the same query key.
+ */
+export const auditFiltersFrom = (params: URLSearchParams): AuditFilters =>
+  Object.fromEntries(AUDIT_FILTERS.flatMap((name) => (params.get(name) ? [[name, params.get(name)!]] : [])));
+
 /** The audit trail, a page at a time (newest first), for the filters in the page's URL. */
 export const auditQueries = {
   all: () => ['audit'] as const,
-  page: (filters: Record<string, string>) =>
+  page: (filters: AuditFilters) =>
     infiniteQueryOptions({
       queryKey: ['audit', 'rows', filters] as const,
       initialPageParam: null as string | null,

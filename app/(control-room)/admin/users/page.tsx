@@ -3,6 +3,8 @@ import { redirect } from 'next/navigation';
 import { UserAdministration } from '@/components/user-administration';
 import { Notice } from '@/components/ui/notice';
 import { currentOperator } from '@/lib/use-cases/authorize-request';
+import { Prefetch } from '../../prefetch';
+import { serverQueries } from '../../server-queries';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,7 +23,9 @@ export default async function UsersPage() {
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-50">Users</h1>
-      <UserAdministration currentUserEmail={operator.name} />
+      <Prefetch needed="admin" path="/admin/users" load={(client) => client.prefetchQuery(serverQueries.users())}>
+        <UserAdministration currentUserEmail={operator.name} />
+      </Prefetch>
     </>
   );
 }

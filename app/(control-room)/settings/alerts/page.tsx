@@ -4,6 +4,8 @@ import { AlertSettings } from '@/components/alert-settings';
 import { Notice } from '@/components/ui/notice';
 import { hasRole } from '@/lib/auth/roles';
 import { currentOperator } from '@/lib/use-cases/authorize-request';
+import { Prefetch } from '../../prefetch';
+import { serverQueries } from '../../server-queries';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +17,9 @@ export default async function AlertsPage() {
     <>
       <h1 className="text-xl font-semibold text-slate-50">Alerts</h1>
       {hasRole(operator.role, 'operator') ? (
-        <AlertSettings canChange={operator.role === 'admin'} />
+        <Prefetch needed="operator" path="/settings/alerts" load={(client, reader) => client.prefetchQuery(serverQueries.alerts(reader))}>
+          <AlertSettings canChange={operator.role === 'admin'} />
+        </Prefetch>
       ) : (
         <Notice tone="error">403: the alert settings are for operators and admins. You are signed in as {operator.role}.</Notice>
       )}

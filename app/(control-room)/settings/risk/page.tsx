@@ -1,4 +1,6 @@
 import { RiskLimitsSettings } from '@/components/risk-limits-settings';
+import { Prefetch } from '../../prefetch';
+import { serverQueries } from '../../server-queries';
 
 export const dynamic = 'force-dynamic';
 
@@ -7,7 +9,9 @@ export default function RiskLimitsPage() {
   return (
     <>
       <h1 className="text-xl font-semibold text-slate-50">Risk limits</h1>
-      <RiskLimitsSettings />
+      <Prefetch needed="viewer" path="/settings/risk" load={(client) => client.prefetchQuery(serverQueries.riskLimits())}>
+        <RiskLimitsSettings />
+      </Prefetch>
     </>
   );
 }
