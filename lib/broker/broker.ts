@@ -69,4 +69,6 @@ export interface Broker {
    * again, as long as no order it placed, cancelled or advanced since can have changed them (the engine's bar loop).
    */
   account(bar: MarketBar, options?: AccountOptions): Promise<Account>;
+  /** The account's net liquidation value, as `account` gives it, without the buying power: asked on every bar. */
+  netLiquidation(bar: MarketBar, options?: AccountOptions): Promise<number>;
 }

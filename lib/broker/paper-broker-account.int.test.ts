@@ -122,6 +122,8 @@ describe('the paper broker’s account', () => {
     expect(fresh.cash).toBeGreaterThan(DEFAULT_STARTING_BALANCE);
     // Reused, the ledger is still marked at the bar it is asked about.
     expect(await broker.account(at, { reuseLedger: true })).toMatchObject({ cash: fresh.cash, positionsValue: expect.closeTo(-valueAt(flip(CONDOR), at), 2) });
+    // The engine's every-bar read: the same ledger, the same figure, without the buying power.
+    expect(await broker.netLiquidation(moved, { reuseLedger: true })).toBe((await broker.account(moved, { reuseLedger: true })).netLiquidation);
 
     const close = await broker.placeCombo({ clientOrderId: 'close', legs: flip(CONDOR) }, moved);
     expect(close.status).toBe('FILLED');

@@ -4,7 +4,7 @@ import { PaperVenueRepository, type LegFillWrite, type PaperVenueTransaction, ty
 import { isMarketOpen, sessionClose } from '../domain/market/calendar';
 import { comboNetCredit, quoteOption } from '../domain/market/option-pricing';
 import type { ComboOrder, EpochMs, LegFill, MarketBar, OrderLeg } from '../domain/market/types';
-import { accountOf, DEFAULT_STARTING_BALANCE, type Account, type AccountLedger } from '../domain/risk/account';
+import { accountOf, DEFAULT_STARTING_BALANCE, netLiquidationOf, type Account, type AccountLedger } from '../domain/risk/account';
 import type { BrokerFaults } from '../domain/venue-faults';
 import { AppError } from '../errors';
 import { BrokerConnectionError, BrokerTimeoutError, type AccountOptions, type Broker, type BrokerOrder, type BrokerPosition, type SenderLease } from './broker';
@@ -243,14 +243,22 @@ export class PaperBroker implements Broker {
    * advanced nothing since; fills written by another client (a server finishing a send after losing its lease) show
    * at the next read afresh, which the engine makes when it loads or takes strategies over.
    */
-  async account(bar: MarketBar, { reuseLedger = false }: AccountOptions = {}): Promise<Account> {
+  async account(bar: MarketBar, options: AccountOptions = {}): Promise<Account> {
+    return accountOf(await this.ledger(options), bar);
+  }
+
+  async netLiquidation(bar: MarketBar, options: AccountOptions = {}): Promise<number> {
+    return netLiquidationOf(await this.ledger(options), bar);
+  }
+
+  private async ledger({ reuseLedger = false }: AccountOptions): Promise<AccountLedger> {
     await this.reachableFaults();
     const last = this.lastLedger;
-    if (reuseLedger && last !== null && last.changes === this.venueChanges) return accountOf(last.ledger, bar);
+    if (reuseLedger && last !== null && last.changes === this.venueChanges) return last.ledger;
     const changes = this.venueChanges;
     const ledger = await this.venue.ledger(this.options.startingBalance ?? DEFAULT_STARTING_BALANCE);
     this.lastLedger = { ledger, changes };
-    return accountOf(ledger, bar);
+    return ledger;
   }
 
   /** Runs a call that may change orders, fills or positions at the venue, and counts it once it has settled. */

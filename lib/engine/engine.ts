@@ -528,7 +528,7 @@ export class Engine {
   private async readNetLiquidation(bar: MarketBar): Promise<void> {
     try {
       const takeovers = this.takeovers;
-      this.netLiquidation = (await this.options.broker.account(bar, { reuseLedger: this.takeoversAtLedgerRead === takeovers })).netLiquidation;
+      this.netLiquidation = await this.options.broker.netLiquidation(bar, { reuseLedger: this.takeoversAtLedgerRead === takeovers });
       this.takeoversAtLedgerRead = takeovers;
     } catch (error) {
       this.options.log.warn({ err: error, lastNetLiquidation: this.netLiquidation }, 'broker account not read');

@@ -199,7 +199,8 @@ describe('a strategy runner', () => {
       expect(runner.context).toMatchObject({ order: null, position: null, errorCount: 0 });
       const refusal = strategies.transitions.at(-1)!;
       expect(refusal).toMatchObject({ fromState: 'ENTERING', toState: 'WAITING', eventType: 'order.updated', reason: expect.stringContaining('pre-trade gate: system is HALTED') });
-      expect(refusal.eventPayload).toMatchObject({ order: { status: 'REJECTED', isGateRefusal: true, legFills: [] } });
+      // The mode the gate decided in goes with the refusal: a refused adjustment is asked again once it changes.
+      expect(refusal.eventPayload).toMatchObject({ order: { status: 'REJECTED', isGateRefusal: true, legFills: [], gateSystemMode: 'HALTED' } });
       expect(strategies.errors).toMatchObject([{ type: 'ORDER_REJECTED', state: 'ENTERING', message: expect.stringMatching(/^pre-trade gate: system is HALTED/) }]);
       expect(gate.decisions.get(`${ID}:2026-11-20:entry:1`)).toMatchObject({ allowed: false });
     });
@@ -211,6 +212,7 @@ describe('a strategy runner', () => {
       expect(broker.placed).toEqual([]);
       expect(runner.state).toBe('WAITING');
       expect(strategies.transitions.at(-1)?.reason).toBe('entry rejected (pre-trade gate unavailable, not sent: connection terminated): rolled back, nothing held');
+      expect(strategies.transitions.at(-1)?.eventPayload).not.toHaveProperty('order.gateSystemMode');
     });
 
     it('sends an order that only reduces the position without asking the gate, even one that would fail', async () => {

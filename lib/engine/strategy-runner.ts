@@ -310,7 +310,15 @@ export class StrategyRunner {
     const refusal = await this.preTradeRefusal(order, bar);
     if (refusal !== null) {
       // Answered as the broker answers a rejection, so each state rolls back as it would from one.
-      const refused: OrderUpdate = { clientOrderId: order.clientOrderId, status: 'REJECTED', legFills: [], reason: refusal, time: bar.time, isGateRefusal: true };
+      const refused: OrderUpdate = {
+        clientOrderId: order.clientOrderId,
+        status: 'REJECTED',
+        legFills: [],
+        reason: refusal.reason,
+        time: bar.time,
+        isGateRefusal: true,
+        ...(refusal.systemMode ? { gateSystemMode: refusal.systemMode } : {}),
+      };
       await this.apply({ type: 'order.updated', order: refused }, { actor: SYSTEM_ACTOR, marketTime: bar.time });
       return;
     }
@@ -345,27 +353,28 @@ export class StrategyRunner {
   }
 
   /**
-   * Why the pre-trade gate keeps `order` from going out on `bar`, or null to send it. An order that only reduces
-   * what the strategy holds never asks, so exits work even while the database does not; an opening order goes out
-   * only on the gate's approval, so one the gate cannot decide is not sent (fail closed).
+   * Why the pre-trade gate keeps `order` from going out on `bar` (and the system mode it decided in), or null to send
+   * it. An order that only reduces what the strategy holds never asks, so exits work even while the database does
+   * not; an opening order goes out only on the gate's approval, so one the gate cannot decide is not sent (fail closed).
    */
-  private async preTradeRefusal(order: PendingOrder, bar: MarketBar): Promise<string | null> {
+  private async preTradeRefusal(order: PendingOrder, bar: MarketBar): Promise<{ reason: string; systemMode?: SystemMode } | null> {
     if (isRiskReducing(order.legs, this.context.position)) return null;
     const { clientOrderId, purpose, legs, decidedPrice } = order;
+    const systemMode = this.deps.systemMode();
     try {
       const decision = await this.deps.riskGate.decide({
         order: { strategyId: this.id, clientOrderId, purpose, legs, decidedPrice },
         bar,
         limits: this.deps.riskLimits(),
-        systemMode: this.deps.systemMode(),
+        systemMode,
         netLiquidation: this.deps.netLiquidation(),
       });
       if (decision.allowed) return null;
       this.deps.log.info({ strategyId: this.id, clientOrderId, reasons: decision.reasons }, 'order refused by the pre-trade gate');
-      return `pre-trade gate: ${decision.reasons.join('; ')}`;
+      return { reason: `pre-trade gate: ${decision.reasons.join('; ')}`, systemMode };
     } catch (error) {
       this.deps.log.error({ strategyId: this.id, err: error, clientOrderId }, 'pre-trade gate unavailable: order not sent');
-      return `pre-trade gate unavailable, not sent: ${error instanceof Error ? error.message : String(error)}`;
+      return { reason: `pre-trade gate unavailable, not sent: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 

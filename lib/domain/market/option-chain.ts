@@ -7,11 +7,19 @@ import type { MarketBar, OptionRight, Underlying } from './types';
 
 const FRIDAY = 5;
 
+/** Hot path (every held position's expiries, every bar): each date is parsed and checked once. */
+const epochDays = new Map<NyDate, number>();
+const EPOCH_DAYS_LIMIT = 4096;
+
 function epochDay(date: NyDate): number {
+  const known = epochDays.get(date);
+  if (known !== undefined) return known;
   const ms = Date.parse(date);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(ms)) {
     throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
   }
+  if (epochDays.size >= EPOCH_DAYS_LIMIT) epochDays.clear();
+  epochDays.set(date, ms / DAY_MS);
   return ms / DAY_MS;
 }
 

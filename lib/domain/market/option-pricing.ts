@@ -50,13 +50,16 @@ interface ExpirySessions {
   readonly weekdaysBetween: number;
 }
 
-/** Hot path (every quote of every bar): the calendar work is done once per expiry and day. */
-const sessionsCache = new Map<string, ExpirySessions>();
+/**
+ * Hot path (every quote of every bar): the calendar work is done once per expiry and day. Keyed by expiry, then by
+ * day, so that a quote builds no key string.
+ */
+const sessionsCache = new Map<NyDate, Map<NyDate, ExpirySessions>>();
 const SESSIONS_CACHE_LIMIT = 1024;
 
 function expirySessions(expiry: NyDate, today: NyDate): ExpirySessions {
-  const key = `${expiry}|${today}`;
-  const cached = sessionsCache.get(key);
+  let byDay = sessionsCache.get(expiry);
+  const cached = byDay?.get(today);
   if (cached) return cached;
   const sessions: ExpirySessions = {
     expiryOpen: sessionOpen(expiry),
@@ -64,8 +67,12 @@ function expirySessions(expiry: NyDate, today: NyDate): ExpirySessions {
     today: isTradingDay(today) ? { open: sessionOpen(today), close: sessionClose(today) } : null,
     weekdaysBetween: weekdaysBetween(today, expiry),
   };
-  if (sessionsCache.size >= SESSIONS_CACHE_LIMIT) sessionsCache.clear();
-  sessionsCache.set(key, sessions);
+  if (!byDay || byDay.size >= SESSIONS_CACHE_LIMIT) {
+    if (sessionsCache.size >= SESSIONS_CACHE_LIMIT) sessionsCache.clear();
+    byDay = new Map();
+    sessionsCache.set(expiry, byDay);
+  }
+  byDay.set(today, sessions);
   return sessions;
 }
 

@@ -3,7 +3,7 @@ import { nyTime } from '../market/calendar';
 import { quoteOption } from '../market/option-pricing';
 import type { LegFill, MarketBar, OptionContract, Side, Underlying } from '../market/types';
 import { applyFills, emptyPosition } from '../strategies/position';
-import { accountOf, premiumReceivedOf, type Account } from './account';
+import { accountOf, netLiquidationOf, premiumReceivedOf, type Account } from './account';
 
 const BAR: MarketBar = {
   time: nyTime('2026-11-20', 11, 0),
@@ -113,5 +113,14 @@ describe('the account: cash from fills, positions at mid, buying power', () => {
     const afterClose = { ...BAR, time: nyTime('2026-11-20', 16, 30) };
     const account = accountAfter([fill(call, 'BUY', 1, 10.5)], afterClose);
     expect(account).toMatchObject({ cash: START - 1_050, positionsValue: 1_000, netLiquidation: START - 50 });
+  });
+
+  it('gives the same net liquidation value alone as within the whole account, to the cent', () => {
+    const strangle = [fill(option('ES', 'P', 5600), 'SELL', 2, 21.5), fill(option('ES', 'C', 6400), 'SELL', 2, 18.25)];
+    const condor = [fill(option('SPY', 'P', 580), 'BUY', 1, 2.1), fill(option('SPY', 'P', 590), 'SELL', 1, 4.4), fill(option('QQQ', 'C', 520), 'SELL', 3, 3.3)];
+    for (const fills of [[], strangle, condor, [...strangle, ...condor]]) {
+      const ledger = { startingBalance: START, premiumReceived: premiumReceivedOf(fills), positions: applyFills(emptyPosition('test', 0), fills).legs };
+      expect(netLiquidationOf(ledger, BAR)).toBe(accountOf(ledger, BAR).netLiquidation);
+    }
   });
 });

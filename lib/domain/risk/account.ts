@@ -51,11 +51,9 @@ export function premiumReceivedOf(fills: readonly LegFill[]): PremiumReceived {
  * The account on `bar`: cash from the ledger's fills, the held legs marked at the bar's mids, and the buying power
  * they tie up. A round trip leaves cash at the starting balance plus its realised P&L.
  */
-export function accountOf({ startingBalance, premiumReceived, positions }: AccountLedger, bar: MarketBar): Account {
-  const premiumCash = UNDERLYINGS.reduce((sum, underlying) => sum + (premiumReceived[underlying] ?? 0) * contractMultiplier(underlying), 0);
-  const cash = roundCents(startingBalance + premiumCash);
-  const positionsValue = roundCents(marketValue({ legs: positions }, bar));
-  const netLiquidation = roundCents(cash + positionsValue);
+export function accountOf(ledger: AccountLedger, bar: MarketBar): Account {
+  const { startingBalance, positions } = ledger;
+  const { cash, positionsValue, netLiquidation } = markedLedger(ledger, bar);
   const { requirement } = buyingPowerOf(positions, bar);
   return {
     startingBalance,
@@ -65,4 +63,19 @@ export function accountOf({ startingBalance, premiumReceived, positions }: Accou
     buyingPowerRequirement: requirement,
     buyingPowerAvailable: roundCents(netLiquidation - requirement),
   };
+}
+
+/**
+ * The account's net liquidation value on `bar`, as {@link accountOf} gives it, without working out the margin: what
+ * the engine measures the loss limits and the risk limits by on every bar.
+ */
+export function netLiquidationOf(ledger: AccountLedger, bar: MarketBar): number {
+  return markedLedger(ledger, bar).netLiquidation;
+}
+
+function markedLedger({ startingBalance, premiumReceived, positions }: AccountLedger, bar: MarketBar) {
+  const premiumCash = UNDERLYINGS.reduce((sum, underlying) => sum + (premiumReceived[underlying] ?? 0) * contractMultiplier(underlying), 0);
+  const cash = roundCents(startingBalance + premiumCash);
+  const positionsValue = roundCents(marketValue({ legs: positions }, bar));
+  return { cash, positionsValue, netLiquidation: roundCents(cash + positionsValue) };
 }

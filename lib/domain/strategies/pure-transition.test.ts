@@ -36,12 +36,29 @@ describe('pureTransition', () => {
     expect(ours).toMatchObject({ value: 'counting', context: { count: 4 } });
   });
 
-  it('leaves the snapshot as it was when no transition is enabled', () => {
+  it('leaves the snapshot as it was, the very object, when no transition is enabled', () => {
     const machine = counterMachine(() => undefined, strictContext);
     const idle = machine.resolveState({ value: 'idle', context: { count: 1 } });
-    const after = pureTransition(machine, { start: 1 })(idle, { type: 'add', by: -1 });
-    expect(after.value).toBe('idle');
-    expect(after.context).toBe(idle.context);
+    const next = pureTransition(machine, { start: 1 });
+    expect(next(idle, { type: 'add', by: -1 })).toBe(idle);
+    expect(next(idle, { type: 'noop' })).toBe(idle);
+  });
+
+  it('still takes the eventless transitions an event enabling nothing can set off, as xstate does', () => {
+    const machine = setup({
+      types: { context: {} as { count: number }, events: {} as { type: 'tick' } | { type: 'noop' } },
+      guards: { isTick: ({ event }) => event.type === 'tick' },
+    }).createMachine({
+      context: { count: 0 },
+      initial: 'waiting',
+      states: { waiting: { always: { guard: 'isTick', target: 'done' } }, done: {} },
+    });
+    const waiting = machine.resolveState({ value: 'waiting', context: { count: 0 } });
+    const next = pureTransition(machine, undefined);
+    expect(waiting.value).toBe('waiting');
+    expect(transition(machine, waiting, { type: 'tick' })[0].value).toBe('done');
+    expect(next(waiting, { type: 'tick' }).value).toBe('done');
+    expect(next(waiting, { type: 'noop' }).value).toBe('waiting');
   });
 
   it('executes no action and builds the initial context once, from the real input, not on every call', () => {

@@ -14,6 +14,7 @@ const ignore = (): void => undefined;
  * gives each call a fresh actor system so that spawned children cannot collide).
  */
 export function pureTransition(machine: AnyStateMachine, input: unknown): PureTransition {
+  const isQuietWhenNothingIsEnabled = !hasEventlessTransitions(machine.root);
   const self = createActor(machine, { input });
   const scope: AnyActorScope = {
     self,
@@ -26,5 +27,14 @@ export function pureTransition(machine: AnyStateMachine, input: unknown): PureTr
     stopChild: ignore,
     actionExecutor: ignore,
   };
-  return (snapshot, event) => machine.transition(snapshot, event, scope);
+  // Most events enable no transition (a bar to a strategy that holds and waits): xstate's macrostep then returns the
+  // snapshot it was given, after its bookkeeping (a microstep of nothing, a look for eventless transitions). The same
+  // selection of transitions (guards and all) is asked first, and only an event that enables one takes the macrostep.
+  return (snapshot, event) =>
+    isQuietWhenNothingIsEnabled && machine.getTransitionData(snapshot, event).length === 0 ? snapshot : machine.transition(snapshot, event, scope);
+}
+
+/** Whether any state of the machine has eventless (`always`) transitions, which a macrostep may take on any event. */
+function hasEventlessTransitions(node: AnyStateMachine['root']): boolean {
+  return (node.always?.length ?? 0) > 0 || Object.values(node.states).some(hasEventlessTransitions);
 }

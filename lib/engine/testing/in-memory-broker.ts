@@ -72,6 +72,10 @@ export class InMemoryBroker implements Broker {
     return accountOf({ startingBalance: this.startingBalance, premiumReceived: premiumReceivedOf(fills), positions }, bar);
   }
 
+  async netLiquidation(bar: MarketBar): Promise<number> {
+    return (await this.account(bar)).netLiquidation;
+  }
+
   private failIfDown(): void {
     if (this.behaviour === 'unreachable') throw new BrokerConnectionError('venue unreachable (test)');
     if (this.behaviour === 'silent') throw new BrokerTimeoutError('venue did not answer (test)');

@@ -209,19 +209,59 @@ describe('the IPMCC management rules at their boundaries', () => {
     expect(contextOf(again).order?.clientOrderId).toBe(`${ID}:${ENTRY_DAY}:adjust:3`);
   });
 
-  it('keeps managing a position whose roll the pre-trade gate refuses on every bar: back to ACTIVE each time, never ERROR', () => {
+  it('backs off a roll the pre-trade gate refuses: asked again after 1, 2, 4 minutes, back to ACTIVE each time, never ERROR', () => {
     const day = addDays(heldShort().expiry, -7);
+    const refuse = (rolling: AnyMachineSnapshot, minute: number) =>
+      step(rolling, { type: 'order.updated', order: gateRefusal(contextOf(rolling).order!, at(day, 10, minute).time) });
+    const asked: number[] = [];
     let snapshot = active();
-    for (let minute = 30; minute < 35; minute += 1) {
+    for (let minute = 30; minute < 45; minute += 1) {
       snapshot = step(snapshot, tick(at(day, 10, minute)));
-      expect(snapshot.value).toBe('ROLLING');
-      snapshot = step(snapshot, { type: 'order.updated', order: gateRefusal(contextOf(snapshot).order!, at(day, 10, minute).time) });
+      if (snapshot.value !== 'ROLLING') continue;
+      asked.push(minute);
+      snapshot = refuse(snapshot, minute);
       expect(snapshot.value).toBe('ACTIVE');
-      expect(contextOf(snapshot)).toMatchObject({ order: null, errorCount: 0, lastReason: expect.stringMatching(/^adjustment rejected \(pre-trade gate: /) });
+      expect(contextOf(snapshot)).toMatchObject({ order: null, errorCount: 0, lastReason: expect.stringMatching(/^adjustment refused \(pre-trade gate: /) });
       expect(contextOf(snapshot).position?.legs).toEqual(contextOf(active()).position?.legs);
     }
-    // Its exits still work: VIX above 40 closes it.
-    expect(step(snapshot, tick(at(day, 10, 35, 590, 40.01))).value).toBe('DEFENSIVE_EXIT');
+    expect(asked).toEqual([30, 31, 33, 37]);
+    expect(contextOf(snapshot).adjustmentBackoff).toMatchObject({ refusals: 4, since: at(day, 10, 30).time, retryAt: at(day, 10, 45).time });
+    // Its exits never wait: VIX above 40 closes it while the roll is held back.
+    expect(step(snapshot, tick(at(day, 10, 38, 590, 40.01))).value).toBe('DEFENSIVE_EXIT');
+  });
+
+  it("records a refused roll's error once: a refusal repeated under the same position and mode keeps the error on record", () => {
+    const day = addDays(heldShort().expiry, -7);
+    const refuse = (rolling: AnyMachineSnapshot, minute: number) =>
+      step(rolling, { type: 'order.updated', order: gateRefusal(contextOf(rolling).order!, at(day, 10, minute).time) });
+    const first = refuse(step(active(), tick(at(day, 10, 30))), 30);
+    const second = refuse(step(first, tick(at(day, 10, 31))), 31);
+    expect(contextOf(first).lastError).toMatchObject({ errorClass: 'ORDER_REJECTED', message: expect.stringMatching(/^pre-trade gate: /) });
+    expect(contextOf(second).lastError).toBe(contextOf(first).lastError);
+    expect(contextOf(second).lastReason).toMatch(/asked again in 2 min \(refusal 2 in a row\)/);
+  });
+
+  it('asks again at once when the system mode the gate refused the roll in has changed', () => {
+    const day = addDays(heldShort().expiry, -7);
+    const rolling = step(active(), tick(at(day, 10, 30), 'REDUCING'));
+    const refused = step(rolling, {
+      type: 'order.updated',
+      order: { ...gateRefusal(contextOf(rolling).order!, at(day, 10, 30).time), gateSystemMode: 'REDUCING' },
+    });
+    expect(refused.value).toBe('ACTIVE');
+    expect(step(refused, tick(at(day, 10, 31), 'REDUCING')).value).toBe('ROLLING');
+    const heldBack = step(refused, tick(at(day, 10, 30, 590), 'REDUCING'));
+    expect(heldBack.value).toBe('ACTIVE');
+    expect(step(refused, tick(at(day, 10, 30, 590), 'RUNNING')).value).toBe('ROLLING');
+  });
+
+  it('starts the back-off afresh once a roll fills: the next roll is asked for at once', () => {
+    const day = addDays(heldShort().expiry, -7);
+    const rolling = step(active(), tick(at(day, 10, 30)));
+    const refused = step(rolling, { type: 'order.updated', order: gateRefusal(contextOf(rolling).order!, at(day, 10, 30).time) });
+    const rolled = filled(step(refused, tick(at(day, 10, 31))), at(day, 10, 31));
+    expect(rolled.value).toBe('ACTIVE');
+    expect(contextOf(rolled).adjustmentBackoff).toBeUndefined();
   });
 
   it('exits defensively on assignment risk: an in-the-money short with 2 DTE, not 3, and not at the money', () => {

@@ -1,5 +1,6 @@
 import { closingLegs, emptyPosition, roundCents } from '../position';
 import type { LifecycleArgs, RowParams } from './guards';
+import { adjustmentBackoffMinutes, adjustmentBasis, backOffAdjustment, isRepeatedRefusal } from './adjustment-backoff';
 import { asTick, eventTime } from './lifecycle-events';
 import { ORDER_TIMEOUT_MS, RECOVERY_TIMEOUT_MS } from './lifecycle-limits';
 import { nextOrder } from './order-ids';
@@ -17,10 +18,11 @@ function withError(context: StrategyContext<unknown>, errorClass: ErrorClass, me
   return { lastError: { errorClass, message }, errorCount: context.errorCount + 1 };
 }
 
-/** The realised P&L once the position's cash is booked and nothing is held. */
+/** The realised P&L once the position's cash is booked and nothing is held (so no adjustment is held back either). */
 const bookPosition = (context: StrategyContext<unknown>) => ({
   realizedPnl: roundCents(context.realizedPnl + (context.position?.cash ?? 0)),
   position: null,
+  adjustmentBackoff: undefined,
 });
 
 /**
@@ -191,11 +193,30 @@ export function lifecycleUpdates<Settings>(decisions: RuleDecisions<Settings>) {
       const { order, orderAttempts } = nextOrder(context, 'ADJUST', decision.legs, eventTime(event, context), asTick(event)?.bar);
       return { order, orderAttempts, lastReason: decision.reason };
     },
-    finishAdjustment: ({ context }) => ({ order: null, lastReason: `adjustment filled: ${context.position?.legs.length ?? 0} legs held` }),
+    finishAdjustment: ({ context }) => ({
+      order: null,
+      adjustmentBackoff: undefined,
+      lastReason: `adjustment filled: ${context.position?.legs.length ?? 0} legs held`,
+    }),
     abandonAdjustment: ({ context }) => ({
       order: null,
       lastReason: `adjustment rejected (${context.lastError?.message ?? ''}): position unchanged`,
     }),
+    // After abandonAdjustment (the order is gone by then): the refusal is the event's. A refusal repeated under the
+    // same basis keeps the error already recorded, so the engine records it once, not on every retry.
+    backOffAdjustment: ({ context, event }) => {
+      if (event.type !== 'order.updated') return {};
+      const reason = event.order.reason ?? 'refused by the pre-trade gate';
+      const basis = adjustmentBasis(context.position, event.order.gateSystemMode ?? null);
+      const backoff = backOffAdjustment(context.adjustmentBackoff, { reason, time: eventTime(event, context), basis });
+      return {
+        adjustmentBackoff: backoff,
+        lastError: isRepeatedRefusal(backoff) ? context.lastError : { errorClass: 'ORDER_REJECTED' as const, message: reason },
+        lastReason:
+          `adjustment refused (${reason}): position unchanged; asked again in ${adjustmentBackoffMinutes(backoff.refusals)} min ` +
+          `(refusal ${backoff.refusals} in a row), or as soon as the position or the system mode changes`,
+      };
+    },
     noteDecision: ({ context, event }, params) => ({
       lastReason: decisions.positionDecision(context, event, params.from)?.reason ?? params.to,
     }),

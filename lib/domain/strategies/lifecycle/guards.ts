@@ -1,4 +1,5 @@
 import { isFlat } from '../position';
+import { isAdjustmentHeld } from './adjustment-backoff';
 import { asTick } from './lifecycle-events';
 import { MAX_ERRORS, RECOVERY_TIMEOUT_MS } from './lifecycle-limits';
 import { marketDataProblems } from './market-data';
@@ -106,6 +107,14 @@ export function lifecycleGuards<Settings>(decisions: RuleDecisions<Settings>) {
       return tick !== null && tick.systemMode === 'EMERGENCY' && !isFlat(context.position) && marketDataProblems(tick.bar).length === 0;
     },
     isDecision: ({ context, event }, params) => decisions.positionDecision(context, event, params.from)?.next === params.next,
+    // An adjustment the pre-trade gate refused waits out its back-off; exits are other rows and never wait.
+    isAdjustmentDue: ({ context, event }, params) => {
+      const tick = asTick(event);
+      const decision = decisions.positionDecision(context, event, params.from);
+      if (tick === null || !decision || decision.next !== params.next) return false;
+      const { position, adjustmentBackoff } = context;
+      return !isAdjustmentHeld(adjustmentBackoff, { legs: decision.legs ?? [], position, time: tick.bar.time, systemMode: tick.systemMode });
+    },
     isNextCycle: ({ context, event }) => {
       const tick = asTick(event);
       return tick !== null && marketDataProblems(tick.bar).length === 0 && decisions.isNextCycle(context, tick);

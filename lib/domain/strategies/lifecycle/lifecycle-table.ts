@@ -25,6 +25,7 @@ const row = (from: string, event: StrategyEventType, to: string, guard?: GuardRe
 });
 
 const decision = (next: string): GuardRef => ({ type: 'isDecision', params: { next } });
+const adjustmentDue = (next: string): GuardRef => ({ type: 'isAdjustmentDue', params: { next } });
 const resolvesTo = (next: string): GuardRef => ({ type: 'isRecoveryOutcome', params: { next } });
 
 /** What each shared state is for, as the strategy page shows it (a strategy may describe its own states). */
@@ -103,12 +104,8 @@ export function lifecycleRows(shape: LifecycleShape): TransitionRow[] {
   for (const state of shape.holdingStates) {
     rows.push(row(state, 'market.tick', 'EMERGENCY_EXIT', 'isEmergencyWithPosition', 'startClose'));
     for (const next of shape.decisions[state] ?? []) {
-      const action = shape.closingStates.includes(next)
-        ? 'startClose'
-        : shape.adjustingStates.includes(next)
-          ? 'startAdjustment'
-          : 'noteDecision';
-      rows.push(row(state, 'market.tick', next, decision(next), action));
+      if (shape.adjustingStates.includes(next)) rows.push(row(state, 'market.tick', next, adjustmentDue(next), 'startAdjustment'));
+      else rows.push(row(state, 'market.tick', next, decision(next), shape.closingStates.includes(next) ? 'startClose' : 'noteDecision'));
     }
     rows.push(row(state, 'operator.defensiveExit', 'DEFENSIVE_EXIT', undefined, 'startOperatorClose'));
     rows.push(row(state, 'operator.emergencyExit', 'EMERGENCY_EXIT', undefined, 'startOperatorClose'));
@@ -130,7 +127,8 @@ export function lifecycleRows(shape: LifecycleShape): TransitionRow[] {
       row(state, 'order.updated', 'ACTIVE', 'isOrderFilled', 'applyOrderUpdate', 'finishAdjustment'),
       // A roll refused by the pre-trade gate keeps the position managed: counted as an error, a refusal repeated on
       // three bars (a REDUCING system refuses every roll) would open the breaker and leave the position unmanaged.
-      row(state, 'order.updated', 'ACTIVE', 'isRefusedByGate', 'applyOrderUpdate', 'noteGateRefusal', 'abandonAdjustment'),
+      // Nor is it asked again on every bar: it backs off (isAdjustmentDue) until its time or its basis changes.
+      row(state, 'order.updated', 'ACTIVE', 'isRefusedByGate', 'applyOrderUpdate', 'abandonAdjustment', 'backOffAdjustment'),
       row(state, 'order.updated', 'ERROR', 'isDeadWithOpenCircuit', 'applyOrderUpdate', 'noteOrderRejected', 'tripCircuitBreaker'),
       row(state, 'order.updated', 'ACTIVE', 'isDeadUnfilled', 'applyOrderUpdate', 'noteOrderRejected', 'abandonAdjustment'),
       row(state, 'order.updated', 'DEFENSIVE_EXIT', 'isDead', 'applyOrderUpdate', 'noteOrderRejected', 'startClose'),

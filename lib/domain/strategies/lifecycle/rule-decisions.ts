@@ -26,16 +26,17 @@ export interface RuleDecisions<Settings> {
 }
 
 /**
- * Remembers one answer per (event, context, state): the guards of a transition and then its actions ask
- * the same question of the same objects, and a strategy's rules (pricing an option chain) run once.
+ * Remembers the latest answer, by (event, context, state): the guards of a transition and then its actions ask
+ * the same question of the same objects, one after another within one synchronous transition, and a strategy's
+ * rules (pricing an option chain) run once. Only the latest: a WeakMap keyed by every event (hundreds of thousands
+ * of short-lived bars a simulated year) cost the garbage collector more than it saved.
  */
 function oncePerEvent<C extends object, E extends object, R>(compute: (context: C, event: E, from: string) => R) {
-  const answers = new WeakMap<E, { context: C; from: string; answer: R }>();
+  let latest: { readonly event: E; readonly context: C; readonly from: string; readonly answer: R } | null = null;
   return (context: C, event: E, from = ''): R => {
-    const known = answers.get(event);
-    if (known && known.context === context && known.from === from) return known.answer;
+    if (latest && latest.event === event && latest.context === context && latest.from === from) return latest.answer;
     const answer = compute(context, event, from);
-    answers.set(event, { context, from, answer });
+    latest = { event, context, from, answer };
     return answer;
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UNDERLYINGS } from '../../market/types';
+import { SYSTEM_MODES } from '../../system-mode';
 import type { StrategyContext } from './types';
 
 /**
@@ -34,6 +35,14 @@ const pendingOrderSchema = z.object({
   decidedPrice: z.number().optional(),
 });
 
+const adjustmentBackoffSchema = z.object({
+  reason: z.string(),
+  refusals: z.int().positive(),
+  since: z.number(),
+  retryAt: z.number(),
+  basis: z.object({ legs: z.string(), systemMode: z.enum(SYSTEM_MODES).nullable() }),
+});
+
 const errorClassSchema = z.enum(['CONNECTION', 'TIMEOUT', 'MARKET_DATA', 'ORDER_REJECTED', 'UNKNOWN']);
 
 export const strategyContextSchema = z.object({
@@ -61,6 +70,7 @@ export const strategyContextSchema = z.object({
   realizedPnl: z.number(),
   lastReason: z.string().nullable(),
   lastBarTime: z.number().nullable(),
+  adjustmentBackoff: adjustmentBackoffSchema.optional(),
 }) satisfies z.ZodType<StrategyContext<unknown>>;
 
 /** xstate's persisted snapshot of a (flat) strategy machine; xstate's own fields pass through unchanged. */

@@ -2,6 +2,7 @@ import type { EntryPermit } from '../../coordinator';
 import type { SystemMode } from '../../system-mode';
 import type { EpochMs, LegFill, MarketBar, OrderLeg, OrderStatus } from '../../market/types';
 import type { Position } from '../position';
+import type { AdjustmentBackoff } from './adjustment-backoff';
 
 /** The shared lifecycle's states: every strategy's machine has them all, and may add its own. */
 export const LIFECYCLE_STATES = [
@@ -89,6 +90,8 @@ export interface StrategyContext<Settings = unknown> {
   readonly lastReason: string | null;
   /** Latest market time seen: time-based rules of operator events use it. */
   readonly lastBarTime: EpochMs | null;
+  /** An adjustment the pre-trade gate refused, held back from asking again on every bar; absent when none is. */
+  readonly adjustmentBackoff?: AdjustmentBackoff;
 }
 
 /** A one-minute bar, with the coordinator's decision for this strategy and the system mode at that bar. */
@@ -111,6 +114,8 @@ export interface OrderUpdate {
    * is the limits working, not a fault, so it rolls back without counting towards the circuit breaker.
    */
   readonly isGateRefusal?: boolean;
+  /** With `isGateRefusal`: the system mode the gate decided in, when it could be asked. */
+  readonly gateSystemMode?: SystemMode;
   /**
    * Set on the CANCELLED update of an order an emergency halt cancelled: the operator's doing, not a fault, so the
    * state rolls back as from any dead order (filled legs unwound) without a step towards the circuit breaker.
