@@ -17,7 +17,7 @@ import {
   type NodeProps,
   type NodeTypes,
 } from '@xyflow/react';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { currentStateNodeClasses } from '@/components/ui/state-badge';
 import type { StrategyGraph } from '@/lib/api/contract';
 
@@ -207,8 +207,11 @@ interface StateGraphProps {
   currentState: string;
 }
 
-/** The strategy's machine: every state and transition, the current state highlighted, its way out in blue. */
-export function StateGraph({ graph, currentState }: StateGraphProps) {
+/**
+ * The strategy's machine: every state and transition, the current state highlighted, its way out in blue. Memoized:
+ * the page renders again on every change of the strategy, the graph only when its current state moved.
+ */
+export const StateGraph = memo(function StateGraph({ graph, currentState }: StateGraphProps) {
   const laidOut = useMemo(() => layoutGraph(graph), [graph]);
 
   const nodes = useMemo(
@@ -279,4 +282,4 @@ export function StateGraph({ graph, currentState }: StateGraphProps) {
       </div>
     </section>
   );
-}
+});

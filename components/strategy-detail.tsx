@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { EntryPermit } from '@/components/entry-permit';
 import { formatMarketTime, formatMoney, formatPosition, formatStrike, formatTimeInState } from '@/components/format';
 import { OperatorActionDialog } from '@/components/operator-action-dialog';
@@ -74,7 +74,27 @@ function PositionLegs({ position }: { position: NonNullable<StrategySummary['pos
   );
 }
 
-function TransitionHistory({ transitions }: { transitions: TransitionRow[] }) {
+/** One history row; memoized, so a page that gains a transition renders that row alone. */
+const TransitionHistoryRow = memo(function TransitionHistoryRow({ row }: { row: TransitionRow }) {
+  return (
+    <tr>
+      <Td className="text-right font-mono">{row.seq}</Td>
+      <Td>
+        <MarketTime marketTime={row.marketTime} wallTime={row.wallTime} />
+      </Td>
+      <Td className="whitespace-nowrap">
+        {row.fromState ? <StateBadge state={row.fromState} /> : <span className="text-slate-500">start</span>}
+        <span className="px-1.5 text-slate-500">→</span>
+        <StateBadge state={row.toState} />
+      </Td>
+      <Td className="font-mono text-xs">{row.eventType}</Td>
+      <Td>{row.actor}</Td>
+      <Td className="text-slate-300">{row.reason ?? '—'}</Td>
+    </tr>
+  );
+});
+
+const TransitionHistory = memo(function TransitionHistory({ transitions }: { transitions: TransitionRow[] }) {
   const newestFirst = transitions.toSorted((a, b) => b.seq - a.seq);
   return (
     <Table caption="Transition history">
@@ -91,27 +111,14 @@ function TransitionHistory({ transitions }: { transitions: TransitionRow[] }) {
       <tbody>
         {newestFirst.length === 0 && <EmptyRow columns={6}>No transitions yet.</EmptyRow>}
         {newestFirst.map((row) => (
-          <tr key={row.seq}>
-            <Td className="text-right font-mono">{row.seq}</Td>
-            <Td>
-              <MarketTime marketTime={row.marketTime} wallTime={row.wallTime} />
-            </Td>
-            <Td className="whitespace-nowrap">
-              {row.fromState ? <StateBadge state={row.fromState} /> : <span className="text-slate-500">start</span>}
-              <span className="px-1.5 text-slate-500">→</span>
-              <StateBadge state={row.toState} />
-            </Td>
-            <Td className="font-mono text-xs">{row.eventType}</Td>
-            <Td>{row.actor}</Td>
-            <Td className="text-slate-300">{row.reason ?? '—'}</Td>
-          </tr>
+          <TransitionHistoryRow key={row.seq} row={row} />
         ))}
       </tbody>
     </Table>
   );
-}
+});
 
-function Errors({ errors }: { errors: ErrorRow[] }) {
+const Errors = memo(function Errors({ errors }: { errors: ErrorRow[] }) {
   return (
     <Table caption="Errors">
       <thead>
@@ -139,9 +146,9 @@ function Errors({ errors }: { errors: ErrorRow[] }) {
       </tbody>
     </Table>
   );
-}
+});
 
-function Refusals({ refusals }: { refusals: RefusalRow[] }) {
+const Refusals = memo(function Refusals({ refusals }: { refusals: RefusalRow[] }) {
   return (
     <Table caption="Refused events" note="The state did not accept them; nothing changed.">
       <thead>
@@ -171,7 +178,7 @@ function Refusals({ refusals }: { refusals: RefusalRow[] }) {
       </tbody>
     </Table>
   );
-}
+});
 
 /** One strategy: where it is, what it holds, the machine it runs, and everything that happened to it. */
 export function StrategyDetail({ id }: { id: string }) {
