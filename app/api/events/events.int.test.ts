@@ -59,19 +59,25 @@ const heardAll = async () => {
   await vi.waitFor(() => expect(heardIds).toContain(newest));
 };
 
+/** Signs the demo viewer in once more: a session of its own, with its cookie. */
+async function signInViewer(): Promise<string> {
+  const { serverContext } = await import('../../../lib/server/context');
+  const { DEMO_USERS } = await import('../../../lib/auth/demo-users');
+  const viewer = DEMO_USERS.find((user) => user.role === 'viewer');
+  if (!viewer) throw new Error('no demo viewer');
+  const { headers } = await serverContext().auth.api.signInEmail({ body: { email: viewer.email, password: viewer.password }, returnHeaders: true });
+  return headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+}
+
 beforeAll(async () => {
   process.env.DATABASE_URL = TEST_DATABASE_URL;
   await resetDatabase(db);
   const { serverContext } = await import('../../../lib/server/context');
   const { seedDemoUsers } = await import('../../../lib/use-cases/manage-users');
-  const { DEMO_USERS } = await import('../../../lib/auth/demo-users');
   const context = serverContext();
   await context.hub.subscribe((change) => heardIds.push(change.changeId));
   await seedDemoUsers(context);
-  const viewer = DEMO_USERS.find((user) => user.role === 'viewer');
-  if (!viewer) throw new Error('no demo viewer');
-  const { headers } = await context.auth.api.signInEmail({ body: { email: viewer.email, password: viewer.password }, returnHeaders: true });
-  cookie = headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+  cookie = await signInViewer();
 }, 60_000);
 
 afterAll(async () => {
@@ -117,6 +123,27 @@ describe('SSE replay after a gap: GET /api/events', () => {
       } finally {
         await events.close();
       }
+    }
+  });
+});
+
+describe('a stream of a session that ended: GET /api/events', () => {
+  it('is checked again at each heartbeat, and ends once its session is gone', async () => {
+    const { serverContext } = await import('../../../lib/server/context');
+    const own = await signInViewer();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const events = eventsOf(await GET(new Request(`${ORIGIN}/api/events`, { headers: { origin: ORIGIN, cookie: own } })));
+      expect((await events.next(1))[0]?.event).toBe('reload');
+      await vi.advanceTimersByTimeAsync(15_000);
+      await tick();
+      expect((await events.next(1))[0]?.data).toMatchObject({ table: 'market_clock' });
+
+      await serverContext().auth.api.signOut({ headers: new Headers({ cookie: own }) });
+      await vi.advanceTimersByTimeAsync(15_000);
+      await expect(events.next(1)).rejects.toThrow(/the stream ended/);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

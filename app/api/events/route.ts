@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RELOAD_EVENT } from '@/lib/api/contract';
+import { isStillAuthorized } from '@/lib/use-cases/authorize-request';
 import { watchChanges, type StreamEvent } from '@/lib/use-cases/watch-changes';
 import { authorized, otherMethods } from '../_lib/authorized';
 
@@ -17,8 +18,10 @@ function eventText(event: StreamEvent): string {
 
 /**
  * Server-Sent Events: every database change notification, fanned out from this process's one LISTEN
- * connection, each with its change id. A browser that reconnects sends the last one (`Last-Event-ID`) and is sent
- * what it missed first; a `reload` event tells the page to re-read everything (see watchChanges).
+ * connection, each with its change id. A browser that
+ * reconnects sends the last one (`Last-Event-ID`) and is sent what it missed first; a `reload` event tells the page to
+ * re-read everything (see watchChanges). The session is checked again at every heartbeat, and the stream ends when it
+ * no longer holds (signed out, disabled, expired): the data it sends is for signed-in eyes only.
  */
 export const GET = authorized('viewer', async (request) => {
   const parsed = lastEventId.safeParse(request.headers.get('last-event-id'));
@@ -39,20 +42,24 @@ export const GET = authorized('viewer', async (request) => {
       };
       write('retry: 2000\n\n');
       const unsubscribe = await watchChanges({ afterChangeId: parsed.success ? parsed.data : null, send: (event) => write(eventText(event)) });
-      const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
-      cleanup = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      };
-      if (isClosed || request.signal.aborted) return cleanup();
-      request.signal.addEventListener('abort', () => {
+      const end = () => {
         cleanup();
         try {
           controller.close();
         } catch {
           // already closed
         }
-      });
+      };
+      const heartbeat = setInterval(() => {
+        write(': heartbeat\n\n');
+        void isStillAuthorized(request, 'viewer').then((isAuthorized) => isAuthorized || end());
+      }, HEARTBEAT_MS);
+      cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      if (isClosed || request.signal.aborted) return cleanup();
+      request.signal.addEventListener('abort', end);
     },
     cancel() {
       cleanup();
