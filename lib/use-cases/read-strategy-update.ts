@@ -1,8 +1,21 @@
-import { TRANSITION_HISTORY_LIMIT, type StrategyUpdate } from '../api/contract';
+import { TRANSITION_HISTORY_LIMIT, type StrategyChange, type StrategyUpdate, type TransitionRow } from '../api/contract';
 import { worldOf } from '../domain/coordinator';
 import { AppError } from '../errors';
 import { serverContext, type ServerContext } from '../server/context';
 import { latestBar, marketView, summarize, systemView } from './dashboard-views';
+
+type StoredTransition = Awaited<ReturnType<ServerContext['repositories']['strategies']['transitions']>>[number];
+
+const transitionView = (row: StoredTransition): TransitionRow => ({
+  seq: row.seq,
+  fromState: row.fromState,
+  toState: row.toState,
+  eventType: row.eventType,
+  actor: row.actor,
+  reason: row.reason,
+  marketTime: row.marketTime.toISOString(),
+  wallTime: row.wallTime.toISOString(),
+});
 
 /**
  * One strategy as its page shows it now, with only the transitions after `afterSeq` (0: the latest
@@ -32,16 +45,7 @@ export async function readStrategyUpdate(
     system: systemView(system, pendingResume, unconfirmedCancels),
     market: bar ? marketView(bar) : null,
     strategy: summarize(record, worldOf(system.mode, views), bar),
-    transitions: transitions.map((row) => ({
-      seq: row.seq,
-      fromState: row.fromState,
-      toState: row.toState,
-      eventType: row.eventType,
-      actor: row.actor,
-      reason: row.reason,
-      marketTime: row.marketTime.toISOString(),
-      wallTime: row.wallTime.toISOString(),
-    })),
+    transitions: transitions.map(transitionView),
     errors: errors.map((row) => ({
       id: row.id.toString(),
       state: row.state,
@@ -60,4 +64,25 @@ export async function readStrategyUpdate(
       wallTime: row.wallTime.toISOString(),
     })),
   };
+}
+
+/**
+ * What a transition of strategy `id` changed on its page: the strategy now and at most `limit` of its transitions
+ * after `afterSeq`, newest first (see StrategyChange). Null when there is no such strategy.
+ */
+export async function readStrategyChange(
+  id: string,
+  { afterSeq, limit }: { afterSeq: number; limit: number },
+  { repositories }: Pick<ServerContext, 'repositories'> = serverContext(),
+): Promise<StrategyChange | null> {
+  const { strategies } = repositories;
+  const [record, views, system, bar, transitions] = await Promise.all([
+    strategies.find(id),
+    strategies.views(),
+    repositories.system.current(),
+    latestBar(repositories),
+    strategies.transitions(id, { afterSeq, limit }),
+  ]);
+  if (!record) return null;
+  return { strategy: summarize(record, worldOf(system.mode, views), bar), transitions: transitions.map(transitionView) };
 }

@@ -127,6 +127,57 @@ describe('SSE replay after a gap: GET /api/events', () => {
   });
 });
 
+describe('a strategy\'s transition announced live: GET /api/events', () => {
+  it('brings the strategy as it now is and its new transitions (the first: the newest alone), for the page to apply', async () => {
+    const { serverContext } = await import('../../../lib/server/context');
+    const { strategyDefinition } = await import('../../../lib/domain/strategies/registry');
+    const { restoreSnapshot } = await import('../../../lib/engine/strategy-runner');
+    const { strategies } = serverContext().repositories;
+    const { machine, settingsSchema } = strategyDefinition('ZERO_DTE');
+    const snapshot = machine.getPersistedSnapshot(restoreSnapshot(machine, null, 'live-a', settingsSchema.parse({})));
+    const marketTime = new Date('2026-11-20T15:00:00Z');
+    // The other tests' clock ticks hold no bar; the summary is read at none.
+    await db.$executeRawUnsafe('DELETE FROM market_clock');
+    await strategies.create({ id: 'live-a', name: 'Live A', kind: 'ZERO_DTE', settings: {}, state: 'INITIALIZING', snapshot, marketTime });
+    await heardAll();
+    const move = (expectedVersion: number, reason: string) =>
+      strategies.recordTransition({
+        strategyId: 'live-a',
+        fence: null,
+        expectedVersion,
+        fromState: 'INITIALIZING',
+        toState: 'INITIALIZING',
+        snapshot,
+        eventType: 'test.ping',
+        eventPayload: { secret: 'not for the page' },
+        actor: 'test',
+        reason,
+        marketTime,
+      });
+
+    const events = eventsOf(await stream());
+    try {
+      expect((await events.next(1))[0]?.event).toBe('reload');
+      await move(1, 'first');
+      await move(2, 'second');
+      const [both] = await events.next(1);
+      await move(3, 'third');
+      const [, third] = await events.next(2);
+      const carried = (event: ServerSentEvent | undefined) => (event?.data as { update?: { transitions: { seq: number }[] } }).update?.transitions.map((row) => row.seq);
+
+      expect(both?.data).toMatchObject({ table: 'transition', strategyId: 'live-a', update: { strategy: { id: 'live-a', name: 'Live A', state: 'INITIALIZING' } } });
+      expect(JSON.stringify(both?.data)).not.toContain('not for the page');
+      // The second move may have committed before the first change's read: it is then carried by the first change.
+      expect([[2], [3]]).toContainEqual(carried(both));
+      expect(third?.data).toMatchObject({
+        update: { strategy: { version: 4, lastReason: null }, transitions: [{ seq: 4, fromState: 'INITIALIZING', toState: 'INITIALIZING', eventType: 'test.ping', actor: 'test', reason: 'third' }] },
+      });
+    } finally {
+      await events.close();
+    }
+  });
+});
+
 describe('a stream of a session that ended: GET /api/events', () => {
   it('is checked again at each heartbeat, and ends once its session is gone', async () => {
     const { serverContext } = await import('../../../lib/server/context');

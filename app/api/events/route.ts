@@ -18,7 +18,7 @@ function eventText(event: StreamEvent): string {
 
 /**
  * Server-Sent Events: every database change notification, fanned out from this process's one LISTEN
- * connection, each with its change id. A browser that
+ * connection, each with its change id (a strategy's transitions with their data: live-changes). A browser that
  * reconnects sends the last one (`Last-Event-ID`) and is sent what it missed first; a `reload` event tells the page to
  * re-read everything (see watchChanges). The session is checked again at every heartbeat, and the stream ends when it
  * no longer holds (signed out, disabled, expired): the data it sends is for signed-in eyes only.
