@@ -1,5 +1,6 @@
 import { TRANSITION_HISTORY_LIMIT, type StrategyChange, type StrategyUpdate, type TransitionRow } from '../api/contract';
 import { worldOf } from '../domain/coordinator';
+import { marketBarSchema } from '../domain/market/market-bar-schema';
 import { AppError } from '../errors';
 import { serverContext, type ServerContext } from '../server/context';
 import { latestBar, marketView, summarize, systemView } from './dashboard-views';
@@ -68,21 +69,16 @@ export async function readStrategyUpdate(
 
 /**
  * What a transition of strategy `id` changed on its page: the strategy now and at most `limit` of its transitions
- * after `afterSeq`, newest first (see StrategyChange). Null when there is no such strategy.
+ * after `afterSeq`, newest first (see StrategyChange), read in one statement. Null when there is no such strategy.
  */
 export async function readStrategyChange(
   id: string,
-  { afterSeq, limit }: { afterSeq: number; limit: number },
+  range: { afterSeq: number; limit: number },
   { repositories }: Pick<ServerContext, 'repositories'> = serverContext(),
 ): Promise<StrategyChange | null> {
-  const { strategies } = repositories;
-  const [record, views, system, bar, transitions] = await Promise.all([
-    strategies.find(id),
-    strategies.views(),
-    repositories.system.current(),
-    latestBar(repositories),
-    strategies.transitions(id, { afterSeq, limit }),
-  ]);
-  if (!record) return null;
-  return { strategy: summarize(record, worldOf(system.mode, views), bar), transitions: transitions.map(transitionView) };
+  const change = await repositories.strategies.liveChange(id, range);
+  if (!change) return null;
+  const bar = change.bar === null ? null : marketBarSchema.parse(change.bar);
+  const mode = change.mode ?? (await repositories.system.current()).mode;
+  return { strategy: summarize(change.record, worldOf(mode, change.views), bar), transitions: change.transitions.map(transitionView) };
 }

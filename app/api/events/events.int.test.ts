@@ -132,7 +132,8 @@ describe('a strategy\'s transition announced live: GET /api/events', () => {
     const { serverContext } = await import('../../../lib/server/context');
     const { strategyDefinition } = await import('../../../lib/domain/strategies/registry');
     const { restoreSnapshot } = await import('../../../lib/engine/strategy-runner');
-    const { strategies } = serverContext().repositories;
+    const { strategies, system } = serverContext().repositories;
+    await system.current();
     const { machine, settingsSchema } = strategyDefinition('ZERO_DTE');
     const snapshot = machine.getPersistedSnapshot(restoreSnapshot(machine, null, 'live-a', settingsSchema.parse({})));
     const marketTime = new Date('2026-11-20T15:00:00Z');
