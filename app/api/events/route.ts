@@ -11,10 +11,20 @@ const HEARTBEAT_MS = 15_000;
 /** A change id; anything else (a reset database's, a forged one) is treated as unknown: the page re-reads all. */
 const lastEventId = z.string().regex(/^\d{1,18}$/);
 
-function eventText(event: StreamEvent): string {
-  if (event.kind === 'reload') return `id: ${event.changeId}\nevent: ${RELOAD_EVENT}\ndata: {}\n\n`;
-  return `id: ${event.change.changeId}\ndata: ${JSON.stringify(event.change)}\n\n`;
+const encoder = new TextEncoder();
+/** Each change heard live is one object sent to every stream: it is serialized once, not once per stream. */
+const encodedChanges = new WeakMap<object, Uint8Array>();
+
+function eventBytes(event: StreamEvent): Uint8Array {
+  if (event.kind === 'reload') return encoder.encode(`id: ${event.changeId}\nevent: ${RELOAD_EVENT}\ndata: {}\n\n`);
+  let bytes = encodedChanges.get(event.change);
+  if (!bytes) {
+    bytes = encoder.encode(`id: ${event.change.changeId}\ndata: ${JSON.stringify(event.change)}\n\n`);
+    encodedChanges.set(event.change, bytes);
+  }
+  return bytes;
 }
+const HEARTBEAT = encoder.encode(': heartbeat\n\n');
 
 /**
  * Server-Sent Events: every database change notification, fanned out from this process's one LISTEN
@@ -25,7 +35,6 @@ function eventText(event: StreamEvent): string {
  */
 export const GET = authorized('viewer', async (request) => {
   const parsed = lastEventId.safeParse(request.headers.get('last-event-id'));
-  const encoder = new TextEncoder();
   let isClosed = false;
   // Until the stream is set up, closing it is remembered, and the subscription ended as soon as there is one.
   let cleanup: () => void = () => {
@@ -33,15 +42,15 @@ export const GET = authorized('viewer', async (request) => {
   };
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const write = (text: string) => {
+      const write = (bytes: Uint8Array) => {
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(bytes);
         } catch {
           cleanup();
         }
       };
-      write('retry: 2000\n\n');
-      const unsubscribe = await watchChanges({ afterChangeId: parsed.success ? parsed.data : null, send: (event) => write(eventText(event)) });
+      write(encoder.encode('retry: 2000\n\n'));
+      const unsubscribe = await watchChanges({ afterChangeId: parsed.success ? parsed.data : null, send: (event) => write(eventBytes(event)) });
       const end = () => {
         cleanup();
         try {
@@ -51,7 +60,7 @@ export const GET = authorized('viewer', async (request) => {
         }
       };
       const heartbeat = setInterval(() => {
-        write(': heartbeat\n\n');
+        write(HEARTBEAT);
         void isStillAuthorized(request, 'viewer').then((isAuthorized) => isAuthorized || end());
       }, HEARTBEAT_MS);
       cleanup = () => {
