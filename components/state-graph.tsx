@@ -2,7 +2,7 @@
 
 import '@xyflow/react/dist/style.css';
 import { MarkerType, Position, ReactFlow, ReactFlowProvider, useReactFlow, type EdgeTypes, type NodeTypes } from '@xyflow/react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { nextStates, planGraph, type GraphPlan } from '@/lib/domain/strategies/graph-plan';
 import type { StrategyGraph } from '@/lib/api/contract';
 import {
@@ -127,8 +127,9 @@ function useFreshTransition(last: LastTransition | null): number | null {
  * The strategy's machine drawn for reading: the happy path as a straight spine, its own states beside it, the
  * exceptions in their own lane, shared transitions drawn once from a group; the current state unmistakable, the
  * states visited this cycle ticked, the ways out of the current state in blue, the last transition in amber.
+ * Memoized: the page renders again on every change of the strategy, the graph only when what it shows changed.
  */
-export function StateGraph(props: StateGraphProps) {
+export const StateGraph = memo(function StateGraph(props: StateGraphProps) {
   const { graph, currentState, visited, lastTransition, selectedState, onSelectState } = props;
   const plan = useMemo(() => planGraph(graph), [graph]);
   const frameRef = useRef<HTMLDivElement>(null);
@@ -265,4 +266,4 @@ export function StateGraph(props: StateGraphProps) {
       </div>
     </section>
   );
-}
+});

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { CycleTimeline } from '@/components/cycle-timeline';
 import { EntryPermit } from '@/components/entry-permit';
 import { formatMarketTime, formatMoney, formatPosition, formatStrike, formatTimeInState } from '@/components/format';
@@ -90,7 +90,27 @@ function TransitionFilter({ state, onClear }: { state: string; onClear: () => vo
   );
 }
 
-function TransitionHistory({ transitions, state }: { transitions: TransitionRow[]; state: string | null }) {
+/** One history row; memoized, so a page that gains a transition renders that row alone. */
+const TransitionHistoryRow = memo(function TransitionHistoryRow({ row }: { row: TransitionRow }) {
+  return (
+    <tr>
+      <Td className="text-right font-mono">{row.seq}</Td>
+      <Td>
+        <MarketTime marketTime={row.marketTime} wallTime={row.wallTime} />
+      </Td>
+      <Td className="whitespace-nowrap">
+        {row.fromState ? <StateBadge state={row.fromState} /> : <span className="text-slate-400">start</span>}
+        <span className="px-1.5 text-slate-400">→</span>
+        <StateBadge state={row.toState} />
+      </Td>
+      <Td className="font-mono text-xs">{row.eventType}</Td>
+      <Td>{row.actor}</Td>
+      <Td className="text-slate-300">{row.reason ?? '—'}</Td>
+    </tr>
+  );
+});
+
+const TransitionHistory = memo(function TransitionHistory({ transitions, state }: { transitions: TransitionRow[]; state: string | null }) {
   const newestFirst = transitions
     .filter((row) => state === null || row.fromState === state || row.toState === state)
     .toSorted((a, b) => b.seq - a.seq);
@@ -109,27 +129,14 @@ function TransitionHistory({ transitions, state }: { transitions: TransitionRow[
       <tbody>
         {newestFirst.length === 0 && <EmptyRow columns={6}>{state ? `No transitions into or out of ${state}.` : 'No transitions yet.'}</EmptyRow>}
         {newestFirst.map((row) => (
-          <tr key={row.seq}>
-            <Td className="text-right font-mono">{row.seq}</Td>
-            <Td>
-              <MarketTime marketTime={row.marketTime} wallTime={row.wallTime} />
-            </Td>
-            <Td className="whitespace-nowrap">
-              {row.fromState ? <StateBadge state={row.fromState} /> : <span className="text-slate-400">start</span>}
-              <span className="px-1.5 text-slate-400">→</span>
-              <StateBadge state={row.toState} />
-            </Td>
-            <Td className="font-mono text-xs">{row.eventType}</Td>
-            <Td>{row.actor}</Td>
-            <Td className="text-slate-300">{row.reason ?? '—'}</Td>
-          </tr>
+          <TransitionHistoryRow key={row.seq} row={row} />
         ))}
       </tbody>
     </Table>
   );
-}
+});
 
-function Errors({ errors }: { errors: ErrorRow[] }) {
+const Errors = memo(function Errors({ errors }: { errors: ErrorRow[] }) {
   return (
     <Table caption="Errors">
       <thead>
@@ -157,9 +164,9 @@ function Errors({ errors }: { errors: ErrorRow[] }) {
       </tbody>
     </Table>
   );
-}
+});
 
-function Refusals({ refusals }: { refusals: RefusalRow[] }) {
+const Refusals = memo(function Refusals({ refusals }: { refusals: RefusalRow[] }) {
   return (
     <Table caption="Refused events" note="The state did not accept them; nothing changed.">
       <thead>
@@ -189,7 +196,7 @@ function Refusals({ refusals }: { refusals: RefusalRow[] }) {
       </tbody>
     </Table>
   );
-}
+});
 
 /** One strategy: where it is, what it holds, the machine it runs, and everything that happened to it. */
 export function StrategyDetail({ id }: { id: string }) {

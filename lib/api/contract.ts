@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALERT_EVENT_KINDS } from '../domain/alerts/alert';
 import { ALERT_FORMATS } from '../domain/alerts/alert-bodies';
+import { changeEventSchema, type LoggedChange } from '../domain/change-event';
 import { webhookUrlProblem } from '../domain/alerts/webhook-url';
 import { riskLimitsSchema } from '../domain/risk/limits-schema';
 import { UNDERLYINGS } from '../domain/market/types';
@@ -345,10 +346,29 @@ export type RiskLimitsResponse = z.infer<typeof riskLimitsResponseSchema>;
 export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /**
- * What `GET /api/events` sends as each Server-Sent Event's data: a change notification, never the data itself. Every
- * event's `id` is a change id; a reconnect sends the last one as `Last-Event-ID` and is sent what it missed.
+ * What `GET /api/events` sends as each Server-Sent Event's data: a change notification (liveChangeSchema), with the
+ * changed data only for a strategy's transitions. Every event's `id` is a change id; a reconnect sends the last one as
+ * `Last-Event-ID` and is sent what it missed.
  */
 export { changeEventSchema, loggedChangeSchema, type ChangeEvent, type LoggedChange } from '../domain/change-event';
+/**
+ * What a `transition` change of one strategy brings along, so a page applies it without a round trip: the strategy as
+ * it is now and the transitions newer than the ones this server announced before (newest first; the first after it
+ * started: the newest alone). A page whose newest transition does not join the oldest of these re-reads instead.
+ * Only what every signed-in role may read (the strategy page's own rows), and never on a replay: that is re-read.
+ */
+export const strategyChangeSchema = z.object({
+  strategy: strategySummarySchema,
+  transitions: z.array(transitionRowSchema),
+});
+export type StrategyChange = z.infer<typeof strategyChangeSchema>;
+
+/** A stream's change event, as the page reads it: the change, and, for a transition announced live, what changed. */
+export const liveChangeSchema = changeEventSchema.extend({ update: strategyChangeSchema.optional() });
+export type LiveChangeEvent = z.infer<typeof liveChangeSchema>;
+/** A stream's change event, as the server sends it: the change as logged, with its id. */
+export type LiveChange = LoggedChange & LiveChangeEvent;
+
 /** The named event that says "re-read everything": what was missed cannot be replayed (or nothing vouches for it). */
 export const RELOAD_EVENT = 'reload';
 

@@ -1,44 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { strategyUpdateSchema, type StrategyDetail, type StrategyUpdate, type TransitionRow } from '@/lib/api/contract';
-import { applyStrategyUpdate, newestSeq } from '@/lib/client/strategy-update';
+import { strategyUpdateSchema, type StrategyDetail, type StrategyUpdate } from '@/lib/api/contract';
+import { applyStrategyChange, applyStrategyUpdate, newestSeq } from '@/lib/client/strategy-update';
+import { strategyChange, strategyDetail } from '@/test/strategy-detail';
 
-const row = (seq: number): TransitionRow => ({
-  seq,
-  fromState: 'WAITING',
-  toState: 'WAITING',
-  eventType: 'market.tick',
-  actor: 'system',
-  reason: `row ${seq}`,
-  marketTime: '2026-11-20T15:00:00.000Z',
-  wallTime: '2026-11-20T15:00:00.000Z',
-});
-
-function detail(version: number, seqs: number[]): StrategyDetail {
-  return {
-    system: { mode: 'RUNNING', cause: 'operator', actor: 'system', reason: null, changedAt: '2026-11-20T14:30:00.000Z', pendingResume: null, unconfirmedCancels: 0 },
-    market: null,
-    strategy: {
-      id: 'zero-dte',
-      name: '0DTE',
-      kind: 'ZERO_DTE',
-      description: '',
-      state: 'WAITING',
-      stateSince: '2026-11-20T15:00:00.000Z',
-      version,
-      pause: null,
-      position: null,
-      pnl: null,
-      realizedPnl: 0,
-      entryPermit: { allowed: true, reasons: [] },
-      errorCount: 0,
-      lastReason: null,
-    },
-    graph: { states: [{ id: 'WAITING', description: null }], transitions: [] },
-    transitions: seqs.map(row),
-    errors: [],
-    refusals: [],
-  };
-}
+const detail = strategyDetail;
 
 const updateOf = (whole: StrategyDetail): StrategyUpdate => strategyUpdateSchema.parse(whole);
 
@@ -73,5 +38,51 @@ describe('applyStrategyUpdate', () => {
   it('starts after the newest held transition, or from the start when none is held', () => {
     expect(newestSeq(detail(3, [3, 2, 1]))).toBe(3);
     expect(newestSeq(detail(0, []))).toBe(0);
+  });
+});
+
+describe('applyStrategyChange', () => {
+  it('puts the change\'s transitions before the held ones, takes the strategy from it, and keeps everything else', () => {
+    const held = detail(3, [3, 2, 1]);
+    const applied = applyStrategyChange(held, strategyChange(5, [5, 4]));
+    expect(applied?.transitions.map((t) => t.seq)).toEqual([5, 4, 3, 2, 1]);
+    expect(applied?.strategy).toMatchObject({ version: 5, state: 'ENTERING', lastReason: 'moved to 5' });
+    expect(applied?.graph).toBe(held.graph);
+    expect(applied?.errors).toBe(held.errors);
+  });
+
+  it('keeps the held rows themselves, so that only the new ones render', () => {
+    const held = detail(3, [3, 2, 1]);
+    const applied = applyStrategyChange(held, strategyChange(4, [4]));
+    expect(applied?.transitions.slice(1)).toEqual(held.transitions);
+    applied?.transitions.slice(1).forEach((row, index) => expect(row).toBe(held.transitions[index]));
+  });
+
+  it('takes only the transitions newer than the held ones when the change overlaps them', () => {
+    const applied = applyStrategyChange(detail(4, [4, 3, 2, 1]), strategyChange(6, [6, 5, 4, 3]));
+    expect(applied?.transitions.map((t) => t.seq)).toEqual([6, 5, 4, 3, 2, 1]);
+  });
+
+  it('keeps the page at the latest 200 transitions', () => {
+    const held = detail(200, Array.from({ length: 200 }, (_, i) => 200 - i));
+    const applied = applyStrategyChange(held, strategyChange(201, [201]));
+    expect(applied?.transitions).toHaveLength(200);
+    expect(applied?.transitions[0]?.seq).toBe(201);
+  });
+
+  it('returns the held detail itself when the change brings nothing newer (the page read it already)', () => {
+    const held = detail(5, [5, 4, 3]);
+    expect(applyStrategyChange(held, strategyChange(5, [5]))).toBe(held);
+    expect(applyStrategyChange(held, strategyChange(4, [4]))).toBe(held);
+  });
+
+  it('asks for a re-read when a transition between the held ones and the change\'s is missing', () => {
+    expect(applyStrategyChange(detail(3, [3, 2, 1]), strategyChange(5, [5]))).toBeNull();
+    expect(applyStrategyChange(detail(3, [3, 2, 1]), strategyChange(6, [6, 4]))).toBeNull();
+  });
+
+  it('asks for a re-read when the change\'s newest transition is not the strategy\'s version', () => {
+    expect(applyStrategyChange(detail(3, [3, 2, 1]), strategyChange(5, [4]))).toBeNull();
+    expect(applyStrategyChange(detail(3, [3, 2, 1]), strategyChange(4, []))).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import type { ChangeEvent } from '@/lib/api/contract';
+import type { LiveChangeEvent, StrategyDetail } from '@/lib/api/contract';
 import { subscribeToChanges, type LiveStatus } from '@/lib/client/use-live-updates';
+import { strategyChange, strategyDetail } from '@/test/strategy-detail';
 
 /** Stands in for the browser's EventSource: the test opens, sends and fails the stream by hand. */
 class FakeEventSource {
@@ -34,7 +35,7 @@ class FakeEventSource {
     this.onopen?.();
   }
 
-  send(event: ChangeEvent | string) {
+  send(event: LiveChangeEvent | string) {
     const data = typeof event === 'string' ? event : JSON.stringify(event);
     this.onmessage?.(new MessageEvent('message', { data }));
   }
@@ -99,6 +100,50 @@ describe('subscribeToChanges', () => {
   it("refetches a transition's strategy at once, and marks the overview stale, with no delay", () => {
     latestSource().send({ table: 'transition', strategyId: 'zero-dte' });
     expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: ['strategies', 'zero-dte'] }]]);
+  });
+
+  describe('a transition that brings its data', () => {
+    const DETAIL = ['strategies', 'zero-dte'];
+    const held = () => queryClient.getQueryData<StrategyDetail>(DETAIL);
+    const transition = (version: number, seqs: number[]): LiveChangeEvent => ({ table: 'transition', strategyId: 'zero-dte', update: strategyChange(version, seqs) });
+
+    it('is applied to the strategy page at once, with no re-read of it; only the overview is marked stale', () => {
+      queryClient.setQueryData(DETAIL, strategyDetail(3, [3, 2, 1]));
+      latestSource().send(transition(4, [4]));
+      expect(held()?.transitions.map((row) => row.seq)).toEqual([4, 3, 2, 1]);
+      expect(held()?.strategy.state).toBe('ENTERING');
+      expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }]]);
+    });
+
+    it('applies a burst one change after the other, each at once', () => {
+      queryClient.setQueryData(DETAIL, strategyDetail(3, [3, 2, 1]));
+      const source = latestSource();
+      source.send(transition(4, [4]));
+      source.send(transition(6, [6, 5]));
+      expect(held()?.transitions.map((row) => row.seq)).toEqual([6, 5, 4, 3, 2, 1]);
+      expect(invalidate.mock.calls.filter(([filters]) => filters?.queryKey?.length === 2)).toEqual([]);
+    });
+
+    it('re-reads the strategy instead when the change does not join up with what the page holds', () => {
+      queryClient.setQueryData(DETAIL, strategyDetail(3, [3, 2, 1]));
+      latestSource().send(transition(5, [5]));
+      expect(held()?.transitions.map((row) => row.seq)).toEqual([3, 2, 1]);
+      expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: DETAIL }]]);
+    });
+
+    it('re-reads the strategy when its page was never read', () => {
+      latestSource().send(transition(4, [4]));
+      expect(held()).toBeUndefined();
+      expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: DETAIL }]]);
+    });
+
+    it('leaves the page to a re-read in flight (its older answer would overwrite the change), and asks for one more', () => {
+      queryClient.setQueryData(DETAIL, strategyDetail(3, [3, 2, 1]));
+      void queryClient.prefetchQuery({ queryKey: DETAIL, queryFn: () => new Promise<StrategyDetail>(() => undefined) });
+      latestSource().send(transition(4, [4]));
+      expect(held()?.transitions.map((row) => row.seq)).toEqual([3, 2, 1]);
+      expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: DETAIL }]]);
+    });
   });
 
   it('invalidates everything at once when the server says to reload', () => {

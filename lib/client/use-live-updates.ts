@@ -2,9 +2,10 @@
 
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
-import { changeEventSchema, RELOAD_EVENT, type ChangeEvent } from '@/lib/api/contract';
+import { liveChangeSchema, RELOAD_EVENT, type ChangeEvent, type LiveChangeEvent, type StrategyDetail } from '@/lib/api/contract';
 import { brokerFaultQueries, commandQueries, riskLimitQueries, strategyQueries } from '@/lib/client/queries';
 import { createRefetchCoalescer } from '@/lib/client/refetch-coalescer';
+import { applyStrategyChange } from '@/lib/client/strategy-update';
 
 const EVENTS_URL = '/api/events';
 /** The browser retries a dropped stream by itself; these bound our own retries after it gives up. */
@@ -49,10 +50,10 @@ function staleQueriesOf(event: ChangeEvent | null): StaleQueries[] {
 
 const keyOfStale = ({ queryKey, exact }: StaleQueries): string => `${exact ? '=' : '^'}${JSON.stringify(queryKey)}`;
 
-function parseChangeEvent(data: unknown): ChangeEvent | null {
+function parseChangeEvent(data: unknown): LiveChangeEvent | null {
   if (typeof data !== 'string') return null;
   try {
-    const parsed = changeEventSchema.safeParse(JSON.parse(data));
+    const parsed = liveChangeSchema.safeParse(JSON.parse(data));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -60,8 +61,26 @@ function parseChangeEvent(data: unknown): ChangeEvent | null {
 }
 
 /**
- * Keeps the react-query cache fresh from the server's change notifications. Notifications say what
- * changed, never the data, so each one refetches, at once, the queries that show it (and marks the others stale);
+ * Applies the data a change brought to the strategy page's query, in place of re-reading it; whether it could. It
+ * cannot when no page was read yet, while a re-read is in flight (its answer, maybe older, would replace this one: the
+ * coalescer reads once more after it), or when the change does not join up with what the page holds.
+ */
+function applyLiveChange(queryClient: QueryClient, change: LiveChangeEvent | null): boolean {
+  if (!change?.update || !change.strategyId) return false;
+  const { queryKey } = strategyQueries.detail(change.strategyId);
+  if (queryClient.isFetching({ queryKey, exact: true }) > 0) return false;
+  const held = queryClient.getQueryData<StrategyDetail>(queryKey);
+  const applied = held && applyStrategyChange(held, change.update);
+  if (!applied) return false;
+  if (applied !== held) queryClient.setQueryData(queryKey, applied);
+  return true;
+}
+
+/**
+ * Keeps the react-query cache fresh from the server's change notifications. A strategy's transition brings its data
+ * (the strategy now and its new transitions), which the strategy's page applies at once, with no round trip; it
+ * re-reads instead when the data does not join up with what it holds. Every other notification says what changed,
+ * never the data, so it refetches, at once, the queries that show it (and marks the others stale);
  * a burst is coalesced, never delayed: a query asked for again while its refetch is in flight is refetched once more
  * when it ends (createRefetchCoalescer).
  * The browser reconnects a dropped stream with the last change's id, and the server sends what was missed;
@@ -85,7 +104,10 @@ export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: 
       retryDelay = MIN_RETRY_MS;
       onStatus('live');
     };
-    current.onmessage = (message: MessageEvent) => refetch(staleQueriesOf(parseChangeEvent(message.data)));
+    current.onmessage = (message: MessageEvent) => {
+      const change = parseChangeEvent(message.data);
+      refetch(applyLiveChange(queryClient, change) ? [OVERVIEW] : staleQueriesOf(change));
+    };
     current.addEventListener(RELOAD_EVENT, () => refetch([EVERYTHING]));
     current.onerror = () => {
       onStatus('reconnecting');

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { StrategyView } from '../domain/coordinator';
 import type {
   ErrorWrite,
@@ -10,6 +11,7 @@ import type {
   TransitionWriteResult,
 } from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
+import { SYSTEM_MODES, type SystemMode } from '../domain/system-mode';
 import { transitionRefused } from '../errors';
 import { sqlPool, type Db } from './client';
 import { Prisma } from './generated/client';
@@ -108,6 +110,59 @@ const HISTORY_ROW = {
   error: { id: true, state: true, type: true, message: true, marketTime: true, wallTime: true },
   refusal: { id: true, state: true, eventType: true, actor: true, reason: true, marketTime: true, wallTime: true },
 } as const;
+
+/**
+ * What a transition of strategy `$1` changed on its page, in one statement (one round trip, one snapshot, so the
+ * strategy's version and its newest transition agree): the strategy's row, every strategy as the coordinator sees it,
+ * the trading mode, the market clock's bar, and at most `$3` of its transitions after seq `$2`, newest first.
+ */
+const LIVE_CHANGE = `
+  SELECT s.id, s.name, s.kind, s.settings, s.state, s.snapshot, s.version, s.state_since AS "stateSince",
+         s.paused_by AS "pausedBy", s.pause_reason AS "pauseReason", s.paused_at AS "pausedAt",
+         (SELECT json_agg(json_build_object('id', v.id, 'name', v.name, 'kind', v.kind, 'state', v.state,
+                                            'pausedBy', v.paused_by, 'pauseReason', v.pause_reason, 'pausedAt', v.paused_at)
+                          ORDER BY v.created_at)
+            FROM strategy v) AS views,
+         (SELECT mode FROM system_state WHERE id = 1) AS mode,
+         (SELECT state FROM market_clock WHERE id = 1) AS bar,
+         (SELECT coalesce(json_agg(t ORDER BY t.seq DESC), '[]')
+            FROM (SELECT seq, from_state AS "fromState", to_state AS "toState", event_type AS "eventType", actor, reason,
+                         market_time AS "marketTime", wall_time AS "wallTime"
+                    FROM transition WHERE strategy_id = s.id AND seq > $2::int ORDER BY seq DESC LIMIT $3::int) t) AS transitions
+    FROM strategy s
+   WHERE s.id = $1::text`;
+
+const liveChangeSchema = z.object({
+  views: z.array(
+    z.object({ id: z.string(), name: z.string(), kind: z.string(), state: z.string(), pausedBy: z.string().nullable(), pauseReason: z.string().nullable(), pausedAt: z.string().nullable() }),
+  ),
+  mode: z.enum(SYSTEM_MODES).nullable(),
+  bar: z.unknown(),
+  transitions: z.array(
+    z.object({
+      seq: z.number(),
+      fromState: z.string().nullable(),
+      toState: z.string(),
+      eventType: z.string(),
+      actor: z.string(),
+      reason: z.string().nullable(),
+      marketTime: z.coerce.date(),
+      wallTime: z.coerce.date(),
+    }),
+  ),
+});
+
+/** What a transition changed on its strategy's page, read in one statement (StrategyRepository.liveChange). */
+export interface StrategyLiveChange {
+  readonly record: StrategyRecord;
+  readonly views: StrategyView[];
+  /** Null on a database no server has started on yet (no system_state row). */
+  readonly mode: SystemMode | null;
+  /** The market clock's stored bar, unparsed; null before the first start. */
+  readonly bar: unknown;
+  /** Newest first. */
+  readonly transitions: { seq: number; fromState: string | null; toState: string; eventType: string; actor: string; reason: string | null; marketTime: Date; wallTime: Date }[];
+}
 
 type StrategyRow = Omit<StrategyRecord, 'snapshot' | 'pause'> & {
   snapshot: unknown;
@@ -323,6 +378,32 @@ export class StrategyRepository implements StrategyStore {
   }
 
   /** The latest transitions after `afterSeq`, newest first, without their payloads (what the pages show). */
+  /**
+   * What a transition of `strategyId` changed on its page (LIVE_CHANGE): read once per change by each server, for every
+   * stream it sends the change to. Null when there is no such strategy.
+   */
+  async liveChange(strategyId: string, { afterSeq, limit }: { afterSeq: number; limit: number }): Promise<StrategyLiveChange | null> {
+    const { rows } = await sqlPool(this.db).query<StrategyRow & { views: unknown; mode: unknown; bar: unknown; transitions: unknown }>({
+      name: 'live-strategy-change',
+      text: LIVE_CHANGE,
+      values: [strategyId, afterSeq, limit],
+    });
+    const row = rows[0];
+    if (!row) return null;
+    const { views, mode, bar, transitions } = liveChangeSchema.parse(row);
+    const { id, name, kind, settings, state, snapshot, version, stateSince, pausedBy, pauseReason, pausedAt } = row;
+    return {
+      record: toRecord({ id, name, kind, settings, state, snapshot, version, stateSince, pausedBy, pauseReason, pausedAt }),
+      views: views.map(({ pausedBy, pauseReason, pausedAt, ...view }) => ({
+        ...view,
+        pause: pausedBy !== null && pausedAt !== null ? { actor: pausedBy, reason: pauseReason ?? '' } : null,
+      })),
+      mode,
+      bar: bar ?? null,
+      transitions,
+    };
+  }
+
   async transitions(strategyId: string, { afterSeq = 0, limit = 200 }: { afterSeq?: number; limit?: number } = {}) {
     return this.db.transition.findMany({
       where: { strategyId, seq: { gt: afterSeq } },

@@ -88,9 +88,14 @@ export function isFromOwnOrigin(request: Request, publicOrigin: string): boolean
  * when, from where.
  */
 export async function authorizeRequest(request: Request, needed: Role, context: Context = serverContext()): Promise<Operator> {
+  return authorize(request, needed, context, false);
+}
+
+async function authorize(request: Request, needed: Role, context: Context, isRecheck: boolean): Promise<Operator> {
   const { auth, env } = context;
   await requireOwnOrigin(request, context);
-  const session = await auth.api.getSession({ headers: request.headers });
+  // A re-check is no activity of the user's: it must not keep an idle session alive.
+  const session = await auth.api.getSession({ headers: request.headers, query: { disableRefresh: isRecheck } });
   if (!session) throw await deny(request, 'UNAUTHENTICATED', 'sign in first', null, context);
   const who = { userId: session.user.id, name: session.user.email };
   const signedInAt = new Date(session.session.createdAt);
@@ -105,6 +110,28 @@ export async function authorizeRequest(request: Request, needed: Role, context: 
   // Only what needs the admin role waits for enrolment: an admin's operator powers are any operator's, who need no TOTP.
   if (needed === 'admin' && mustEnrolTwoFactor(operator, context)) throw await deny(request, 'FORBIDDEN', ENROL_TWO_FACTOR_FIRST, who, context);
   return operator;
+}
+
+const recheckInFlight = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether the session behind `request`, a stream's, still passes the gate for `needed` (authorizeRequest, without
+ * moving the session's idle expiry): a stream that sends data re-checks it while it lasts, and ends when it fails.
+ * Streams of one session checking at the same moment share one check; no answer is kept after it. A check that could
+ * not be made (the database unreachable) is no refusal: true.
+ */
+export function isStillAuthorized(request: Request, needed: Role, context: Context = serverContext()): Promise<boolean> {
+  const key = `${needed} ${request.headers.get('cookie') ?? ''}`;
+  const inFlight = recheckInFlight.get(key);
+  if (inFlight) return inFlight;
+  const check = authorize(request, needed, context, true)
+    .then(
+      () => true,
+      (error: unknown) => !(error instanceof AppError),
+    )
+    .finally(() => recheckInFlight.delete(key));
+  recheckInFlight.set(key, check);
+  return check;
 }
 
 /**

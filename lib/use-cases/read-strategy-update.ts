@@ -1,8 +1,22 @@
-import { TRANSITION_HISTORY_LIMIT, type StrategyUpdate } from '../api/contract';
+import { TRANSITION_HISTORY_LIMIT, type StrategyChange, type StrategyUpdate, type TransitionRow } from '../api/contract';
 import { worldOf } from '../domain/coordinator';
+import { marketBarSchema } from '../domain/market/market-bar-schema';
 import { AppError } from '../errors';
 import { serverContext, type ServerContext } from '../server/context';
 import { latestBar, marketView, summarize, systemView } from './dashboard-views';
+
+type StoredTransition = Awaited<ReturnType<ServerContext['repositories']['strategies']['transitions']>>[number];
+
+const transitionView = (row: StoredTransition): TransitionRow => ({
+  seq: row.seq,
+  fromState: row.fromState,
+  toState: row.toState,
+  eventType: row.eventType,
+  actor: row.actor,
+  reason: row.reason,
+  marketTime: row.marketTime.toISOString(),
+  wallTime: row.wallTime.toISOString(),
+});
 
 /**
  * One strategy as its page shows it now, with only the transitions after `afterSeq` (0: the latest
@@ -32,16 +46,7 @@ export async function readStrategyUpdate(
     system: systemView(system, pendingResume, unconfirmedCancels),
     market: bar ? marketView(bar) : null,
     strategy: summarize(record, worldOf(system.mode, views), bar),
-    transitions: transitions.map((row) => ({
-      seq: row.seq,
-      fromState: row.fromState,
-      toState: row.toState,
-      eventType: row.eventType,
-      actor: row.actor,
-      reason: row.reason,
-      marketTime: row.marketTime.toISOString(),
-      wallTime: row.wallTime.toISOString(),
-    })),
+    transitions: transitions.map(transitionView),
     errors: errors.map((row) => ({
       id: row.id.toString(),
       state: row.state,
@@ -60,4 +65,20 @@ export async function readStrategyUpdate(
       wallTime: row.wallTime.toISOString(),
     })),
   };
+}
+
+/**
+ * What a transition of strategy `id` changed on its page: the strategy now and at most `limit` of its transitions
+ * after `afterSeq`, newest first (see StrategyChange), read in one statement. Null when there is no such strategy.
+ */
+export async function readStrategyChange(
+  id: string,
+  range: { afterSeq: number; limit: number },
+  { repositories }: Pick<ServerContext, 'repositories'> = serverContext(),
+): Promise<StrategyChange | null> {
+  const change = await repositories.strategies.liveChange(id, range);
+  if (!change) return null;
+  const bar = change.bar === null ? null : marketBarSchema.parse(change.bar);
+  const mode = change.mode ?? (await repositories.system.current()).mode;
+  return { strategy: summarize(change.record, worldOf(mode, change.views), bar), transitions: change.transitions.map(transitionView) };
 }

@@ -1,15 +1,16 @@
-import type { LoggedChange } from '../api/contract';
+import type { LiveChange } from '../api/contract';
 import { serverContext, type ServerContext } from '../server/context';
+import { liveChanges, type LiveChangeFeed } from './live-changes';
 
 /**
  * What a stream of changes sends, in order. Every event carries a change id for the stream to resume from:
  * `change`, the change itself; `reload`, re-read everything, after which the changes from `changeId` on follow.
  */
-export type StreamEvent = { readonly kind: 'change'; readonly change: LoggedChange } | { readonly kind: 'reload'; readonly changeId: string };
+export type StreamEvent = { readonly kind: 'change'; readonly change: LiveChange } | { readonly kind: 'reload'; readonly changeId: string };
 
-/** What watching needs of the server: its LISTEN hub and the change log. */
+/** What watching needs of the server: its live changes (its LISTEN hub's, with their data) and the change log. */
 interface WatchContext {
-  readonly hub: Pick<ServerContext['hub'], 'subscribe'>;
+  readonly hub: LiveChangeFeed;
   readonly repositories: { readonly changeLog: Pick<ServerContext['repositories']['changeLog'], 'changesAfter' | 'latestId'> };
 }
 
@@ -23,7 +24,7 @@ export interface WatchChangesOptions {
 }
 
 /**
- * Every stored change, until the returned function is called. A caller back from a gap is first sent what it
+ * Every stored change, until the returned function is called, those heard live with their data (live-changes). A caller back from a gap is first sent what it
  * missed (from `change_log`); one whose change is no longer kept, a new caller, and every caller after this process
  * lost its LISTEN connection (announcements were lost with it) are sent `reload`.
  *
@@ -35,9 +36,9 @@ export interface WatchChangesOptions {
  */
 export async function watchChanges(
   { afterChangeId, send }: WatchChangesOptions,
-  { hub, repositories }: WatchContext = serverContext(),
+  { hub, repositories }: WatchContext = { hub: liveChanges(), repositories: serverContext().repositories },
 ): Promise<() => void> {
-  let buffered: LoggedChange[] | null = [];
+  let buffered: LiveChange[] | null = [];
   const reload = async () => send({ kind: 'reload', changeId: (await repositories.changeLog.latestId()) ?? NO_CHANGE });
   const unsubscribe = await hub.subscribe(
     (change) => {

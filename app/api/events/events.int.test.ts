@@ -59,19 +59,25 @@ const heardAll = async () => {
   await vi.waitFor(() => expect(heardIds).toContain(newest));
 };
 
+/** Signs the demo viewer in once more: a session of its own, with its cookie. */
+async function signInViewer(): Promise<string> {
+  const { serverContext } = await import('../../../lib/server/context');
+  const { DEMO_USERS } = await import('../../../lib/auth/demo-users');
+  const viewer = DEMO_USERS.find((user) => user.role === 'viewer');
+  if (!viewer) throw new Error('no demo viewer');
+  const { headers } = await serverContext().auth.api.signInEmail({ body: { email: viewer.email, password: viewer.password }, returnHeaders: true });
+  return headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+}
+
 beforeAll(async () => {
   process.env.DATABASE_URL = TEST_DATABASE_URL;
   await resetDatabase(db);
   const { serverContext } = await import('../../../lib/server/context');
   const { seedDemoUsers } = await import('../../../lib/use-cases/manage-users');
-  const { DEMO_USERS } = await import('../../../lib/auth/demo-users');
   const context = serverContext();
   await context.hub.subscribe((change) => heardIds.push(change.changeId));
   await seedDemoUsers(context);
-  const viewer = DEMO_USERS.find((user) => user.role === 'viewer');
-  if (!viewer) throw new Error('no demo viewer');
-  const { headers } = await context.auth.api.signInEmail({ body: { email: viewer.email, password: viewer.password }, returnHeaders: true });
-  cookie = headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+  cookie = await signInViewer();
 }, 60_000);
 
 afterAll(async () => {
@@ -117,6 +123,79 @@ describe('SSE replay after a gap: GET /api/events', () => {
       } finally {
         await events.close();
       }
+    }
+  });
+});
+
+describe('a strategy\'s transition announced live: GET /api/events', () => {
+  it('brings the strategy as it now is and its new transitions (the first: the newest alone), for the page to apply', async () => {
+    const { serverContext } = await import('../../../lib/server/context');
+    const { strategyDefinition } = await import('../../../lib/domain/strategies/registry');
+    const { restoreSnapshot } = await import('../../../lib/domain/strategies/restore-snapshot');
+    const { strategies, system } = serverContext().repositories;
+    await system.current();
+    const { machine, settingsSchema } = strategyDefinition('ZERO_DTE');
+    const snapshot = machine.getPersistedSnapshot(restoreSnapshot(machine, null, 'live-a', settingsSchema.parse({})));
+    const marketTime = new Date('2026-11-20T15:00:00Z');
+    // The other tests' clock ticks hold no bar; the summary is read at none.
+    await db.$executeRawUnsafe('DELETE FROM market_clock');
+    await strategies.create({ id: 'live-a', name: 'Live A', kind: 'ZERO_DTE', settings: {}, state: 'INITIALIZING', snapshot, marketTime });
+    await heardAll();
+    const move = (expectedVersion: number, reason: string) =>
+      strategies.recordTransition({
+        strategyId: 'live-a',
+        fence: null,
+        expectedVersion,
+        fromState: 'INITIALIZING',
+        toState: 'INITIALIZING',
+        snapshot,
+        eventType: 'test.ping',
+        eventPayload: { secret: 'not for the page' },
+        actor: 'test',
+        reason,
+        marketTime,
+      });
+
+    const events = eventsOf(await stream());
+    try {
+      expect((await events.next(1))[0]?.event).toBe('reload');
+      await move(1, 'first');
+      await move(2, 'second');
+      const [both] = await events.next(1);
+      await move(3, 'third');
+      const [, third] = await events.next(2);
+      const carried = (event: ServerSentEvent | undefined) => (event?.data as { update?: { transitions: { seq: number }[] } }).update?.transitions.map((row) => row.seq);
+
+      expect(both?.data).toMatchObject({ table: 'transition', strategyId: 'live-a', update: { strategy: { id: 'live-a', name: 'Live A', state: 'INITIALIZING' } } });
+      expect(JSON.stringify(both?.data)).not.toContain('not for the page');
+      // The second move may have committed before the first change's read: it is then carried by the first change.
+      expect([[2], [3]]).toContainEqual(carried(both));
+      expect(third?.data).toMatchObject({
+        update: { strategy: { version: 4, lastReason: null }, transitions: [{ seq: 4, fromState: 'INITIALIZING', toState: 'INITIALIZING', eventType: 'test.ping', actor: 'test', reason: 'third' }] },
+      });
+    } finally {
+      await events.close();
+    }
+  });
+});
+
+describe('a stream of a session that ended: GET /api/events', () => {
+  it('is checked again at each heartbeat, and ends once its session is gone', async () => {
+    const { serverContext } = await import('../../../lib/server/context');
+    const own = await signInViewer();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const events = eventsOf(await GET(new Request(`${ORIGIN}/api/events`, { headers: { origin: ORIGIN, cookie: own } })));
+      expect((await events.next(1))[0]?.event).toBe('reload');
+      await vi.advanceTimersByTimeAsync(15_000);
+      await tick();
+      expect((await events.next(1))[0]?.data).toMatchObject({ table: 'market_clock' });
+
+      await serverContext().auth.api.signOut({ headers: new Headers({ cookie: own }) });
+      await vi.advanceTimersByTimeAsync(15_000);
+      await expect(events.next(1)).rejects.toThrow(/the stream ended/);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

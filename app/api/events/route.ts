@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RELOAD_EVENT } from '@/lib/api/contract';
+import { isStillAuthorized } from '@/lib/use-cases/authorize-request';
 import { watchChanges, type StreamEvent } from '@/lib/use-cases/watch-changes';
 import { authorized, otherMethods } from '../_lib/authorized';
 
@@ -10,19 +11,30 @@ const HEARTBEAT_MS = 15_000;
 /** A change id; anything else (a reset database's, a forged one) is treated as unknown: the page re-reads all. */
 const lastEventId = z.string().regex(/^\d{1,18}$/);
 
-function eventText(event: StreamEvent): string {
-  if (event.kind === 'reload') return `id: ${event.changeId}\nevent: ${RELOAD_EVENT}\ndata: {}\n\n`;
-  return `id: ${event.change.changeId}\ndata: ${JSON.stringify(event.change)}\n\n`;
+const encoder = new TextEncoder();
+/** Each change heard live is one object sent to every stream: it is serialized once, not once per stream. */
+const encodedChanges = new WeakMap<object, Uint8Array>();
+
+function eventBytes(event: StreamEvent): Uint8Array {
+  if (event.kind === 'reload') return encoder.encode(`id: ${event.changeId}\nevent: ${RELOAD_EVENT}\ndata: {}\n\n`);
+  let bytes = encodedChanges.get(event.change);
+  if (!bytes) {
+    bytes = encoder.encode(`id: ${event.change.changeId}\ndata: ${JSON.stringify(event.change)}\n\n`);
+    encodedChanges.set(event.change, bytes);
+  }
+  return bytes;
 }
+const HEARTBEAT = encoder.encode(': heartbeat\n\n');
 
 /**
  * Server-Sent Events: every database change notification, fanned out from this process's one LISTEN
- * connection, each with its change id. A browser that reconnects sends the last one (`Last-Event-ID`) and is sent
- * what it missed first; a `reload` event tells the page to re-read everything (see watchChanges).
+ * connection, each with its change id (a strategy's transitions with their data: live-changes). A browser that
+ * reconnects sends the last one (`Last-Event-ID`) and is sent what it missed first; a `reload` event tells the page to
+ * re-read everything (see watchChanges). The session is checked again at every heartbeat, and the stream ends when it
+ * no longer holds (signed out, disabled, expired): the data it sends is for signed-in eyes only.
  */
 export const GET = authorized('viewer', async (request) => {
   const parsed = lastEventId.safeParse(request.headers.get('last-event-id'));
-  const encoder = new TextEncoder();
   let isClosed = false;
   // Until the stream is set up, closing it is remembered, and the subscription ended as soon as there is one.
   let cleanup: () => void = () => {
@@ -30,29 +42,33 @@ export const GET = authorized('viewer', async (request) => {
   };
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const write = (text: string) => {
+      const write = (bytes: Uint8Array) => {
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(bytes);
         } catch {
           cleanup();
         }
       };
-      write('retry: 2000\n\n');
-      const unsubscribe = await watchChanges({ afterChangeId: parsed.success ? parsed.data : null, send: (event) => write(eventText(event)) });
-      const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
-      cleanup = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      };
-      if (isClosed || request.signal.aborted) return cleanup();
-      request.signal.addEventListener('abort', () => {
+      write(encoder.encode('retry: 2000\n\n'));
+      const unsubscribe = await watchChanges({ afterChangeId: parsed.success ? parsed.data : null, send: (event) => write(eventBytes(event)) });
+      const end = () => {
         cleanup();
         try {
           controller.close();
         } catch {
           // already closed
         }
-      });
+      };
+      const heartbeat = setInterval(() => {
+        write(HEARTBEAT);
+        void isStillAuthorized(request, 'viewer').then((isAuthorized) => isAuthorized || end());
+      }, HEARTBEAT_MS);
+      cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      if (isClosed || request.signal.aborted) return cleanup();
+      request.signal.addEventListener('abort', end);
     },
     cancel() {
       cleanup();
