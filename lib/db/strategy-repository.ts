@@ -199,15 +199,20 @@ export class StrategyRepository implements StrategyStore {
    * The new version is the transition's sequence number, so sequence numbers have no gaps.
    */
   /**
-   * A group commit: a write arriving while none is in flight goes at once, alone (no added latency); writes arriving
-   * meanwhile wait for it and then go together in one statement (one round trip, one commit), at most one per
-   * strategy. Each resolves with its new version once its statement has committed, or rejects as a single write
+   * A group commit: a write arriving while none is in flight goes at once (no timer, no added turn of the event
+   * loop), together with the writes handed in before the microtasks already queued have run (a synchronous burst, or
+   * the writers woken by the same commit); writes arriving meanwhile wait for it and then go together in one
+   * statement (one round trip, one commit), at most one per strategy. Each resolves with its new version once its statement has committed, or rejects as a single write
    * would: FENCED or STALE_VERSION for its own row only.
    */
   recordTransition(write: TransitionWrite): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.waiting.push({ write, resolve, reject });
-      if (!this.isWriting) void this.writeWaiting();
+      if (this.isWriting) return;
+      this.isWriting = true;
+      // Started after the microtasks already queued, not in a later turn (no timer, no I/O hop): the writers woken by
+      // the same commit, and the writes of one synchronous burst, go together in the first statement.
+      queueMicrotask(() => void this.writeWaiting());
     });
   }
 
@@ -215,7 +220,6 @@ export class StrategyRepository implements StrategyStore {
   private isWriting = false;
 
   private async writeWaiting(): Promise<void> {
-    this.isWriting = true;
     try {
       while (this.waiting.length > 0) {
         const batch = takeOnePerStrategy(this.waiting);
