@@ -74,6 +74,28 @@ describe("several strategies' transitions in one statement", () => {
   });
 });
 
+describe('one transition', () => {
+  it('is written from its version under its lease, and otherwise refused as FENCED or STALE_VERSION, writing nothing', async () => {
+    const [lease] = await leases.acquire('server-1', ['strategy:a', 'strategy:b'], 10_000);
+    const leaseOf = (name: string) => ({ name, token: lease!.token });
+
+    expect(await strategies.recordTransition(write('a', 1, leaseOf('strategy:a')))).toBe(2);
+    await expect(strategies.recordTransition(write('a', 1, leaseOf('strategy:a')))).rejects.toMatchObject({ code: 'STALE_VERSION' });
+    await expect(strategies.recordTransition(write('a', 2, { name: 'strategy:a', token: lease!.token + 1n }))).rejects.toMatchObject({ code: 'FENCED' });
+    await expect(strategies.recordTransition(write('c', 1, { name: 'strategy:c', token: 1n }))).rejects.toMatchObject({ code: 'FENCED' });
+    await expect(strategies.recordTransition(write('b', 7, null))).rejects.toMatchObject({ code: 'STALE_VERSION' });
+    await db.$executeRawUnsafe(`UPDATE lease SET expires_at = now() WHERE name = 'strategy:b'`);
+    await expect(strategies.recordTransition(write('b', 1, leaseOf('strategy:b')))).rejects.toMatchObject({ code: 'FENCED' });
+    expect(await strategies.recordTransition(write('c', 1, null))).toBe(2);
+
+    const rows = await db.transition.findMany({ where: { seq: { gt: 1 } }, orderBy: { strategyId: 'asc' }, select: { strategyId: true, seq: true, leaseToken: true } });
+    expect(rows).toEqual([
+      { strategyId: 'a', seq: 2, leaseToken: lease!.token },
+      { strategyId: 'c', seq: 2, leaseToken: null },
+    ]);
+  });
+});
+
 describe('single transitions written while another is in flight (group commit)', () => {
   const moreIds = Array.from({ length: 13 }, (_, index) => `s${index}`);
   const createMore = async () => {
