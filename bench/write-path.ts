@@ -70,7 +70,10 @@ export const writePath: Bench = {
       }
     }
     const baselineName = PGBENCH ? 'pgbench 4-statement tx' : 'node-pg 4-statement tx';
-    const note = `${rounds} interleaved round(s) of ${seconds} s, medians; fenced writes; ${PGBENCH ? 'pgbench -M prepared' : 'pgbench not found: raw node-pg of the same statements'}`;
+    const note =
+      `${rounds} interleaved round(s) of ${seconds} s, medians; the engine's writes fenced, one strategy per writer, each awaiting its commit; ` +
+      `both sides on the same tables, triggers (audit chain, change log and NOTIFY per statement) and payloads; ` +
+      `${PGBENCH ? 'pgbench -M prepared' : 'pgbench not found: raw node-pg of the same statements'}`;
     return WRITERS.map(
       (writers): Figure =>
         throughput(`transition writes, ${writers} writer${writers > 1 ? 's' : ''}`, median(ours.get(writers)!), 'tx/s', { name: baselineName, value: median(baseline.get(writers)!) }, GOAL[writers], note),

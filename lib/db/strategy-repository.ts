@@ -10,7 +10,8 @@ import type {
   TransitionWriteResult,
 } from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
-import { transitionRefused } from '../errors';
+import pg from 'pg';
+import { AppError, transitionRefused } from '../errors';
 import { sqlPool, type Db } from './client';
 import { Prisma } from './generated/client';
 import { fenceHolds } from './lease-repository';
@@ -219,37 +220,61 @@ export class StrategyRepository implements StrategyStore {
   private readonly waiting: WaitingWrite[] = [];
   private isWriting = false;
 
+  /**
+   * Writes what is waiting, on one connection taken from the pool for as long as writes keep coming (a writer woken by
+   * its commit hands in its next write before this loop looks again), not one checkout per write.
+   */
   private async writeWaiting(): Promise<void> {
+    let connection: pg.PoolClient | null = null;
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
     try {
+      connection = await sqlPool(this.db).connect();
+      connection.on('error', onError);
       while (this.waiting.length > 0) {
         const batch = takeOnePerStrategy(this.waiting);
-        if (batch.length === 1) {
-          const [{ write, resolve, reject }] = batch as [WaitingWrite];
-          await this.writeOne(write).then(resolve, reject);
-          continue;
-        }
         try {
-          const results = await this.recordTransitions(batch.map(({ write }) => write));
-          batch.forEach(({ write, resolve, reject }, index) => {
-            const result = results[index]!;
-            if ('seq' in result) resolve(result.seq);
-            else reject(transitionRefused(write, result.refused));
-          });
+          if (batch.length === 1) {
+            const [{ write, resolve }] = batch as [WaitingWrite];
+            resolve(await this.writeOne(connection, write));
+          } else {
+            const results = await this.writeMany(connection, batch.map(({ write }) => write));
+            batch.forEach(({ write, resolve, reject }, index) => {
+              const result = results[index]!;
+              if ('seq' in result) resolve(result.seq);
+              else reject(transitionRefused(write, result.refused));
+            });
+          }
+          // One microtask: a writer woken by this commit that writes again at once is waiting when the loop looks.
+          await Promise.resolve();
         } catch (error) {
+          // A refusal or the database's answer leaves the connection as it was; anything else may have broken it.
+          if (!(error instanceof AppError || error instanceof pg.DatabaseError)) broken ??= error as Error;
           for (const { reject } of batch) reject(error);
+          if (broken) break;
         }
       }
+    } catch (error) {
+      // No connection: what is waiting fails with the pool's error.
+      for (const { reject } of this.waiting.splice(0)) reject(error);
     } finally {
+      connection?.off('error', onError);
+      connection?.release(broken);
       this.isWriting = false;
+      // Writes handed in while a broken connection was being given back go on a new one.
+      if (this.waiting.length > 0) {
+        this.isWriting = true;
+        queueMicrotask(() => void this.writeWaiting());
+      }
     }
   }
 
-  private async writeOne(write: TransitionWrite): Promise<number> {
-    const pool = sqlPool(this.db);
+  private async writeOne(connection: pg.ClientBase, write: TransitionWrite): Promise<number> {
     const lease = write.fence ? [write.fence.name, write.fence.token.toString()] : [null, null];
-    const { rows } = await pool.query<{ seq: number }>({
+    const { rows } = await connection.query<[number]>({
       name: 'record-transition',
       text: RECORD_TRANSITION,
+      rowMode: 'array',
       values: [
         ...lease,
         write.strategyId,
@@ -264,12 +289,12 @@ export class StrategyRepository implements StrategyStore {
         write.reason,
       ],
     });
-    if (rows[0]) return rows[0].seq;
+    if (rows[0]) return rows[0][0];
     // Nothing written: the version moved, or the fence did not hold. The fence is asked afresh; a lease that lapsed
     // since is FENCED either way (this server holds it no longer), and one renewed under the same token since may be
     // written under again, after a reload.
     if (!write.fence) throw transitionRefused(write, 'STALE_VERSION');
-    const fence = await pool.query<{ held: boolean }>({ name: 'fence-holds', text: FENCE_HOLDS, values: lease });
+    const fence = await connection.query<{ held: boolean }>({ name: 'fence-holds', text: FENCE_HOLDS, values: lease });
     throw transitionRefused(write, fence.rows[0]?.held ? 'STALE_VERSION' : 'FENCED');
   }
 
@@ -279,6 +304,10 @@ export class StrategyRepository implements StrategyStore {
    */
   async recordTransitions(writes: readonly TransitionWrite[]): Promise<TransitionWriteResult[]> {
     if (writes.length === 0) return [];
+    return this.writeMany(sqlPool(this.db), writes);
+  }
+
+  private async writeMany(connection: pg.Pool | pg.ClientBase, writes: readonly TransitionWrite[]): Promise<TransitionWriteResult[]> {
     const input = writes.map((write, index) => ({
       ord: index,
       strategy_id: write.strategyId,
@@ -294,7 +323,7 @@ export class StrategyRepository implements StrategyStore {
       lease_name: write.fence?.name ?? null,
       lease_token: write.fence?.token.toString() ?? null,
     }));
-    const { rows } = await sqlPool(this.db).query<{ ord: number; held: boolean; seq: number | null }>({
+    const { rows } = await connection.query<{ ord: number; held: boolean; seq: number | null }>({
       name: 'record-transitions',
       text: RECORD_TRANSITIONS,
       values: [json(input)],
