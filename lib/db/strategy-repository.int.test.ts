@@ -148,4 +148,29 @@ describe('single transitions written while another is in flight (group commit)',
     );
     expect(order?.alone).toBe(true);
   });
+  it('drops a connection lost under a write in flight: that write fails, the next ones go on a new connection', async () => {
+    const blocker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM strategy WHERE id = 'a' FOR UPDATE`);
+      const lost = strategies.recordTransition(write('a', 1, null));
+      const waiting = `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+      await expect.poll(async () => (await blocker.query(waiting)).rowCount).toBe(1);
+      const meanwhile = strategies.recordTransition(write('b', 1, null));
+      await blocker.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) w`);
+      await expect(lost).rejects.toThrow();
+      await blocker.query('COMMIT');
+      // `b` went after `a` on the same connection, or failed with it: either way it is written once at most.
+      const b = await meanwhile.then(
+        (seq) => seq,
+        () => strategies.recordTransition(write('b', 1, null)),
+      );
+      expect(b).toBe(2);
+    } finally {
+      await blocker.end();
+    }
+    expect(await strategies.recordTransition(write('a', 1, null))).toBe(2);
+    expect(await strategies.recordTransition(write('c', 1, null))).toBe(2);
+  });
 });

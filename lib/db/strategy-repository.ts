@@ -248,8 +248,10 @@ export class StrategyRepository implements StrategyStore {
           // One microtask: a writer woken by this commit that writes again at once is waiting when the loop looks.
           await Promise.resolve();
         } catch (error) {
-          // A refusal or the database's answer leaves the connection as it was; anything else may have broken it.
-          if (!(error instanceof AppError || error instanceof pg.DatabaseError)) broken ??= error as Error;
+          // A refusal or the database's answer to a statement leaves the connection as it was; a FATAL answer (the
+          // session ended) or anything else may have broken it.
+          const answered = error instanceof AppError || (error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC');
+          if (!answered) broken ??= error as Error;
           for (const { reject } of batch) reject(error);
           if (broken) break;
         }
@@ -258,7 +260,8 @@ export class StrategyRepository implements StrategyStore {
       // No connection: what is waiting fails with the pool's error.
       for (const { reject } of this.waiting.splice(0)) reject(error);
     } finally {
-      connection?.off('error', onError);
+      // A broken connection may still report its end: it keeps a listener, so that report is not an uncaught error.
+      if (!broken) connection?.off('error', onError);
       connection?.release(broken);
       this.isWriting = false;
       // Writes handed in while a broken connection was being given back go on a new one.
