@@ -1,5 +1,6 @@
+import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetDatabase, testDb } from '../../test/db';
+import { resetDatabase, TEST_DATABASE_URL, testDb } from '../../test/db';
 import { strategyDefinition } from '../domain/strategies/registry';
 import type { Lease, TransitionWrite } from '../engine/ports';
 import { restoreSnapshot } from '../domain/strategies/restore-snapshot';
@@ -73,12 +74,41 @@ describe("several strategies' transitions in one statement", () => {
   });
 });
 
+describe('one transition', () => {
+  it('is written from its version under its lease, and otherwise refused as FENCED or STALE_VERSION, writing nothing', async () => {
+    const [lease] = await leases.acquire('server-1', ['strategy:a', 'strategy:b'], 10_000);
+    const leaseOf = (name: string) => ({ name, token: lease!.token });
+
+    expect(await strategies.recordTransition(write('a', 1, leaseOf('strategy:a')))).toBe(2);
+    await expect(strategies.recordTransition(write('a', 1, leaseOf('strategy:a')))).rejects.toMatchObject({ code: 'STALE_VERSION' });
+    await expect(strategies.recordTransition(write('a', 2, { name: 'strategy:a', token: lease!.token + 1n }))).rejects.toMatchObject({ code: 'FENCED' });
+    await expect(strategies.recordTransition(write('c', 1, { name: 'strategy:c', token: 1n }))).rejects.toMatchObject({ code: 'FENCED' });
+    await expect(strategies.recordTransition(write('b', 7, null))).rejects.toMatchObject({ code: 'STALE_VERSION' });
+    await db.$executeRawUnsafe(`UPDATE lease SET expires_at = now() WHERE name = 'strategy:b'`);
+    await expect(strategies.recordTransition(write('b', 1, leaseOf('strategy:b')))).rejects.toMatchObject({ code: 'FENCED' });
+    expect(await strategies.recordTransition(write('c', 1, null))).toBe(2);
+
+    const rows = await db.transition.findMany({ where: { seq: { gt: 1 } }, orderBy: { strategyId: 'asc' }, select: { strategyId: true, seq: true, leaseToken: true } });
+    expect(rows).toEqual([
+      { strategyId: 'a', seq: 2, leaseToken: lease!.token },
+      { strategyId: 'c', seq: 2, leaseToken: null },
+    ]);
+  });
+});
+
 describe('single transitions written while another is in flight (group commit)', () => {
-  it('sends the first at once and the ones that arrive meanwhile together, each settled on its own', async () => {
-    for (const id of Array.from({ length: 13 }, (_, index) => `s${index}`)) {
+  const moreIds = Array.from({ length: 13 }, (_, index) => `s${index}`);
+  const createMore = async () => {
+    for (const id of moreIds) {
       await strategies.create({ id, name: id, kind: 'ZERO_DTE', settings: {}, state: 'INITIALIZING', snapshot, marketTime });
     }
-    const ids = ['a', 'b', 'c', ...Array.from({ length: 13 }, (_, index) => `s${index}`)];
+  };
+  const commitsOfSeq2 = async () =>
+    (await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(DISTINCT xmin::text)::int AS n FROM transition WHERE seq = 2`))[0]!.n;
+
+  it('sends the writes handed in during one turn together, in one statement, one per strategy, each settled on its own', async () => {
+    await createMore();
+    const ids = ['a', 'b', 'c', ...moreIds];
 
     const settled = await Promise.allSettled([
       ...ids.map((id) => strategies.recordTransition(write(id, 1, null))),
@@ -88,9 +118,59 @@ describe('single transitions written while another is in flight (group commit)',
 
     expect(settled.slice(0, ids.length)).toEqual(ids.map(() => ({ status: 'fulfilled', value: 2 })));
     expect(settled.at(-1)).toMatchObject({ status: 'rejected', reason: { code: 'STALE_VERSION' } });
-    // Two commits: the first write alone, the fifteen others together (the second write of `a` wrote nothing).
-    const commits = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(DISTINCT xmin::text)::int AS n FROM transition WHERE seq = 2`);
-    expect(commits[0]!.n).toBe(2);
+    // One commit for the sixteen (the second write of `a` wrote nothing).
+    expect(await commitsOfSeq2()).toBe(1);
     expect(await db.transition.count({ where: { seq: 2 } })).toBe(16);
+  });
+
+  it('sends a write at once when none is in flight, and the ones that arrive meanwhile together after it', async () => {
+    await createMore();
+    // Holds the row of `a`, so that its write stays in flight until released.
+    const blocker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM strategy WHERE id = 'a' FOR UPDATE`);
+      const first = strategies.recordTransition(write('a', 1, null));
+      await expect.poll(async () => (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n).toBe(1);
+      const meanwhile = ['b', 'c', ...moreIds].map((id) => strategies.recordTransition(write(id, 1, null)));
+      await blocker.query('COMMIT');
+
+      expect(await first).toBe(2);
+      expect(await Promise.all(meanwhile)).toEqual(meanwhile.map(() => 2));
+    } finally {
+      await blocker.end();
+    }
+    // Two commits: the first write alone, the fifteen that arrived while it was in flight together.
+    expect(await commitsOfSeq2()).toBe(2);
+    const [order] = await db.$queryRawUnsafe<{ alone: boolean }[]>(
+      `SELECT (SELECT xmin FROM transition WHERE strategy_id = 'a' AND seq = 2)::text NOT IN (SELECT xmin::text FROM transition WHERE strategy_id <> 'a' AND seq = 2) AS alone`,
+    );
+    expect(order?.alone).toBe(true);
+  });
+  it('drops a connection lost under a write in flight: that write fails, the next ones go on a new connection', async () => {
+    const blocker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT 1 FROM strategy WHERE id = 'a' FOR UPDATE`);
+      const lost = strategies.recordTransition(write('a', 1, null));
+      const waiting = `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+      await expect.poll(async () => (await blocker.query(waiting)).rowCount).toBe(1);
+      const meanwhile = strategies.recordTransition(write('b', 1, null));
+      await blocker.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) w`);
+      await expect(lost).rejects.toThrow();
+      await blocker.query('COMMIT');
+      // `b` went after `a` on the same connection, or failed with it: either way it is written once at most.
+      const b = await meanwhile.then(
+        (seq) => seq,
+        () => strategies.recordTransition(write('b', 1, null)),
+      );
+      expect(b).toBe(2);
+    } finally {
+      await blocker.end();
+    }
+    expect(await strategies.recordTransition(write('a', 1, null))).toBe(2);
+    expect(await strategies.recordTransition(write('c', 1, null))).toBe(2);
   });
 });

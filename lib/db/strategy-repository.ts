@@ -11,19 +11,15 @@ import type {
   TransitionWriteResult,
 } from '../engine/ports';
 import { parseStoredSnapshot } from '../domain/strategies/lifecycle/stored-snapshot';
+import pg from 'pg';
 import { SYSTEM_MODES, type SystemMode } from '../domain/system-mode';
-import { transitionRefused } from '../errors';
+import { AppError, transitionRefused } from '../errors';
 import { sqlPool, type Db } from './client';
 import { Prisma } from './generated/client';
 import { fenceHolds } from './lease-repository';
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
-/**
- * A transition in one statement: the fence (the lease `$1` with token `$2` in force, or no lease in play), the
- * version-checked update of the strategy and the appended row; says whether the fence held and the row's seq.
- * The engine's hottest statement, so it is a named prepared statement (StrategyRepository.recordTransition).
- */
 /** Several strategies' transitions in one statement, from one JSON array of writes ($1); see recordTransitions. */
 const RECORD_TRANSITIONS = `
       WITH input AS (
@@ -73,22 +69,27 @@ function takeOnePerStrategy(waiting: WaitingWrite[]): WaitingWrite[] {
   return taken;
 }
 
+/**
+ * A transition in one statement: the version-checked update of the strategy, only while the fence holds (the lease
+ * `$1` with token `$2` in force, by the database's clock, or no lease in play), and the appended row; returns the
+ * row's seq, or no row when nothing was written (then FENCE_HOLDS tells which check failed). The engine's hottest
+ * statement: a named prepared statement, and nothing else in it (an outer SELECT saying which check failed cost
+ * about a fifth more of the server's time on every write, for a case that is rare).
+ */
 const RECORD_TRANSITION = `
-  WITH fence AS (
-    SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM lease WHERE name = $1::text AND token = $2::bigint AND expires_at > now()) AS held
-  ),
-  u AS (
+  WITH u AS (
     UPDATE strategy
        SET state = $5::text, snapshot = $6::jsonb, version = version + 1, state_since = $7::timestamptz, updated_at = now()
-     WHERE id = $3::text AND version = $4::int AND (SELECT held FROM fence)
+     WHERE id = $3::text AND version = $4::int
+       AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM lease WHERE name = $1::text AND token = $2::bigint AND expires_at > now()))
     RETURNING id, version
-  ),
-  t AS (
-    INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
-    SELECT u.id, u.version, $8::text, $5::text, $9::text, $10::jsonb, $11::text, $12::text, $7::timestamptz, $2::bigint FROM u
-    RETURNING seq
   )
-  SELECT (SELECT seq FROM t) AS seq, NOT (SELECT held FROM fence) AS fenced`;
+  INSERT INTO transition (strategy_id, seq, from_state, to_state, event_type, event_payload, actor, reason, market_time, lease_token)
+  SELECT u.id, u.version, $8::text, $5::text, $9::text, $10::jsonb, $11::text, $12::text, $7::timestamptz, $2::bigint FROM u
+  RETURNING seq`;
+
+/** Whether the lease `$1` with token `$2` is in force now: asked only after a transition wrote nothing. */
+const FENCE_HOLDS = `SELECT EXISTS (SELECT 1 FROM lease WHERE name = $1::text AND token = $2::bigint AND expires_at > now()) AS held`;
 
 const SELECTED = {
   id: true,
@@ -254,59 +255,91 @@ export class StrategyRepository implements StrategyStore {
    * The new version is the transition's sequence number, so sequence numbers have no gaps.
    */
   /**
-   * A group commit: a write arriving while none is in flight goes at once, alone (no added latency); writes arriving
-   * meanwhile wait for it and then go together in one statement (one round trip, one commit), at most one per
-   * strategy. Each resolves with its new version once its statement has committed, or rejects as a single write
+   * A group commit: a write arriving while none is in flight goes at once (no timer, no added turn of the event
+   * loop), together with the writes handed in before the microtasks already queued have run (a synchronous burst, or
+   * the writers woken by the same commit); writes arriving meanwhile wait for it and then go together in one
+   * statement (one round trip, one commit), at most one per strategy. Each resolves with its new version once its statement has committed, or rejects as a single write
    * would: FENCED or STALE_VERSION for its own row only.
    */
   recordTransition(write: TransitionWrite): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.waiting.push({ write, resolve, reject });
-      if (!this.isWriting) void this.writeWaiting();
+      if (this.isWriting) return;
+      this.isWriting = true;
+      // Started after the microtasks already queued, not in a later turn (no timer, no I/O hop): the writers woken by
+      // the same commit, and the writes of one synchronous burst, go together in the first statement.
+      queueMicrotask(() => void this.writeWaiting());
     });
   }
 
   private readonly waiting: WaitingWrite[] = [];
   private isWriting = false;
 
+  /**
+   * Writes what is waiting, on one connection taken from the pool for as long as writes keep coming (a writer woken by
+   * its commit hands in its next write before this loop looks again), not one checkout per write.
+   */
   private async writeWaiting(): Promise<void> {
-    this.isWriting = true;
+    let connection: pg.PoolClient | null = null;
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
     try {
+      connection = await sqlPool(this.db).connect();
+      connection.on('error', onError);
       while (this.waiting.length > 0) {
         const batch = takeOnePerStrategy(this.waiting);
-        if (batch.length === 1) {
-          const [{ write, resolve, reject }] = batch as [WaitingWrite];
-          await this.writeOne(write).then(resolve, reject);
-          continue;
-        }
         try {
-          const results = await this.recordTransitions(batch.map(({ write }) => write));
-          batch.forEach(({ write, resolve, reject }, index) => {
-            const result = results[index]!;
-            if ('seq' in result) resolve(result.seq);
-            else reject(transitionRefused(write, result.refused));
-          });
+          if (batch.length === 1) {
+            const [{ write, resolve }] = batch as [WaitingWrite];
+            resolve(await this.writeOne(connection, write));
+          } else {
+            const results = await this.writeMany(connection, batch.map(({ write }) => write));
+            batch.forEach(({ write, resolve, reject }, index) => {
+              const result = results[index]!;
+              if ('seq' in result) resolve(result.seq);
+              else reject(transitionRefused(write, result.refused));
+            });
+          }
+          // One microtask: a writer woken by this commit that writes again at once is waiting when the loop looks.
+          await Promise.resolve();
         } catch (error) {
+          // A refusal or the database's answer to a statement leaves the connection as it was; a FATAL answer (the
+          // session ended) or anything else may have broken it.
+          const answered = error instanceof AppError || (error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC');
+          if (!answered) broken ??= error as Error;
           for (const { reject } of batch) reject(error);
+          if (broken) break;
         }
       }
+    } catch (error) {
+      // No connection: what is waiting fails with the pool's error.
+      for (const { reject } of this.waiting.splice(0)) reject(error);
     } finally {
+      // A broken connection may still report its end: it keeps a listener, so that report is not an uncaught error.
+      if (!broken) connection?.off('error', onError);
+      connection?.release(broken);
       this.isWriting = false;
+      // Writes handed in while a broken connection was being given back go on a new one.
+      if (this.waiting.length > 0) {
+        this.isWriting = true;
+        queueMicrotask(() => void this.writeWaiting());
+      }
     }
   }
 
-  private async writeOne(write: TransitionWrite): Promise<number> {
-    const { rows } = await sqlPool(this.db).query<{ seq: number | null; fenced: boolean }>({
+  private async writeOne(connection: pg.ClientBase, write: TransitionWrite): Promise<number> {
+    const lease = write.fence ? [write.fence.name, write.fence.token.toString()] : [null, null];
+    const { rows } = await connection.query<[number]>({
       name: 'record-transition',
       text: RECORD_TRANSITION,
+      rowMode: 'array',
       values: [
-        write.fence?.name ?? null,
-        write.fence?.token.toString() ?? null,
+        ...lease,
         write.strategyId,
         write.expectedVersion,
         write.toState,
         json(write.snapshot),
-        write.marketTime,
+        write.marketTime.toISOString(),
         write.fromState,
         write.eventType,
         json(write.eventPayload),
@@ -314,10 +347,13 @@ export class StrategyRepository implements StrategyStore {
         write.reason,
       ],
     });
-    const written = rows[0];
-    if (written?.fenced) throw transitionRefused(write, 'FENCED');
-    if (written?.seq == null) throw transitionRefused(write, 'STALE_VERSION');
-    return written.seq;
+    if (rows[0]) return rows[0][0];
+    // Nothing written: the version moved, or the fence did not hold. The fence is asked afresh; a lease that lapsed
+    // since is FENCED either way (this server holds it no longer), and one renewed under the same token since may be
+    // written under again, after a reload.
+    if (!write.fence) throw transitionRefused(write, 'STALE_VERSION');
+    const fence = await connection.query<{ held: boolean }>({ name: 'fence-holds', text: FENCE_HOLDS, values: lease });
+    throw transitionRefused(write, fence.rows[0]?.held ? 'STALE_VERSION' : 'FENCED');
   }
 
   /**
@@ -326,6 +362,10 @@ export class StrategyRepository implements StrategyStore {
    */
   async recordTransitions(writes: readonly TransitionWrite[]): Promise<TransitionWriteResult[]> {
     if (writes.length === 0) return [];
+    return this.writeMany(sqlPool(this.db), writes);
+  }
+
+  private async writeMany(connection: pg.Pool | pg.ClientBase, writes: readonly TransitionWrite[]): Promise<TransitionWriteResult[]> {
     const input = writes.map((write, index) => ({
       ord: index,
       strategy_id: write.strategyId,
@@ -341,7 +381,7 @@ export class StrategyRepository implements StrategyStore {
       lease_name: write.fence?.name ?? null,
       lease_token: write.fence?.token.toString() ?? null,
     }));
-    const { rows } = await sqlPool(this.db).query<{ ord: number; held: boolean; seq: number | null }>({
+    const { rows } = await connection.query<{ ord: number; held: boolean; seq: number | null }>({
       name: 'record-transitions',
       text: RECORD_TRANSITIONS,
       values: [json(input)],
