@@ -103,10 +103,21 @@ describe('single transitions written while another is in flight (group commit)',
       await strategies.create({ id, name: id, kind: 'ZERO_DTE', settings: {}, state: 'INITIALIZING', snapshot, marketTime });
     }
   };
-  const commitsOfSeq2 = async () =>
-    (await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(DISTINCT xmin::text)::int AS n FROM transition WHERE seq = 2`))[0]!.n;
 
-  it('sends the writes handed in during one turn together, in one statement, one per strategy, each settled on its own', async () => {
+  const commitSizesOfSeq2 = async () =>
+    (await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM transition WHERE seq = 2 GROUP BY xmin::text ORDER BY n`)).map(({ n }) => n);
+  const lockWaiters = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+  /** A transaction holding the rows of `ids`, so that their writes stay in flight until it ends. */
+  const holdRows = async (...ids: string[]) => {
+    const blocker = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT 1 FROM strategy WHERE id = ANY($1) FOR UPDATE`, [ids]);
+    return blocker;
+  };
+  const waitersSeenBy = async (client: pg.Client) => (await client.query<{ n: number }>(lockWaiters)).rows[0]!.n;
+
+  it('sends the writes handed in during one turn in two statements, half each, one per strategy, each settled on its own', async () => {
     await createMore();
     const ids = ['a', 'b', 'c', ...moreIds];
 
@@ -118,36 +129,55 @@ describe('single transitions written while another is in flight (group commit)',
 
     expect(settled.slice(0, ids.length)).toEqual(ids.map(() => ({ status: 'fulfilled', value: 2 })));
     expect(settled.at(-1)).toMatchObject({ status: 'rejected', reason: { code: 'STALE_VERSION' } });
-    // One commit for the sixteen (the second write of `a` wrote nothing).
-    expect(await commitsOfSeq2()).toBe(1);
-    expect(await db.transition.count({ where: { seq: 2 } })).toBe(16);
+    // Two commits of eight for the sixteen (the second write of `a` wrote nothing).
+    expect(await commitSizesOfSeq2()).toEqual([8, 8]);
   });
 
-  it('sends a write at once when none is in flight, and the ones that arrive meanwhile together after it', async () => {
+  it('sends a write at once when none is in flight, and the ones that arrive meanwhile together on a second stream, without waiting for it', async () => {
     await createMore();
-    // Holds the row of `a`, so that its write stays in flight until released.
-    const blocker = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await blocker.connect();
+    const blocker = await holdRows('a');
     try {
-      await blocker.query('BEGIN');
-      await blocker.query(`SELECT 1 FROM strategy WHERE id = 'a' FOR UPDATE`);
       const first = strategies.recordTransition(write('a', 1, null));
-      await expect.poll(async () => (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n).toBe(1);
+      await expect.poll(() => waitersSeenBy(blocker)).toBe(1);
       const meanwhile = ['b', 'c', ...moreIds].map((id) => strategies.recordTransition(write(id, 1, null)));
-      await blocker.query('COMMIT');
 
-      expect(await first).toBe(2);
+      // Written while `a` is still held: a slow write holds up only its own stream.
       expect(await Promise.all(meanwhile)).toEqual(meanwhile.map(() => 2));
+      await blocker.query('COMMIT');
+      expect(await first).toBe(2);
     } finally {
       await blocker.end();
     }
     // Two commits: the first write alone, the fifteen that arrived while it was in flight together.
-    expect(await commitsOfSeq2()).toBe(2);
+    expect(await commitSizesOfSeq2()).toEqual([1, 15]);
     const [order] = await db.$queryRawUnsafe<{ alone: boolean }[]>(
       `SELECT (SELECT xmin FROM transition WHERE strategy_id = 'a' AND seq = 2)::text NOT IN (SELECT xmin::text FROM transition WHERE strategy_id <> 'a' AND seq = 2) AS alone`,
     );
     expect(order?.alone).toBe(true);
   });
+
+  it('keeps at most two statements in flight: a write arriving while both are held waits for one of them', async () => {
+    const blocker = await holdRows('a', 'b');
+    try {
+      const a = strategies.recordTransition(write('a', 1, null));
+      await expect.poll(() => waitersSeenBy(blocker)).toBe(1);
+      const b = strategies.recordTransition(write('b', 1, null));
+      await expect.poll(() => waitersSeenBy(blocker)).toBe(2);
+      let cWritten = false;
+      const c = strategies.recordTransition(write('c', 1, null)).then((seq) => ((cWritten = true), seq));
+
+      // Nothing of `c` reaches the database while both streams wait (a third stream would have written it by now).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(cWritten).toBe(false);
+      expect(await db.transition.count({ where: { strategyId: 'c', seq: 2 } })).toBe(0);
+
+      await blocker.query('COMMIT');
+      expect(await Promise.all([a, b, c])).toEqual([2, 2, 2]);
+    } finally {
+      await blocker.end();
+    }
+  });
+
   it('drops a connection lost under a write in flight: that write fails, the next ones go on a new connection', async () => {
     const blocker = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await blocker.connect();

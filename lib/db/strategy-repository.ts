@@ -52,11 +52,22 @@ interface WaitingWrite {
   readonly reject: (error: unknown) => void;
 }
 
-/** Removes and returns the oldest waiting write of each strategy: one statement moves a strategy once. */
-function takeOnePerStrategy(waiting: WaitingWrite[]): WaitingWrite[] {
+/**
+ * Statements of single transitions in flight at once, each on its own connection. Two: while one statement executes,
+ * the other's commit waits its turn (PostgreSQL serialises the commits of notifying transactions), so the server's two
+ * cores both work; measured on such a machine, two streams carried 1.2x to 1.5x the transitions of one at 4 and 16
+ * writers, and more streams of smaller batches carried fewer.
+ */
+const WRITE_STREAMS = 2;
+
+/**
+ * Removes and returns at most `limit` waiting writes, the oldest of each strategy without a write in flight: one
+ * statement moves a strategy once, and a strategy's next write waits for its last to commit.
+ */
+function takeBatch(waiting: WaitingWrite[], inFlight: ReadonlySet<string>, limit: number): WaitingWrite[] {
   const taken: WaitingWrite[] = [];
-  const strategies = new Set<string>();
-  for (let index = 0; index < waiting.length; ) {
+  const strategies = new Set<string>(inFlight);
+  for (let index = 0; index < waiting.length && taken.length < limit; ) {
     const next = waiting[index]!;
     if (strategies.has(next.write.strategyId)) {
       index += 1;
@@ -253,31 +264,40 @@ export class StrategyRepository implements StrategyStore {
    * The row moves only from `expectedVersion` and only while the write's lease is in force (checked in the same
    * statement, by the database's clock); otherwise nothing is written and STALE_VERSION or FENCED is thrown.
    * The new version is the transition's sequence number, so sequence numbers have no gaps.
-   */
-  /**
-   * A group commit: a write arriving while none is in flight goes at once (no timer, no added turn of the event
+   *
+   * A group commit: a write arriving while no statement is in flight goes at once (no timer, no added turn of the event
    * loop), together with the writes handed in before the microtasks already queued have run (a synchronous burst, or
-   * the writers woken by the same commit); writes arriving meanwhile wait for it and then go together in one
-   * statement (one round trip, one commit), at most one per strategy. Each resolves with its new version once its statement has committed, or rejects as a single write
-   * would: FENCED or STALE_VERSION for its own row only.
+   * the writers woken by the same commit). Writes go in at most WRITE_STREAMS statements in flight at once, each
+   * taking its share of what is waiting (one statement, one round trip, one commit for several strategies, at most one
+   * per strategy); a slow write (a locked row) holds up only its own stream. Each resolves with its new version once
+   * its statement has committed, or rejects as a single write would: FENCED or STALE_VERSION for its own row only.
    */
   recordTransition(write: TransitionWrite): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.waiting.push({ write, resolve, reject });
-      if (this.isWriting) return;
-      this.isWriting = true;
-      // Started after the microtasks already queued, not in a later turn (no timer, no I/O hop): the writers woken by
-      // the same commit, and the writes of one synchronous burst, go together in the first statement.
-      queueMicrotask(() => void this.writeWaiting());
+      // A stream between statements picks the write up; when every stream is executing, another starts (up to the limit).
+      if (this.streams === this.executing && !this.inFlight.has(write.strategyId)) this.startStream();
     });
   }
 
   private readonly waiting: WaitingWrite[] = [];
-  private isWriting = false;
+  /** Streams running (each holding a connection while writes keep coming), and how many of them have a statement in flight. */
+  private streams = 0;
+  private executing = 0;
+  /** Strategies with a write in a statement in flight. */
+  private readonly inFlight = new Set<string>();
+
+  private startStream(): void {
+    if (this.streams >= WRITE_STREAMS) return;
+    this.streams += 1;
+    // Started after the microtasks already queued, not in a later turn (no timer, no I/O hop): the writers woken by
+    // the same commit, and the writes of one synchronous burst, go together.
+    queueMicrotask(() => void this.writeWaiting());
+  }
 
   /**
-   * Writes what is waiting, on one connection taken from the pool for as long as writes keep coming (a writer woken by
-   * its commit hands in its next write before this loop looks again), not one checkout per write.
+   * One stream: writes what is waiting, on one connection taken from the pool for as long as writes keep coming (a
+   * writer woken by its commit hands in its next write before this loop looks again), not one checkout per write.
    */
   private async writeWaiting(): Promise<void> {
     let connection: pg.PoolClient | null = null;
@@ -286,8 +306,14 @@ export class StrategyRepository implements StrategyStore {
     try {
       connection = await sqlPool(this.db).connect();
       connection.on('error', onError);
-      while (this.waiting.length > 0) {
-        const batch = takeOnePerStrategy(this.waiting);
+      for (;;) {
+        // An equal share for each stream that could take writes now (this one and those not executing).
+        const share = Math.ceil(this.takeableStrategies() / (WRITE_STREAMS - this.executing));
+        const batch = takeBatch(this.waiting, this.inFlight, share);
+        if (batch.length === 0) break;
+        this.executing += 1;
+        for (const { write } of batch) this.inFlight.add(write.strategyId);
+        if (this.streams === this.executing && this.hasTakeableWrite()) this.startStream();
         try {
           if (batch.length === 1) {
             const [{ write, resolve }] = batch as [WaitingWrite];
@@ -300,16 +326,19 @@ export class StrategyRepository implements StrategyStore {
               else reject(transitionRefused(write, result.refused));
             });
           }
-          // One microtask: a writer woken by this commit that writes again at once is waiting when the loop looks.
-          await Promise.resolve();
         } catch (error) {
           // A refusal or the database's answer to a statement leaves the connection as it was; a FATAL answer (the
           // session ended) or anything else may have broken it.
           const answered = error instanceof AppError || (error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC');
           if (!answered) broken ??= error as Error;
           for (const { reject } of batch) reject(error);
-          if (broken) break;
+        } finally {
+          this.executing -= 1;
+          for (const { write } of batch) this.inFlight.delete(write.strategyId);
         }
+        if (broken) break;
+        // One microtask: a writer woken by this commit that writes again at once is waiting when the loop looks.
+        await Promise.resolve();
       }
     } catch (error) {
       // No connection: what is waiting fails with the pool's error.
@@ -318,13 +347,21 @@ export class StrategyRepository implements StrategyStore {
       // A broken connection may still report its end: it keeps a listener, so that report is not an uncaught error.
       if (!broken) connection?.off('error', onError);
       connection?.release(broken);
-      this.isWriting = false;
-      // Writes handed in while a broken connection was being given back go on a new one.
-      if (this.waiting.length > 0) {
-        this.isWriting = true;
-        queueMicrotask(() => void this.writeWaiting());
-      }
+      this.streams -= 1;
+      // Writes handed in while this stream was ending (a broken connection given back, a strategy's next write that
+      // waited for its last) go on a new one when no other stream will take them.
+      if (this.streams === this.executing && this.hasTakeableWrite()) this.startStream();
     }
+  }
+
+  /** Whether a write is waiting whose strategy has none in flight. */
+  private hasTakeableWrite(): boolean {
+    return this.waiting.some(({ write }) => !this.inFlight.has(write.strategyId));
+  }
+
+  /** How many strategies have a write waiting and none in flight: what one statement could take now. */
+  private takeableStrategies(): number {
+    return new Set(this.waiting.map(({ write }) => write.strategyId).filter((id) => !this.inFlight.has(id))).size;
   }
 
   private async writeOne(connection: pg.ClientBase, write: TransitionWrite): Promise<number> {
