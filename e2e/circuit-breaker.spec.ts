@@ -20,7 +20,7 @@ test.afterAll(async () => {
 
 test.beforeEach(async ({ page }) => signIn(page, server));
 
-test('three errors put a strategy in ERROR until an operator recovers it from its page', async ({ page }) => {
+test('three errors put a strategy in ERROR until an operator recovers it from its page, sending what the preview showed', async ({ page }) => {
   await page.goto(server.url);
   const panel = await openBrokerFaults(page);
   await panel.getByLabel('Reject next orders').fill('40');
@@ -48,9 +48,26 @@ test('three errors put a strategy in ERROR until an operator recovers it from it
   await expect(page.getByRole('table', { name: 'Errors' }).getByRole('row').filter({ hasText: 'ORDER_REJECTED' })).toHaveCount(3);
   await page.getByRole('button', { name: 'Recover' }).click();
   const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('region', { name: 'What this sends' })).toBeVisible();
+  // What Recover would settle changes between the preview and the confirmation (here: the first confirmation carries
+  // another preview's fingerprint): nothing is done, the dialog stays open and says what it would do now.
+  let confirmations = 0;
+  await page.route('**/api/strategies/ipmcc/recover', async (route) => {
+    confirmations += 1;
+    if (confirmations > 1) return route.continue();
+    const body = route.request().postDataJSON() as { reason: string; previewFingerprint: string };
+    const other = `${body.previewFingerprint.startsWith('0') ? '1' : '0'}${body.previewFingerprint.slice(1)}`;
+    await route.continue({ postData: JSON.stringify({ ...body, previewFingerprint: other }) });
+  });
   await dialog.getByLabel('Reason').fill('venue limits reset');
   await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('changed since the preview; now:');
+  await expect(dialog).toBeVisible();
+  expect(await query<{ state: string }>("SELECT state FROM strategy WHERE id = 'ipmcc'")).toEqual([{ state: 'ERROR' }]);
+  // Confirming again sends what the dialog now shows.
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(dialog).toBeHidden();
+  expect(confirmations).toBe(2);
 
   const history = page.getByRole('table', { name: 'Transition history' });
   const recovered = history.getByRole('row').filter({ hasText: /ERROR\s*→\s*RECOVERY/ });

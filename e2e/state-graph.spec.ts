@@ -3,6 +3,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
 import { apiAs, signIn } from './support/auth';
+import { markDocument } from './support/same-document';
 import { TRANSITION_HISTORY_LIMIT } from '../lib/api/contract';
 
 // A calm Wednesday from 09:45 ET, a market minute a real second: the page is open well before LT112 enters at 10:00;
@@ -50,8 +51,7 @@ test('a live transition moves the current-state highlight and the last transitio
   await page.goto(`${server.url}/strategies/lt112`);
   const graph = graphOf(page);
   await expect(graph.getByTestId('graph-node-WAITING')).toHaveAttribute('aria-current', 'step');
-  let navigations = 0;
-  page.on('framenavigated', () => (navigations += 1));
+  const isSameDocument = await markDocument(page);
 
   const active = graph.getByTestId('graph-node-ACTIVE');
   await expect(active).toHaveAttribute('aria-current', 'step', { timeout: 90_000 });
@@ -72,7 +72,7 @@ test('a live transition moves the current-state highlight and the last transitio
   const timeline = page.getByRole('region', { name: 'Cycle timeline' });
   await expect(timeline.getByTestId('timeline-bar')).toHaveCount(4);
   await expect(timeline.getByTestId('timeline-bar').last()).toHaveAttribute('data-state', 'ACTIVE');
-  expect(navigations).toBe(0);
+  expect(await isSameDocument()).toBe(true);
 });
 
 test("each strategy's graph fits its frame at 1440 px, labels readable and apart, the current state marked", async ({ page }) => {

@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { query, resetDatabase } from './support/database';
 import { startServer, type RunningServer } from './support/server';
 import { apiAs, signIn } from './support/auth';
+import { markDocument } from './support/same-document';
 
 // A fresh simulated Friday from 09:30 ET at the default speed: 0DTE's entry window (10:30) opens about eighteen
 // seconds in, time enough to boot, sign in and see it WAITING even on a loaded machine.
@@ -30,11 +31,10 @@ test('the overview shows the 0DTE strategy reach ACTIVE live, without a reload',
   await expect(row).toContainText('WAITING');
   await expect(page.getByTestId('system-mode')).toHaveText('RUNNING');
 
-  let navigations = 0;
-  page.on('framenavigated', () => (navigations += 1));
+  const isSameDocument = await markDocument(page);
   await expect(row).toContainText('ACTIVE', { timeout: 60_000 });
   await expect(row).toContainText(/(Iron condor|Put spread|Call spread) [\d/PC ]+ x1/);
-  expect(navigations).toBe(0);
+  expect(await isSameDocument()).toBe(true);
 
   const [stored] = await query<{ state: string }>("SELECT state FROM strategy WHERE id = 'zero-dte-friday'");
   expect(['ACTIVE', 'MANAGING']).toContain(stored?.state);
