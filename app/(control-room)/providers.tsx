@@ -1,9 +1,10 @@
 'use client';
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { usePathname } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/client/queries';
-import { LiveStatusContext, useLiveUpdates } from '@/lib/client/use-live-updates';
+import { LiveStatusContext, strategyOfPage, useLiveUpdates } from '@/lib/client/use-live-updates';
 
 /** A 4xx (unknown strategy, bad input) will not change on retry; a network or 5xx failure might. */
 function shouldRetry(failureCount: number, error: Error): boolean {
@@ -21,7 +22,7 @@ function makeQueryClient(): QueryClient {
 }
 
 function LiveUpdates({ children }: { children: ReactNode }) {
-  const status = useLiveUpdates();
+  const status = useLiveUpdates(strategyOfPage(usePathname()));
   return <LiveStatusContext value={status}>{children}</LiveStatusContext>;
 }
 

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { LiveChangeEvent, StrategyDetail } from '@/lib/api/contract';
-import { subscribeToChanges, type LiveStatus } from '@/lib/client/use-live-updates';
+import { strategyOfPage, subscribeToChanges, type LiveStatus, type StreamCursor } from '@/lib/client/use-live-updates';
 import { strategyChange, strategyDetail } from '@/test/strategy-detail';
 
 /** Stands in for the browser's EventSource: the test opens, sends and fails the stream by hand. */
@@ -20,14 +20,14 @@ class FakeEventSource {
     FakeEventSource.instances.push(this);
   }
 
-  private readonly listeners = new Map<string, (() => void)[]>();
+  private readonly listeners = new Map<string, ((message: MessageEvent) => void)[]>();
 
-  addEventListener(type: string, listener: () => void) {
+  addEventListener(type: string, listener: (message: MessageEvent) => void) {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
 
-  emit(type: string) {
-    for (const listener of this.listeners.get(type) ?? []) listener();
+  emit(type: string, lastEventId = '') {
+    for (const listener of this.listeners.get(type) ?? []) listener(new MessageEvent(type, { data: '{}', lastEventId }));
   }
 
   open() {
@@ -35,9 +35,9 @@ class FakeEventSource {
     this.onopen?.();
   }
 
-  send(event: LiveChangeEvent | string) {
+  send(event: LiveChangeEvent | string, lastEventId = '') {
     const data = typeof event === 'string' ? event : JSON.stringify(event);
-    this.onmessage?.(new MessageEvent('message', { data }));
+    this.onmessage?.(new MessageEvent('message', { data, lastEventId }));
   }
 
   fail(readyState: number) {
@@ -233,5 +233,49 @@ describe('subscribeToChanges', () => {
     latestSource().fail(FakeEventSource.CONNECTING);
     vi.advanceTimersByTime(60_000);
     expect(FakeEventSource.instances).toHaveLength(1);
+  });
+
+  it('resumes a stream it opens again after the last event it received, so the server sends what was missed', () => {
+    const first = latestSource();
+    first.emit('reload', '40');
+    first.send({ table: 'market_clock', strategyId: null }, '41');
+    first.fail(FakeEventSource.CLOSED);
+    vi.advanceTimersByTime(1_000);
+    expect(latestSource().url).toBe('/api/events?after=41');
+  });
+});
+
+describe('subscribeToChanges on a strategy page', () => {
+  beforeEach(() => {
+    vi.stubGlobal('EventSource', FakeEventSource);
+    FakeEventSource.instances = [];
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("watches that strategy, and a page's next stream resumes where its last one ended", () => {
+    const queryClient = new QueryClient();
+    vi.spyOn(queryClient, 'invalidateQueries').mockResolvedValue();
+    const cursor: StreamCursor = { lastEventId: null };
+    const closeFirst = subscribeToChanges(queryClient, () => undefined, { watching: 'zero-dte', cursor });
+    expect(latestSource().url).toBe('/api/events?strategy=zero-dte');
+    latestSource().send({ table: 'transition', strategyId: 'zero-dte' }, '17');
+    closeFirst();
+
+    const closeNext = subscribeToChanges(queryClient, () => undefined, { watching: 'lt 112/b', cursor });
+    expect(latestSource().url).toBe('/api/events?strategy=lt+112%2Fb&after=17');
+    closeNext();
+  });
+});
+
+describe('strategyOfPage', () => {
+  it('is the strategy of a strategy page, decoded, and null on every other page', () => {
+    expect(strategyOfPage('/strategies/zero-dte')).toBe('zero-dte');
+    expect(strategyOfPage('/strategies/lt%20112/')).toBe('lt 112');
+    expect(strategyOfPage('/')).toBeNull();
+    expect(strategyOfPage('/strategies')).toBeNull();
+    expect(strategyOfPage('/strategies/a/b')).toBeNull();
+    expect(strategyOfPage('/audit')).toBeNull();
+    expect(strategyOfPage('/strategies/%E0%A4%A')).toBeNull();
+    expect(strategyOfPage(null)).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { createRefetchCoalescer } from '@/lib/client/refetch-coalescer';
 import { applyStrategyChange } from '@/lib/client/strategy-update';
 
 const EVENTS_URL = '/api/events';
+const STRATEGY_PAGE = /^\/strategies\/([^/]+)\/?$/;
 /** The browser retries a dropped stream by itself; these bound our own retries after it gives up. */
 const MIN_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
@@ -76,20 +77,57 @@ function applyLiveChange(queryClient: QueryClient, change: LiveChangeEvent | nul
   return true;
 }
 
+/** The strategy whose page `pathname` is, whose transitions the stream should bring with their data; null for any other page. */
+export function strategyOfPage(pathname: string | null): string | null {
+  const id = pathname && STRATEGY_PAGE.exec(pathname)?.[1];
+  if (!id) return null;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return null;
+  }
+}
+
+/** Where a stream resumes: the id of the last event any stream of this page received (null before any). */
+export interface StreamCursor {
+  lastEventId: string | null;
+}
+
+export interface SubscribeOptions {
+  /** The strategy whose page is shown (strategyOfPage). */
+  readonly watching?: string | null;
+  /** Shared by the streams the page opens one after the other, so a new one resumes where the last one ended. */
+  readonly cursor?: StreamCursor;
+}
+
+/** The stream's address: what it watches, and where a new stream resumes (the browser's own reconnects send Last-Event-ID). */
+function eventsUrl(watching: string | null, after: string | null): string {
+  const query = new URLSearchParams();
+  if (watching !== null) query.set('strategy', watching);
+  if (after !== null) query.set('after', after);
+  const search = query.toString();
+  return search ? `${EVENTS_URL}?${search}` : EVENTS_URL;
+}
+
 /**
- * Keeps the react-query cache fresh from the server's change notifications. A strategy's transition brings its data
- * (the strategy now and its new transitions), which the strategy's page applies at once, with no round trip; it
- * re-reads instead when the data does not join up with what it holds. Every other notification says what changed,
+ * Keeps the react-query cache fresh from the server's change notifications. The stream watches the strategy whose
+ * page is shown (`watching`): its transitions bring their data (the strategy now and its new transitions), which the
+ * page applies at once, with no round trip; it re-reads instead when the data does not join up with what it holds. Every other notification says what changed,
  * never the data, so it refetches, at once, the queries that show it (and marks the others stale);
  * a burst is coalesced, never delayed: a query asked for again while its refetch is in flight is refetched once more
  * when it ends (createRefetchCoalescer).
- * The browser reconnects a dropped stream with the last change's id, and the server sends what was missed;
- * when it cannot (a new stream, a gap longer than it keeps changes, its own feed lost) it sends `reload`,
- * which invalidates everything.
+ * The browser reconnects a dropped stream with the last change's id, and the server sends what was missed; a new
+ * stream (our own retry, or the page moved to watch another strategy) resumes from `cursor` the same way. When the
+ * server cannot (a first stream, a gap longer than it keeps changes, its own feed lost) it sends `reload`, which
+ * invalidates everything.
  * `onStatus`: 'live' while the stream is open, 'reconnecting' while it is not.
  * Returns a function that closes the stream.
  */
-export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: LiveStatus) => void): () => void {
+export function subscribeToChanges(
+  queryClient: QueryClient,
+  onStatus: (status: LiveStatus) => void,
+  { watching = null, cursor = { lastEventId: null } }: SubscribeOptions = {},
+): () => void {
   let source: EventSource | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let retryDelay = MIN_RETRY_MS;
@@ -98,17 +136,21 @@ export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: 
 
   const connect = () => {
     retryTimer = null;
-    const current = new EventSource(EVENTS_URL);
+    const current = new EventSource(eventsUrl(watching, cursor.lastEventId));
     source = current;
     current.onopen = () => {
       retryDelay = MIN_RETRY_MS;
       onStatus('live');
     };
     current.onmessage = (message: MessageEvent) => {
+      if (message.lastEventId) cursor.lastEventId = message.lastEventId;
       const change = parseChangeEvent(message.data);
       refetch(applyLiveChange(queryClient, change) ? [OVERVIEW] : staleQueriesOf(change));
     };
-    current.addEventListener(RELOAD_EVENT, () => refetch([EVERYTHING]));
+    current.addEventListener(RELOAD_EVENT, (message: MessageEvent) => {
+      if (message.lastEventId) cursor.lastEventId = message.lastEventId;
+      refetch([EVERYTHING]);
+    });
     current.onerror = () => {
       onStatus('reconnecting');
       // CONNECTING means the browser is already retrying, with Last-Event-ID; CLOSED means it gave up (e.g. a 5xx
@@ -128,11 +170,15 @@ export function subscribeToChanges(queryClient: QueryClient, onStatus: (status: 
   };
 }
 
-/** One event stream for the app, for as long as the component that calls this is mounted. */
-export function useLiveUpdates(): LiveStatus {
+/**
+ * One event stream for the app, for as long as the component that calls this is mounted, watching the strategy whose
+ * page is shown: moving to another page opens a new stream, resumed where the last one ended.
+ */
+export function useLiveUpdates(watching: string | null): LiveStatus {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<LiveStatus>('connecting');
-  useEffect(() => subscribeToChanges(queryClient, setStatus), [queryClient]);
+  const [cursor] = useState<StreamCursor>(() => ({ lastEventId: null }));
+  useEffect(() => subscribeToChanges(queryClient, setStatus, { watching, cursor }), [queryClient, watching, cursor]);
   return status;
 }
 

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { LiveChange, LoggedChange, StrategyChange } from '../api/contract';
 import { serverContext, type ServerContext } from '../server/context';
 import { readStrategyChange } from './read-strategy-update';
@@ -11,42 +10,56 @@ export interface ChangeSource {
   subscribe(listener: (change: LoggedChange) => void, onReconnect?: () => void): Promise<() => void>;
 }
 
-/** The hub's interface, for changes that may bring their data along. */
+/** What one stream of changes wants: every change, and the data of the one strategy its page shows (null: none). */
+export interface LiveChangeListener {
+  readonly onChange: (change: LiveChange) => void;
+  readonly onReconnect?: () => void;
+  readonly watching: string | null;
+}
+
+/** The hub's changes, each transition of a watched strategy with its data for the streams watching it. */
 export interface LiveChangeFeed {
-  subscribe(listener: (change: LiveChange) => void, onReconnect?: () => void): Promise<() => void>;
+  subscribe(listener: LiveChangeListener): Promise<() => void>;
 }
 
 /** Reads what a transition of one strategy changed (readStrategyChange); null when the strategy is gone. */
 export type ReadStrategyChange = (strategyId: string, range: { afterSeq: number; limit: number }) => Promise<StrategyChange | null>;
 
+/** Calls every listener, so that one that throws (a stream closing under it) cannot keep the change from the others. */
+function each(listeners: Iterable<LiveChangeListener>, call: (listener: LiveChangeListener) => void): void {
+  for (const listener of listeners) {
+    try {
+      call(listener);
+    } catch {
+      // that stream's own cleanup runs on its close
+    }
+  }
+}
+
 /**
- * The hub's changes, each `transition` with what it changed (StrategyChange), read once per process however many
- * streams send it, so no page needs a round trip to show it. Every change keeps its place: a read in flight holds back
- * the changes after it, not the reads. A change whose read fails goes out bare, and the page re-reads, as it does for
- * every other table. Only transitions: the rows of every other table are re-read by whoever shows them.
+ * The hub's changes, sent to every stream. A stream that shows one strategy's page (`watching`) is sent that
+ * strategy's transitions with what they changed (StrategyChange), read once per process however many streams watch
+ * it, so its page needs no round trip to show them; every other change, and every change to a stream that watches
+ * none (the overview, which re-reads its one summary), goes bare. Only what a page shows is read: a transition of a
+ * strategy no stream watches is not.
+ *
+ * Order: a stream watching nothing is sent each change as it is heard; a watching stream is sent its changes in the
+ * order heard, a read in flight holding back the changes after it (not the reads). So a read delays only the pages
+ * that wait for its data. A change whose read fails goes out bare, and the page re-reads.
  *
  * Each read takes the transitions after the newest this process announced for that strategy (the first: the newest
  * alone), so consecutive changes carry consecutive rows.
  */
 export function createLiveChangeFeed(source: ChangeSource, readChange: ReadStrategyChange): LiveChangeFeed {
-  const emitter = new EventEmitter().setMaxListeners(0);
+  const watchingNone = new Set<LiveChangeListener>();
+  const watchingOne = new Set<LiveChangeListener>();
+  const watchers = new Map<string, number>();
   const announced = new Map<string, number>();
   let inOrder: Promise<void> = Promise.resolve();
   let subscription: Promise<unknown> | null = null;
   let lastHeard: LoggedChange | null = null;
 
-  const send = (type: 'change' | 'reconnect', ready: Promise<LiveChange | null>) => {
-    inOrder = inOrder
-      .then(async () => {
-        const change = await ready;
-        emitter.emit(type, ...(change ? [change] : []));
-      })
-      .catch(() => undefined);
-  };
-
-  const withUpdate = async (change: LoggedChange): Promise<LiveChange> => {
-    const { strategyId } = change;
-    if (change.table !== 'transition' || !strategyId) return change;
+  const withUpdate = async (change: LoggedChange, strategyId: string): Promise<LiveChange> => {
     const after = announced.get(strategyId);
     const update = await readChange(strategyId, after === undefined ? { afterSeq: 0, limit: 1 } : { afterSeq: after, limit: LIVE_TRANSITIONS_LIMIT }).catch(
       () => null,
@@ -57,24 +70,50 @@ export function createLiveChangeFeed(source: ChangeSource, readChange: ReadStrat
     return { ...change, update };
   };
 
+  /** Runs `deliver` (a send to the watching streams) after every delivery queued before it has run. */
+  const sendInOrder = (deliver: () => void | Promise<void>) => {
+    inOrder = inOrder.then(deliver).catch(() => undefined);
+  };
+
   const hear = (change: LoggedChange) => {
     // A hub subscription that failed to connect stays registered, so a retried one hears each change twice.
     if (change === lastHeard) return;
     lastHeard = change;
-    if (emitter.listenerCount('change') === 0) return;
-    send('change', withUpdate(change));
+    each(watchingNone, (listener) => listener.onChange(change));
+    if (watchingOne.size === 0) return;
+    const strategyId = change.strategyId ?? null;
+    const ready = change.table === 'transition' && strategyId !== null && watchers.has(strategyId) ? withUpdate(change, strategyId) : null;
+    sendInOrder(async () => {
+      const live = (await ready) ?? change;
+      each(watchingOne, (listener) => listener.onChange(listener.watching === strategyId ? live : change));
+    });
   };
 
-  const reconnected = () => send('reconnect', Promise.resolve(null));
+  const reconnected = () => {
+    each(watchingNone, (listener) => listener.onReconnect?.());
+    sendInOrder(() => each(watchingOne, (listener) => listener.onReconnect?.()));
+  };
+
+  const add = (listener: LiveChangeListener) => {
+    const { watching } = listener;
+    if (watching === null) return watchingNone.add(listener);
+    watchingOne.add(listener);
+    watchers.set(watching, (watchers.get(watching) ?? 0) + 1);
+  };
+  const remove = (listener: LiveChangeListener) => {
+    const { watching } = listener;
+    if (watching === null || !watchingOne.delete(listener)) return void watchingNone.delete(listener);
+    const left = (watchers.get(watching) ?? 1) - 1;
+    if (left > 0) return void watchers.set(watching, left);
+    watchers.delete(watching);
+    // Its transitions go unread from now on: the next watcher's first read takes the newest alone, as a first one does.
+    announced.delete(watching);
+  };
 
   return {
-    async subscribe(listener, onReconnect) {
-      emitter.on('change', listener);
-      if (onReconnect) emitter.on('reconnect', onReconnect);
-      const unsubscribe = () => {
-        emitter.off('change', listener);
-        if (onReconnect) emitter.off('reconnect', onReconnect);
-      };
+    async subscribe(listener) {
+      add(listener);
+      const unsubscribe = () => remove(listener);
       try {
         await (subscription ??= source.subscribe(hear, reconnected));
       } catch (error) {

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { resetDatabase, TEST_DATABASE_URL } from '../../test/db';
 import type { LoggedChange } from '../api/contract';
 import { serverContext } from '../server/context';
+import { liveChanges } from './live-changes';
 import { pruneChangeLog } from './prune-change-log';
 import { watchChanges, type StreamEvent } from './watch-changes';
 
@@ -10,6 +11,8 @@ import { watchChanges, type StreamEvent } from './watch-changes';
 const server = serverContext();
 if (server.env.DATABASE_URL !== TEST_DATABASE_URL) throw new Error(`refusing to run against ${server.env.DATABASE_URL}`);
 const { db, hub, repositories } = server;
+/** The server's live feed on its hub, as the stream's route uses it. */
+const feed = liveChanges(server);
 const RETENTION_MINUTES = 15;
 const pruneContext = { env: { ...server.env, CHANGE_LOG_RETENTION_MINUTES: RETENTION_MINUTES }, repositories };
 
@@ -58,10 +61,10 @@ async function heardAll(): Promise<void> {
   await vi.waitFor(() => expect(heardIds).toContain(newest));
 }
 
-async function watch(afterChangeId: string | null, context: Parameters<typeof watchChanges>[1] = server): Promise<StreamEvent[]> {
+async function watch(afterChangeId: string | null, context: Parameters<typeof watchChanges>[1] = { hub: feed, repositories }): Promise<StreamEvent[]> {
   await heardAll();
   const events: StreamEvent[] = [];
-  stops.push(await watchChanges({ afterChangeId, send: (event) => events.push(event) }, context));
+  stops.push(await watchChanges({ afterChangeId, watching: null, send: (event) => events.push(event) }, context));
   return events;
 }
 const changesOf = (changes: LoggedChange[]): StreamEvent[] => changes.map((change) => ({ kind: 'change', change }));
@@ -153,7 +156,7 @@ describe('SSE replay after a gap', () => {
         return repositories.changeLog.changesAfter(afterId);
       },
     };
-    const events = await watch(seen, { hub, repositories: { changeLog } });
+    const events = await watch(seen, { hub: feed, repositories: { changeLog } });
     const missed = await logged(seen);
     expect(missed.map((change) => change.table)).toEqual(['market_clock', 'event_refusal']);
     expect(events).toEqual(changesOf(missed));

@@ -20,11 +20,14 @@ const NO_CHANGE = '0';
 export interface WatchChangesOptions {
   /** The last change the caller saw (`Last-Event-ID`), or null for a new stream. */
   readonly afterChangeId: string | null;
+  /** The strategy whose page the caller shows, whose transitions it is sent with their data; null for none. */
+  readonly watching: string | null;
   readonly send: (event: StreamEvent) => void;
 }
 
 /**
- * Every stored change, until the returned function is called, those heard live with their data (live-changes). A caller back from a gap is first sent what it
+ * Every stored change, until the returned function is called, those heard live as live-changes sends them (the
+ * transitions of the strategy the caller watches with their data). A caller back from a gap is first sent what it
  * missed (from `change_log`); one whose change is no longer kept, a new caller, and every caller after this process
  * lost its LISTEN connection (announcements were lost with it) are sent `reload`.
  *
@@ -35,19 +38,20 @@ export interface WatchChangesOptions {
  * open then (ids are handed out at insert, commits land in any order).
  */
 export async function watchChanges(
-  { afterChangeId, send }: WatchChangesOptions,
+  { afterChangeId, watching, send }: WatchChangesOptions,
   { hub, repositories }: WatchContext = { hub: liveChanges(), repositories: serverContext().repositories },
 ): Promise<() => void> {
   let buffered: LiveChange[] | null = [];
   const reload = async () => send({ kind: 'reload', changeId: (await repositories.changeLog.latestId()) ?? NO_CHANGE });
-  const unsubscribe = await hub.subscribe(
-    (change) => {
+  const unsubscribe = await hub.subscribe({
+    watching,
+    onChange: (change) => {
       if (buffered) buffered.push(change);
       else send({ kind: 'change', change });
     },
     // Without the log's head the page still re-reads; its next reconnect is then sent `reload` too.
-    () => void reload().catch(() => send({ kind: 'reload', changeId: NO_CHANGE })),
-  );
+    onReconnect: () => void reload().catch(() => send({ kind: 'reload', changeId: NO_CHANGE })),
+  });
   try {
     const missed = afterChangeId === null ? null : await repositories.changeLog.changesAfter(afterChangeId);
     if (missed === null) {

@@ -45,9 +45,10 @@ function eventsOf(response: Response) {
   };
 }
 
-function stream(lastEventId?: string): Promise<Response> {
+/** Opens the stream; `query`: its search parameters (`strategy`, `after`). */
+function stream(lastEventId?: string, query = ''): Promise<Response> {
   const headers: Record<string, string> = { origin: ORIGIN, cookie, ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) };
-  return GET(new Request(`${ORIGIN}/api/events`, { headers }));
+  return GET(new Request(`${ORIGIN}/api/events${query}`, { headers }));
 }
 
 const tick = () => db.$executeRawUnsafe(`INSERT INTO market_clock (id, time, state) VALUES (1, now(), '{}') ON CONFLICT (id) DO UPDATE SET time = excluded.time`);
@@ -113,6 +114,29 @@ describe('SSE replay after a gap: GET /api/events', () => {
     }
   });
 
+  it('resumes a new stream from `after` (a page that opened another stream), Last-Event-ID winning over it', async () => {
+    await tick();
+    const seen = await newestId();
+    await tick();
+    const missed = await newestId();
+    await heardAll();
+
+    for (const [lastEventId, query] of [[undefined, `?after=${seen}`], [seen, '?after=999999']] as const) {
+      const events = eventsOf(await stream(lastEventId, query));
+      try {
+        expect(await events.next(1), query).toEqual([{ id: missed, event: undefined, data: { changeId: missed, table: 'market_clock', strategyId: null } }]);
+      } finally {
+        await events.close();
+      }
+    }
+  });
+
+  it('refuses a stream watching something that is not a strategy id, in the one error shape', async () => {
+    const response = await stream(undefined, `?strategy=${encodeURIComponent('x'.repeat(500))}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/^strategy: /) } });
+  });
+
   it('starts with reload and the newest change id for a new stream, or a Last-Event-ID it no longer keeps or cannot read', async () => {
     await tick();
     const newest = await newestId();
@@ -128,7 +152,7 @@ describe('SSE replay after a gap: GET /api/events', () => {
 });
 
 describe('a strategy\'s transition announced live: GET /api/events', () => {
-  it('brings the strategy as it now is and its new transitions (the first: the newest alone), for the page to apply', async () => {
+  it('brings the watched strategy as it now is and its new transitions (the first: the newest alone), for its page to apply', async () => {
     const { serverContext } = await import('../../../lib/server/context');
     const { strategyDefinition } = await import('../../../lib/domain/strategies/registry');
     const { restoreSnapshot } = await import('../../../lib/domain/strategies/restore-snapshot');
@@ -156,9 +180,11 @@ describe('a strategy\'s transition announced live: GET /api/events', () => {
         marketTime,
       });
 
-    const events = eventsOf(await stream());
+    const events = eventsOf(await stream(undefined, '?strategy=live-a'));
+    const overview = eventsOf(await stream());
     try {
       expect((await events.next(1))[0]?.event).toBe('reload');
+      expect((await overview.next(1))[0]?.event).toBe('reload');
       await move(1, 'first');
       await move(2, 'second');
       const [both] = await events.next(1);
@@ -187,8 +213,14 @@ describe('a strategy\'s transition announced live: GET /api/events', () => {
         actor: 'test',
         reason: 'third',
       });
+      // A stream that shows no strategy's page is sent the same changes bare: the overview re-reads its summary.
+      const bare = await overview.next(3);
+      expect(bare.map((event) => event.data)).toEqual(
+        [both, second, third].map((event) => ({ changeId: event?.id, table: 'transition', strategyId: 'live-a' })),
+      );
     } finally {
       await events.close();
+      await overview.close();
     }
   });
 });

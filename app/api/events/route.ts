@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RELOAD_EVENT } from '@/lib/api/contract';
+import { RELOAD_EVENT, strategyIdSchema } from '@/lib/api/contract';
+import { AppError } from '@/lib/errors';
 import { isStillAuthorized } from '@/lib/use-cases/authorize-request';
 import { watchChanges, type StreamEvent } from '@/lib/use-cases/watch-changes';
 import { authorized, otherMethods } from '../_lib/authorized';
@@ -10,6 +11,20 @@ const HEARTBEAT_MS = 15_000;
 
 /** A change id; anything else (a reset database's, a forged one) is treated as unknown: the page re-reads all. */
 const lastEventId = z.string().regex(/^\d{1,18}$/);
+
+/**
+ * Where the stream starts and what it watches. A browser's own reconnect sends `Last-Event-ID`; a page that opens a
+ * new stream (it moved to another strategy's page) says where its last one ended with `after`, as a new EventSource
+ * cannot set the header. `strategy`: the strategy whose page is shown, whose transitions come with their data.
+ */
+function streamOptions(request: Request): { afterChangeId: string | null; watching: string | null } {
+  const query = new URL(request.url).searchParams;
+  const strategy = query.get('strategy');
+  const watching = strategy === null ? null : strategyIdSchema.safeParse(strategy);
+  if (watching && !watching.success) throw new AppError('VALIDATION_FAILED', `strategy: ${watching.error.issues[0]?.message ?? 'not a strategy id'}`);
+  const after = lastEventId.safeParse(request.headers.get('last-event-id') ?? query.get('after'));
+  return { afterChangeId: after.success ? after.data : null, watching: watching?.data ?? null };
+}
 
 const encoder = new TextEncoder();
 /** Each change heard live is one object sent to every stream: it is serialized once, not once per stream. */
@@ -28,13 +43,13 @@ const HEARTBEAT = encoder.encode(': heartbeat\n\n');
 
 /**
  * Server-Sent Events: every database change notification, fanned out from this process's one LISTEN
- * connection, each with its change id (a strategy's transitions with their data: live-changes). A browser that
+ * connection, each with its change id (the watched strategy's transitions with their data: live-changes). A browser that
  * reconnects sends the last one (`Last-Event-ID`) and is sent what it missed first; a `reload` event tells the page to
  * re-read everything (see watchChanges). The session is checked again at every heartbeat, and the stream ends when it
  * no longer holds (signed out, disabled, expired): the data it sends is for signed-in eyes only.
  */
 export const GET = authorized('viewer', async (request) => {
-  const parsed = lastEventId.safeParse(request.headers.get('last-event-id'));
+  const { afterChangeId, watching } = streamOptions(request);
   let isClosed = false;
   // Until the stream is set up, closing it is remembered, and the subscription ended as soon as there is one.
   let cleanup: () => void = () => {
@@ -50,7 +65,7 @@ export const GET = authorized('viewer', async (request) => {
         }
       };
       write(encoder.encode('retry: 2000\n\n'));
-      const unsubscribe = await watchChanges({ afterChangeId: parsed.success ? parsed.data : null, send: (event) => write(eventBytes(event)) });
+      const unsubscribe = await watchChanges({ afterChangeId, watching, send: (event) => write(eventBytes(event)) });
       const end = () => {
         cleanup();
         try {
