@@ -1,7 +1,8 @@
 /**
  * Commit -> DOM: how long after a transition is committed its row shows on the strategy page in Chromium, with 100
  * other SSE clients connected; beside it, commit -> event received at a plain SSE client (the same run's floor), and
- * commit -> event at 500 plain clients.
+ * commit -> event at 500 plain clients. The page's stream watches its strategy, so its events bring that strategy's
+ * data (one read per change); the plain clients' streams watch none, as the overview's do, and are sent bare events.
  *
  * It builds nothing: it runs the `next start` of the last `npm run build`, with the engine off (nothing else writes),
  * on its own database seeded by one simulated session. The bench writes each transition as the engine does
@@ -37,6 +38,16 @@ const GAP_MS = 150;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function requireBuild(): void {
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
@@ -120,14 +131,21 @@ async function signIn(page: Page): Promise<string> {
 
 /**
  * Records, in the page, Date.now() when a node holding `bench ping <n>` first enters the DOM (or its text changes to
- * it). Plain JavaScript in a string: tsx would add helpers of its own to a function's source, undefined in the page.
+ * it); `benchPingSeen(n)` resolves with that time. The observer itself resolves it: polling the page from Playwright
+ * every few milliseconds would load the very page being timed. Plain JavaScript in a string: tsx would add helpers of
+ * its own to a function's source, undefined in the page.
  */
 const OBSERVE_PINGS = `
   const seen = {};
-  window.benchPingsSeen = seen;
+  const waiting = {};
+  window.benchPingSeen = (ping) => seen[ping] ?? new Promise((resolve) => (waiting[ping] = resolve));
   const note = (text) => {
     if (!text) return;
-    for (const match of text.matchAll(/bench ping (\\d+)\\b/g)) seen[match[1]] ??= Date.now();
+    for (const [, ping] of text.matchAll(/bench ping (\\d+)\\b/g)) {
+      if (seen[ping]) continue;
+      seen[ping] = Date.now();
+      waiting[ping]?.(seen[ping]);
+    }
   };
   new MutationObserver((mutations) => {
     for (const mutation of mutations) {
@@ -137,8 +155,28 @@ const OBSERVE_PINGS = `
   }).observe(document.body, { subtree: true, childList: true, characterData: true });
 `;
 
+/**
+ * Records, in the page, Date.now() when the app's event stream delivers the event of `bench ping <n>`
+ * (`benchEventSeen[n]`), before the app's own handler runs: what a ping's time to the DOM spends before the page has
+ * it (server, read, network) and after (parsing, React, the DOM). Installed before the app's scripts run.
+ */
+const OBSERVE_STREAM = `
+  const seen = {};
+  window.benchEventSeen = seen;
+  const AppEventSource = window.EventSource;
+  window.EventSource = class extends AppEventSource {
+    constructor(url, options) {
+      super(url, options);
+      this.addEventListener('message', (message) => {
+        for (const [, ping] of message.data.matchAll(/bench ping (\\d+)\\b/g)) seen[ping] ??= Date.now();
+      });
+    }
+  };
+`;
+
 async function openStrategyPage(browser: Browser, strategyId: string): Promise<{ page: Page; cookie: string }> {
   const page = await browser.newPage();
+  await page.addInitScript(OBSERVE_STREAM);
   const cookie = await signIn(page);
   await page.goto(`${BASE_URL}/strategies/${encodeURIComponent(strategyId)}`);
   await page.getByRole('table', { name: 'Transition history' }).waitFor();
@@ -147,7 +185,10 @@ async function openStrategyPage(browser: Browser, strategyId: string): Promise<{
   return { page, cookie };
 }
 
-/** Writes transitions of one strategy the way the engine does (one statement), each a self-loop the page lists. */
+/**
+ * Writes transitions of one strategy the way the engine does (one statement), each a self-loop the page lists, by the
+ * engine's own actor like its fills and marks (an operator's action would also be marked on the cycle timeline).
+ */
 class PingWriter {
   private count = 0;
   private version: number;
@@ -172,7 +213,7 @@ class PingWriter {
       snapshot: this.record.snapshot,
       eventType: 'bench.ping',
       eventPayload: { ping },
-      actor: 'bench',
+      actor: 'system',
       reason: `bench ping ${ping}`,
       marketTime: this.record.stateSince,
     });
@@ -195,6 +236,7 @@ function eventLatencies(clients: readonly SseClient[], offset: readonly number[]
 }
 
 async function measureDom(page: Page, writer: PingWriter, observer: SseClient, samples: number) {
+  const atPage: number[] = [];
   const dom: number[] = [];
   const sentAt: number[] = [];
   const offset = [observer.received.length];
@@ -202,11 +244,12 @@ async function measureDom(page: Page, writer: PingWriter, observer: SseClient, s
     await sleep(GAP_MS);
     const { ping, sentAt: sent } = await writer.commit();
     sentAt.push(sent);
-    const seen = await page.waitForFunction(`window.benchPingsSeen[${ping}]`, undefined, { polling: 10, timeout: 10_000 });
-    dom.push(Number(await seen.jsonValue()) - sent);
+    const seenAt = await withTimeout(page.evaluate<number>(`window.benchPingSeen(${ping})`), 10_000, `bench ping ${ping} never showed`);
+    dom.push(seenAt - sent);
+    atPage.push(Number(await page.evaluate(`window.benchEventSeen[${ping}]`)) - sent);
   }
   await allReceived([observer], offset, samples);
-  return { dom, sse: eventLatencies([observer], offset, sentAt) };
+  return { dom, atPage, sse: eventLatencies([observer], offset, sentAt) };
 }
 
 async function measureFanOut(clients: readonly SseClient[], writer: PingWriter, samples: number): Promise<number[]> {
@@ -243,8 +286,10 @@ export const liveLatency: Bench = {
       const writer = new PingWriter(new StrategyRepository(db), record);
 
       const domSamples = quick ? 40 : 200;
-      const { dom, sse } = await measureDom(page, writer, clients[0]!, domSamples);
+      const { dom, atPage, sse } = await measureDom(page, writer, clients[0]!, domSamples);
       say(`commit -> DOM (${record.id} page, ${OTHER_CLIENTS} other SSE clients): ${summary(dom)}`);
+      say(`  of which commit -> event at the page (with the strategy's data): ${summary(atPage)}`);
+      say(`  and event at the page -> DOM: ${summary(dom.map((ms, i) => ms - atPage[i]!))}`);
       say(`commit -> SSE event at a plain client, same commits: ${summary(sse)}`);
 
       await page.close();

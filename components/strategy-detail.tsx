@@ -204,7 +204,9 @@ export function StrategyDetail({ id }: { id: string }) {
   const [historyState, setHistoryState] = useState<string | null>(null);
   const toggleHistoryState = useCallback((state: string) => setHistoryState((held) => (held === state ? null : state)), []);
   const timeline = useMemo(() => (data ? cycleTimeline(data.transitions, data.errors, data.market?.time ?? null) : null), [data]);
-  const visited = useMemo(() => timeline?.visited ?? [], [timeline]);
+  // The same list while the states are the same: a transition that stays in its state (a fill, a mark) leaves the graph alone.
+  const visitedStates = timeline?.visited.join('\n') ?? '';
+  const visited = useMemo(() => (visitedStates ? visitedStates.split('\n') : []), [visitedStates]);
   // The newest change of state: transitions that only update the context (fills, marks) stay in their state.
   const newest = useMemo(
     () => data?.transitions.filter((row) => row.fromState !== row.toState).reduce<TransitionRow | null>((top, row) => (top && top.seq > row.seq ? top : row), null) ?? null,

@@ -79,10 +79,11 @@ export function createLiveChangeFeed(source: ChangeSource, readChange: ReadStrat
     // A hub subscription that failed to connect stays registered, so a retried one hears each change twice.
     if (change === lastHeard) return;
     lastHeard = change;
+    const strategyId = change.strategyId ?? null;
+    // The read is sent first, so the database answers while this process writes to the streams that need no data.
+    const ready = change.table === 'transition' && strategyId !== null && watchers.has(strategyId) ? withUpdate(change, strategyId) : null;
     each(watchingNone, (listener) => listener.onChange(change));
     if (watchingOne.size === 0) return;
-    const strategyId = change.strategyId ?? null;
-    const ready = change.table === 'transition' && strategyId !== null && watchers.has(strategyId) ? withUpdate(change, strategyId) : null;
     sendInOrder(async () => {
       const live = (await ready) ?? change;
       each(watchingOne, (listener) => listener.onChange(listener.watching === strategyId ? live : change));
