@@ -75,6 +75,25 @@ test('a live transition moves the current-state highlight and the last transitio
   expect(await isSameDocument()).toBe(true);
 });
 
+test("a strategy's page streams that strategy's changes; the overview's stream, opened on the way back, resumes where it ended", async ({ page }) => {
+  const streams: URL[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/api/events') streams.push(url);
+  });
+  await page.goto(`${server.url}/strategies/lt112`);
+  await expect(page.getByText('Live', { exact: true })).toBeVisible();
+  await expect.poll(() => streams.map((url) => url.searchParams.get('strategy'))).toEqual(['lt112']);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect.poll(() => streams.length).toBe(2);
+  const overview = streams[1]!;
+  expect(overview.searchParams.get('strategy')).toBeNull();
+  // The page's first stream started with `reload` and its change id: the next one resumes from it.
+  expect(overview.searchParams.get('after')).toMatch(/^\d+$/);
+});
+
 test("each strategy's graph fits its frame at 1440 px, labels readable and apart, the current state marked", async ({ page }) => {
   for (const id of STRATEGY_IDS) {
     await page.goto(`${server.url}/strategies/${id}`);

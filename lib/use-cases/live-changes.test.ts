@@ -54,9 +54,8 @@ function setUp() {
 }
 
 const transition = (changeId: string, strategyId = 'zero-dte'): LoggedChange => ({ changeId, table: 'transition', strategyId });
-const flush = async () => {
-  for (let i = 0; i < 10; i += 1) await Promise.resolve();
-};
+/** Lets every delivery that can run, run: reads answered by then are sent. */
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 const rangesOf = (reads: readonly PendingRead[]) => reads.map(({ strategyId, range }) => ({ strategyId, range }));
 
 describe('createLiveChangeFeed', () => {
@@ -117,14 +116,33 @@ describe('createLiveChangeFeed', () => {
     expect(heard).toEqual([{ ...transition('7'), update: strategyChange(4, [4]) }, transition('8', 'lt112')]);
   });
 
-  it('sends a stream that watches no strategy every change bare, as it is heard, never waiting for a read', async () => {
-    const { hub, reads, listen, stream } = setUp();
-    await listen();
+  it('sends a stream that watches no strategy every change bare, as it is heard while no read is in flight', async () => {
+    const { hub, reads, stream } = setUp();
     const overview = await stream(null);
+    await stream('lt112');
     hub.announce(transition('7'));
     hub.announce({ changeId: '8', table: 'market_clock', strategyId: null });
     expect(overview.heard).toEqual([transition('7'), { changeId: '8', table: 'market_clock', strategyId: null }]);
-    expect(reads).toHaveLength(1);
+    expect(reads).toEqual([]);
+  });
+
+  it("sends a read's change to the pages waiting for its data first, then bare to the other streams, the changes after it behind it", async () => {
+    const { hub, reads, feed, stream } = setUp();
+    const order: string[] = [];
+    await feed.subscribe({ watching: null, onChange: (change) => order.push(`overview ${change.changeId}`) });
+    await feed.subscribe({ watching: 'zero-dte', onChange: (change) => order.push(`page ${change.changeId}${'update' in change ? ' with data' : ''}`) });
+    const overview = await stream(null);
+    hub.announce(transition('7'));
+    hub.announce({ changeId: '8', table: 'market_clock', strategyId: null });
+    await flush();
+    expect(order).toEqual([]);
+    reads[0]!.answer(strategyChange(4, [4]));
+    await flush();
+    expect(order).toEqual(['page 7 with data', 'overview 7', 'page 8', 'overview 8']);
+    expect(overview.heard).toEqual([transition('7'), { changeId: '8', table: 'market_clock', strategyId: null }]);
+
+    hub.announce({ changeId: '9', table: 'market_clock', strategyId: null });
+    expect(order.slice(4)).toEqual(['page 9', 'overview 9']);
   });
 
   it('reads nothing for a strategy no stream watches', async () => {
@@ -205,16 +223,19 @@ describe('createLiveChangeFeed', () => {
     const { hub, reads, heard, listen, reconnects, feed } = setUp();
     await listen();
     const overviewReconnects: number[] = [];
-    await feed.subscribe({ watching: null, onChange: () => undefined, onReconnect: () => overviewReconnects.push(1) });
+    await feed.subscribe({ watching: null, onChange: () => undefined, onReconnect: () => overviewReconnects.push(heard.length) });
+    hub.reconnect();
+    expect(reconnects).toEqual([0]);
+    expect(overviewReconnects).toEqual([0]);
     hub.announce(transition('7'));
     hub.reconnect();
     hub.announce({ changeId: '12', table: 'market_clock', strategyId: null });
-    expect(overviewReconnects).toEqual([1]);
     await flush();
-    expect(reconnects).toEqual([]);
+    expect(reconnects).toEqual([0]);
     reads[0]!.answer(strategyChange(4, [4]));
     await flush();
-    expect(reconnects).toEqual([1]);
+    expect(reconnects).toEqual([0, 1]);
+    expect(overviewReconnects).toEqual([0, 1]);
     expect(heard.map((change) => change.changeId)).toEqual(['7', '12']);
   });
 });

@@ -43,9 +43,11 @@ function each(listeners: Iterable<LiveChangeListener>, call: (listener: LiveChan
  * none (the overview, which re-reads its one summary), goes bare. Only what a page shows is read: a transition of a
  * strategy no stream watches is not.
  *
- * Order: a stream watching nothing is sent each change as it is heard; a watching stream is sent its changes in the
- * order heard, a read in flight holding back the changes after it (not the reads). So a read delays only the pages
- * that wait for its data. A change whose read fails goes out bare, and the page re-reads.
+ * Order: every stream is sent the changes in the order heard (a stream resumes after the last id it was sent, so none
+ * may overtake another). A change is sent as it is heard unless a read is in flight: a read holds back the changes
+ * after it (not the reads, which run side by side). A read's change goes first to the pages waiting for its data, then
+ * to the streams that only learn what changed: these re-read anyway, a round trip longer than the read. A change
+ * whose read fails goes out bare, and the page re-reads.
  *
  * Each read takes the transitions after the newest this process announced for that strategy (the first: the newest
  * alone), so consecutive changes carry consecutive rows.
@@ -70,9 +72,28 @@ export function createLiveChangeFeed(source: ChangeSource, readChange: ReadStrat
     return { ...change, update };
   };
 
-  /** Runs `deliver` (a send to the watching streams) after every delivery queued before it has run. */
-  const sendInOrder = (deliver: () => void | Promise<void>) => {
-    inOrder = inOrder.then(deliver).catch(() => undefined);
+  /** Sends `change` to every stream: first to those watching its strategy (`live`, with its data), then to the rest. */
+  const deliver = (change: LoggedChange, live: LiveChange) => {
+    each(watchingOne, (listener) => listener.onChange(listener.watching === change.strategyId ? live : change));
+    each(watchingNone, (listener) => listener.onChange(change));
+  };
+  const deliverReconnect = () => {
+    each(watchingOne, (listener) => listener.onReconnect?.());
+    each(watchingNone, (listener) => listener.onReconnect?.());
+  };
+
+  /**
+   * Runs `send` now when nothing waits ahead of it and it waits for nothing itself; otherwise after everything queued
+   * before it has been sent, once `ready` (its read) has ended.
+   */
+  let queued = 0;
+  const sendInOrder = <T>(ready: Promise<T> | null, send: (value: T | null) => void) => {
+    if (ready === null && queued === 0) return send(null);
+    queued += 1;
+    inOrder = inOrder
+      .then(async () => send(await (ready ?? null)))
+      .catch(() => undefined)
+      .finally(() => (queued -= 1));
   };
 
   const hear = (change: LoggedChange) => {
@@ -80,20 +101,11 @@ export function createLiveChangeFeed(source: ChangeSource, readChange: ReadStrat
     if (change === lastHeard) return;
     lastHeard = change;
     const strategyId = change.strategyId ?? null;
-    // The read is sent first, so the database answers while this process writes to the streams that need no data.
-    const ready = change.table === 'transition' && strategyId !== null && watchers.has(strategyId) ? withUpdate(change, strategyId) : null;
-    each(watchingNone, (listener) => listener.onChange(change));
-    if (watchingOne.size === 0) return;
-    sendInOrder(async () => {
-      const live = (await ready) ?? change;
-      each(watchingOne, (listener) => listener.onChange(listener.watching === strategyId ? live : change));
-    });
+    const isWatched = change.table === 'transition' && strategyId !== null && watchers.has(strategyId);
+    sendInOrder(isWatched ? withUpdate(change, strategyId) : null, (live) => deliver(change, live ?? change));
   };
 
-  const reconnected = () => {
-    each(watchingNone, (listener) => listener.onReconnect?.());
-    sendInOrder(() => each(watchingOne, (listener) => listener.onReconnect?.()));
-  };
+  const reconnected = () => sendInOrder(null, deliverReconnect);
 
   const add = (listener: LiveChangeListener) => {
     const { watching } = listener;
