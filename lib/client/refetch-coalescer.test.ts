@@ -72,14 +72,16 @@ describe('createRefetchCoalescer', () => {
     expect(calls).toEqual(['zero-dte', 'zero-dte']);
   });
 
-  it('starts nothing once closed, not even the refetch a burst was owed', async () => {
+  it('starts the refetches a burst was owed when closed, at once, and nothing after', async () => {
     const { calls, refetch, finish } = manualRefetches();
     const coalescer = createRefetchCoalescer((target: Target) => target.key, refetch);
     coalescer.request(strategy('zero-dte'));
     coalescer.request(strategy('zero-dte'));
+    coalescer.request(strategy('lt112'));
     coalescer.close();
+    expect(calls).toEqual(['zero-dte', 'lt112', 'zero-dte']);
     await finish();
     coalescer.request(strategy('lt112'));
-    expect(calls).toEqual(['zero-dte']);
+    expect(calls).toEqual(['zero-dte', 'lt112', 'zero-dte']);
   });
 });

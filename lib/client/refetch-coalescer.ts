@@ -1,7 +1,10 @@
 export interface RefetchCoalescer<T extends object> {
   /** Refetches `target` now, or, while its refetch is in flight, once more as soon as that one ends. */
   request(target: T): void;
-  /** Starts nothing more; refetches in flight end on their own. */
+  /**
+   * Starts nothing more once the refetches a burst was owed are started, at once: the stream that asked may be
+   * replaced by another (the page moved), which knows nothing of them. Refetches in flight end on their own.
+   */
   close(): void;
 }
 
@@ -37,7 +40,9 @@ export function createRefetchCoalescer<T extends object>(keyOf: (target: T) => s
     },
     close() {
       isClosed = true;
+      const owed = [...dirty.values()];
       dirty.clear();
+      for (const target of owed) void refetch(target).catch(() => undefined);
     },
   };
 }

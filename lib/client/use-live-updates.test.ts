@@ -206,14 +206,17 @@ describe('subscribeToChanges', () => {
     expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'] }]]);
   });
 
-  it('starts no refetch a burst was owed once the stream is closed', async () => {
+  it('refetches what a burst was owed when the stream is closed (the page moved: the next stream knows nothing of it), and nothing after', async () => {
     const source = latestSource();
     source.send({ table: 'transition', strategyId: 'zero-dte' });
     source.send({ table: 'transition', strategyId: 'zero-dte' });
     invalidate.mockClear();
     unsubscribe();
+    expect(invalidate.mock.calls).toEqual([[{ queryKey: ['strategies'], exact: true }], [{ queryKey: ['strategies', 'zero-dte'] }]]);
     await finishRefetches();
-    expect(invalidate).not.toHaveBeenCalled();
+    source.send({ table: 'transition', strategyId: 'lt112' });
+    await finishRefetches();
+    expect(invalidate).toHaveBeenCalledTimes(2);
   });
 
   it('opens a new stream after the browser gives up on the old one, and is live again when it opens', () => {
